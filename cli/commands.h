@@ -23,5 +23,7 @@ void add_validate_command(CLI::App& app);
 void add_plan_command(CLI::App& app);
 void add_memory_command(CLI::App& app);
 void add_run_command(CLI::App& app);
+void add_snapshot_command(CLI::App& app);
+void add_calibrate_command(CLI::App& app);
 
 }  // namespace flinksim::cli

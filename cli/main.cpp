@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   cli::add_plan_command(app);
   cli::add_memory_command(app);
   cli::add_run_command(app);
+  cli::add_snapshot_command(app);
+  cli::add_calibrate_command(app);
 
   try {
     app.parse(argc, argv);

@@ -1,0 +1,177 @@
+// The buffer-level discrete-event engine: simulates one placed job under its traffic and reports
+// Flink's metrics. This header is the whole public contract of the engine; everything else in
+// sim/ is its inside.
+//
+// What a test or a command can do with it
+//  - `simulate(scenario, options)`: builds the job graph and placement from the scenario
+//    (model/job_graph.h, model/placement.h) and runs it.
+//  - `simulate(scenario, graph, placement, params, options)`: the same with a graph, placement and
+//    network parameters made in code (tests, sweeps that vary the layout).
+//  - `engine_params(scenario)` resolves the Flink configuration keys the engine uses
+//    (segment size, buffers per channel, floating buffers, max buffers per channel, buffer
+//    timeout) and the [network] table; a test may change any field before running.
+//  - A MetricsSink receives the time series (one sample per `metrics_interval`) while the run goes,
+//    so memory stays flat however long the horizon; `RunResult` holds only summaries.
+//
+// Model (what a queueing-theory test may rely on)
+//  - Sources: each source subtask has a backlog (Flink's `pendingRecords`, Kafka lag) fed by the
+//    traffic profile: the total rate is split evenly over source operators, then evenly over the
+//    source's Kafka partitions (partition k read by subtask k mod parallelism), as in
+//    model/steady_state.h. Poisson arrivals = exponential gaps at the rate of the moment (the rate
+//    is held over each gap); uniform = evenly spaced. The subtask reads its backlog FIFO as fast as
+//    its CPU and output buffers allow.
+//  - A subtask is one thread. Per input record its chain does Σ over operators reached of one cost
+//    draw (constant | exponential | lognormal with cv) of cpu_per_record; a selectivity s passes
+//    on floor(acc += s) records (a deterministic accumulator per operator and subtask), so s < 1
+//    stops some records mid-chain and s > 1 emits several.
+//  - TaskManager CPU is processor sharing among runnable subtask threads, one core at most per
+//    thread. busyTimeMsPerSecond is the wall time a thread wants to run (so under contention busy
+//    rises while throughput does not, as in Flink).
+//  - Network: a channel per (upstream subtask, downstream subtask) pair of a job edge. Buffers of
+//    segment_size bytes, flushed when full, by the periodic output flusher (buffer_timeout), or
+//    after every record when buffer_timeout = 0. Remote channels: credit-based flow control with
+//    buffers_per_channel exclusive credits plus floating buffers from the input gate's pool; the
+//    sender's subpartition holds at most max_buffers_per_channel buffers. Local channels: no
+//    credits, bounded by the producer's subpartition cap. A subtask that cannot get an output
+//    buffer is back-pressured (backPressuredTimeMsPerSecond). Each TaskManager's link has
+//    bandwidth_per_taskmanager each way; a remote buffer also takes hop_latency.
+//  - End-to-end latency: arrival in the source backlog to leaving the last operator of a chain
+//    without outputs (a sink). Records in one buffer carry the origin times of its first and last
+//    record and the ones between are interpolated (exact when a buffer holds one record, i.e. with
+//    buffer_timeout = 0 and no back-pressure batching).
+//  - Statistics (latency, throughput, the vertex means) ignore the first `warmup` of the run.
+//
+// For an M/M/1 test: one source (cpu_per_record 0, chaining = Never) → one operator (kind sink or
+// followed by a zero-cost sink) with exponential cost, traffic constant at λ with Poisson
+// arrivals, params.buffer_timeout = 0, params.hop_latency = 0, and buffers large
+// (params.buffers_per_channel, max_buffers_per_channel); read result.latency and
+// result.throughput.
+//
+// Determinism: every random draw derives from scenario.seed, seeded per entity, so results do not
+// depend on event interleavings; the same inputs give identical results (wall_seconds aside).
+//
+// Thread safety: a run owns all its state; distinct runs may go on in parallel threads.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/job_graph.h"
+#include "model/placement.h"
+#include "model/scenario.h"
+#include "model/units.h"
+
+namespace flinksim::sim {
+
+using model::Bytes;
+using model::Nanos;
+
+// The Flink configuration and [network] values the engine reads, resolved once.
+struct EngineParams {
+  Bytes segment_size = 32 * model::kKiB;   // taskmanager.memory.segment-size
+  int buffers_per_channel = 2;             // taskmanager.network.memory.buffers-per-channel
+  int floating_buffers_per_gate = 8;       // taskmanager.network.memory.floating-buffers-per-gate
+  int max_buffers_per_channel = 10;        // taskmanager.network.memory.max-buffers-per-channel
+  Nanos buffer_timeout = 100 * model::kMillisecond;  // execution.buffer-timeout.interval; 0 = flush every record
+  double bandwidth_per_taskmanager = 10e9 / 8;       // bytes/s each way
+  Nanos hop_latency = 200 * model::kMicrosecond;     // between TaskManagers
+};
+
+// Reads EngineParams from scenario.flink and scenario.network. Throws model::InputFailure on a
+// value Flink would refuse.
+EngineParams engine_params(const model::Scenario& scenario);
+
+struct RunOptions {
+  Nanos horizon = 0;   // simulated time; 0 = scenario.traffic.duration
+  Nanos warmup = -1;   // < 0: scenario.simulation.warmup, else 0
+  Nanos metrics_interval = 0;  // 0: scenario.simulation.metrics_interval
+  class MetricsSink* sink = nullptr;  // time series; nullptr = none
+};
+
+// One sample of one subtask over the last metrics interval (Flink's names, per second).
+struct SubtaskSample {
+  int vertex = 0;
+  int subtask = 0;
+  double busy_ms_per_s = 0;           // busyTimeMsPerSecond
+  double backpressured_ms_per_s = 0;  // backPressuredTimeMsPerSecond
+  double idle_ms_per_s = 0;           // idleTimeMsPerSecond
+  double records_in_per_s = 0;        // numRecordsInPerSecond (0 for sources, as in Flink)
+  double records_out_per_s = 0;       // numRecordsOutPerSecond (network outputs; 0 for sinks)
+  std::int64_t pending_records = -1;  // sources: pendingRecords; −1 otherwise
+};
+
+struct JobSample {
+  double throughput = 0;     // records read from source backlogs per second
+  double latency_mean_ms = 0;  // of records that left a sink in the interval (0 if none)
+  double latency_max_ms = 0;
+};
+
+// Receives the time series as the run goes. Called once per metrics interval (not per event), so
+// a virtual call is fine here. `time` is the end of the interval.
+class MetricsSink {
+ public:
+  virtual ~MetricsSink() = default;
+  virtual void on_subtask(Nanos time, const SubtaskSample& sample) = 0;
+  virtual void on_taskmanager(Nanos time, int taskmanager, double cpu_utilization) = 0;
+  virtual void on_job(Nanos time, const JobSample& sample) = 0;
+};
+
+struct LatencySummary {  // nanoseconds
+  std::uint64_t count = 0;
+  double mean = 0;
+  double p50 = 0;
+  double p99 = 0;
+  double max = 0;
+};
+
+struct VertexSummary {  // means over the run after warm-up; rates summed over subtasks
+  std::string name;
+  int parallelism = 1;
+  double busy_ms_per_s = 0;            // mean over subtasks
+  double busy_ms_per_s_max = 0;        // the busiest subtask (the autoscaler's MAX aggregator)
+  double backpressured_ms_per_s = 0;   // mean over subtasks
+  double idle_ms_per_s = 0;            // mean over subtasks
+  double records_in_per_s = 0;
+  double records_out_per_s = 0;
+  std::int64_t pending_records = -1;   // sources: backlog at the end; −1 otherwise
+};
+
+struct TaskManagerSummary {
+  double cpu_utilization = 0;  // CPU time used ÷ (cores × time), after warm-up
+};
+
+// records in + created = out + dropped + in_flight + lost + duplicated must hold at the end.
+struct RecordLedger {
+  std::int64_t in = 0;          // arrived in source backlogs
+  std::int64_t out = 0;         // left the job at sinks
+  std::int64_t in_flight = 0;   // in backlogs, subtasks, buffers and channels at the end
+  std::int64_t lost = 0;
+  std::int64_t duplicated = 0;
+  std::int64_t created = 0;     // extra records made by selectivity > 1, fan-out and broadcast
+  std::int64_t dropped = 0;     // records stopped by selectivity < 1
+};
+
+struct RunResult {
+  double throughput_mean = 0;  // records/s read from source backlogs, over intervals after warm-up
+  double throughput_max = 0;
+  LatencySummary latency;
+  std::vector<VertexSummary> vertices;  // in JobGraph order
+  std::vector<TaskManagerSummary> taskmanagers;
+  RecordLedger records;
+  bool conserved = true;       // the ledger balanced, per channel, subtask and backlog
+  std::string conservation_error;  // what did not balance (a bug in the engine)
+  std::uint64_t events = 0;
+  Nanos simulated = 0;
+  double wall_seconds = 0;
+};
+
+// Runs the scenario at buffer granularity. Throws model::InputFailure when the scenario cannot be
+// run (no placement fits, no traffic).
+RunResult simulate(const model::Scenario& scenario, const RunOptions& options);
+
+RunResult simulate(const model::Scenario& scenario, const model::JobGraph& graph,
+                   const model::Placement& placement, const EngineParams& params,
+                   const RunOptions& options);
+
+}  // namespace flinksim::sim

@@ -1,0 +1,2 @@
+flinksim_test(event_queue_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/event_queue_test.cpp
+              DEPS event_queue)

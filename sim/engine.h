@@ -73,7 +73,9 @@ struct EngineParams {
   int buffers_per_channel = 2;             // taskmanager.network.memory.buffers-per-channel
   int floating_buffers_per_gate = 8;       // taskmanager.network.memory.floating-buffers-per-gate
   int max_buffers_per_channel = 10;        // taskmanager.network.memory.max-buffers-per-channel
-  Nanos buffer_timeout = 100 * model::kMillisecond;  // execution.buffer-timeout.interval; 0 = flush every record
+  // execution.buffer-timeout.interval; 0 = flush after every record; −1 = only when full
+  // (execution.buffer-timeout.enabled = false).
+  Nanos buffer_timeout = 100 * model::kMillisecond;
   double bandwidth_per_taskmanager = 10e9 / 8;       // bytes/s each way
   Nanos hop_latency = 200 * model::kMicrosecond;     // between TaskManagers
 };

@@ -1,0 +1,216 @@
+// Set-up: turns a placed JobGraph into the engine's flat entity vectors. Everything the event loop
+// touches is allocated here, so the loop itself never allocates.
+#include <algorithm>
+#include <cassert>
+
+#include "model/key_distribution.h"
+#include "sim/world.h"
+
+namespace flinksim::sim::detail {
+namespace {
+
+std::uint64_t ring_capacity(int buffers) {
+  std::uint64_t cap = 4;
+  while (cap < static_cast<std::uint64_t>(buffers) + 1) cap <<= 1;
+  return cap;
+}
+
+// Flink's pointwise connection (EdgeManagerBuildUtil.connectPointwise) for FORWARD and RESCALE:
+// with p1 ≥ p2 each downstream subtask reads a contiguous block of upstreams; with p1 < p2 each
+// upstream feeds a contiguous block of downstreams.
+std::pair<int, int> pointwise_targets(int upstream, int p1, int p2) {
+  if (p1 >= p2) {
+    const int d = static_cast<int>(static_cast<std::int64_t>(upstream) * p2 / p1);
+    return {d, d + 1};
+  }
+  const int first = static_cast<int>(static_cast<std::int64_t>(upstream) * p2 / p1);
+  const int last = static_cast<int>(static_cast<std::int64_t>(upstream + 1) * p2 / p1);
+  return {first, std::max(last, first + 1)};
+}
+
+// Bytes of each record an edge carries: the emitting operator's record_size, else the nearest
+// earlier operator of its chain that sets one, else what the upstream vertex receives.
+Bytes emitted_size(const model::Scenario& sc, const model::JobGraph& g, int vertex, int op_pos,
+                   const std::vector<Bytes>& received) {
+  const auto& ops = g.vertices[vertex].operators;
+  for (int k = op_pos; k >= 0; --k) {
+    const Bytes b = sc.operators[ops[k].op].record_size;
+    if (b > 0) return b;
+  }
+  return received[vertex] > 0 ? received[vertex] : 64;  // 64 B: a small event when nothing says
+}
+
+// Flink's DistributionPattern: FORWARD and RESCALE are POINTWISE, the rest ALL_TO_ALL.
+// (Interim copy of JobEdge::all_to_all() until model/job_graph.cpp defines it.)
+bool all_to_all(const model::JobEdge& edge) {
+  return edge.partition != model::Partition::Forward && edge.partition != model::Partition::Rescale;
+}
+
+}  // namespace
+
+void Engine::build() {
+  const auto& g = graph_;
+  const int nv = static_cast<int>(g.vertices.size());
+  const int ntm = std::max(placement_.taskmanagers, 1);
+
+  taskmanagers_.assign(ntm, TaskManagerState{});
+  for (auto& tm : taskmanagers_) tm.cores = scenario_.cluster.cpu_per_taskmanager;
+
+  // Vertices and their chains.
+  vertices_.resize(nv);
+  int nsub = 0;
+  int source_ops = 0;
+  for (const auto& v : g.vertices) source_ops += v.is_source ? 1 : 0;
+  std::vector<Bytes> received(nv, 0);
+  std::vector<Bytes> edge_size(g.edges.size(), 64);
+  for (int v = 0; v < nv; ++v) {
+    const auto& jv = g.vertices[v];
+    auto& vs = vertices_[v];
+    vs.first_subtask = nsub;
+    vs.parallelism = jv.parallelism;
+    vs.is_source = jv.is_source;
+    nsub += jv.parallelism;
+    const int nops = static_cast<int>(jv.operators.size());
+    vs.ops.resize(nops);
+    for (int k = 0; k < nops; ++k) {
+      const auto& spec = scenario_.operators[jv.operators[k].op];
+      auto& op = vs.ops[k];
+      op.cost_ns = static_cast<double>(spec.cpu_per_record);
+      op.distribution = spec.cpu_distribution;
+      op.cv = spec.cpu_cv;
+      op.selectivity = spec.selectivity;
+      op.consumers = k + 1 < nops ? 1 : 0;
+    }
+    for (int e : jv.outputs) {
+      int pos = nops - 1;
+      for (int k = 0; k < nops; ++k)
+        if (jv.operators[k].op == g.edges[e].from_operator) pos = k;
+      vs.out_edge_op.push_back(pos);
+      vs.ops[pos].consumers += 1;
+      edge_size[e] = emitted_size(scenario_, g, v, pos, received);
+      received[g.edges[e].target] = std::max(received[g.edges[e].target], edge_size[e]);
+    }
+    if (jv.outputs.empty()) {
+      vs.ops.back().leaves = true;
+      vs.ops.back().consumers += 1;
+    }
+  }
+
+  // Subtasks.
+  subtasks_.resize(nsub);
+  sources_.resize(nsub);
+  for (int v = 0; v < nv; ++v) {
+    const auto& vs = vertices_[v];
+    for (int i = 0; i < vs.parallelism; ++i) {
+      const int idx = vs.first_subtask + i;
+      auto& s = subtasks_[idx];
+      s.vertex = v;
+      s.index = i;
+      const int tm = placement_.taskmanager_of[v][i];
+      assert(tm >= 0 && tm < ntm);
+      s.taskmanager = tm;
+      s.selectivity_acc.assign(vs.ops.size(), 0.0);
+      s.cost_rng = Rng(scenario_.seed, Stream::kCost, static_cast<std::uint64_t>(idx));
+      s.partitions = static_cast<int>(g.vertices[v].outputs.size());
+      s.pending.assign(s.partitions, 0);
+      taskmanagers_[tm].heap.reserve(taskmanagers_[tm].heap.size() + 1);
+    }
+  }
+
+  // Sources: total rate split evenly over source operators, a source's share over its Kafka
+  // partitions; partition k is read by subtask k mod parallelism (as model/steady_state.h).
+  for (int v = 0; v < nv; ++v) {
+    const auto& vs = vertices_[v];
+    if (!vs.is_source) continue;
+    const auto& head = scenario_.operators[g.vertices[v].operators.front().op];
+    const std::int64_t parts = head.source_partitions > 0 ? head.source_partitions : vs.parallelism;
+    for (int i = 0; i < vs.parallelism; ++i) {
+      const int idx = vs.first_subtask + i;
+      std::int64_t mine = 0;
+      for (std::int64_t k = i; k < parts; k += vs.parallelism) ++mine;
+      auto& src = sources_[idx];
+      src.rate_share = static_cast<double>(mine) / static_cast<double>(parts) / source_ops;
+      src.take_rng = Rng(scenario_.seed, Stream::kArrivals, static_cast<std::uint64_t>(idx));
+      src.count_rng = src.take_rng;
+      src.next_arrival = draw_next(src, src.take_rng, 0, idx);
+      src.count_next = draw_next(src, src.count_rng, 0, idx);
+    }
+  }
+
+  // Hash partitioning: per edge one alias table over the receiving subtasks.
+  hash_tables_.resize(g.edges.size());
+  for (std::size_t e = 0; e < g.edges.size(); ++e) {
+    const auto& edge = g.edges[e];
+    if (edge.partition != model::Partition::Hash) continue;
+    const auto& target = g.vertices[edge.target];
+    const auto& op = scenario_.operators[edge.to_operator];
+    const std::int64_t keys = op.key_count ? *op.key_count : (op.state ? op.state->keys : 0);
+    hash_tables_[e] = AliasTable(model::subtask_shares(keys, op.key_skew, target.max_parallelism,
+                                                       target.parallelism, scenario_.seed));
+  }
+
+  // Input gates: per consumer subtask and input of its vertex.
+  std::vector<int> gate_base(nsub, 0);
+  int ngates = 0;
+  for (int v = 0; v < nv; ++v) {
+    int inputs = 0;
+    for (int e : g.vertices[v].inputs) inputs = std::max(inputs, g.edges[e].target_input + 1);
+    for (int i = 0; i < vertices_[v].parallelism; ++i) {
+      gate_base[vertices_[v].first_subtask + i] = ngates;
+      ngates += inputs;
+    }
+  }
+  gates_.assign(ngates, GateState{});
+  for (auto& gate : gates_) gate.free_floats = params_.floating_buffers_per_gate;
+
+  // Result partitions and channels, producer by producer.
+  std::vector<int> inputs_of(nsub, 0), channels_of_gate(ngates, 0);
+  for (int idx = 0; idx < nsub; ++idx) {
+    auto& s = subtasks_[idx];
+    const auto& jv = g.vertices[s.vertex];
+    s.first_partition = static_cast<int>(partitions_.size());
+    for (int e : jv.outputs) {
+      const auto& edge = g.edges[e];
+      const auto& down = vertices_[edge.target];
+      int first = 0, last = down.parallelism;
+      if (!all_to_all(edge)) {
+        std::tie(first, last) =
+            pointwise_targets(s.index, vertices_[s.vertex].parallelism, down.parallelism);
+      }
+      PartitionState p;
+      p.first_channel = static_cast<int>(channels_.size());
+      p.channels = last - first;
+      p.pool_max = p.channels * params_.buffers_per_channel + params_.floating_buffers_per_gate;
+      p.kind = edge.partition;
+      p.edge = e;
+      p.rng = Rng(scenario_.seed, Stream::kRouting, partitions_.size());
+      if (p.kind == model::Partition::Rebalance) p.round_robin = p.rng.below(p.channels);
+      if (p.kind == model::Partition::Hash) p.hash = &hash_tables_[e];
+      for (int d = first; d < last; ++d) {
+        ChannelState c;
+        c.producer = idx;
+        c.consumer = down.first_subtask + d;
+        c.gate = gate_base[c.consumer] + edge.target_input;
+        c.partition = static_cast<int>(partitions_.size());
+        c.remote = subtasks_[c.consumer].taskmanager != s.taskmanager;
+        const int held = params_.max_buffers_per_channel +
+                         (c.remote ? params_.buffers_per_channel + params_.floating_buffers_per_gate : 0);
+        c.ring.resize(ring_capacity(held));
+        c.mask = c.ring.size() - 1;
+        ++inputs_of[c.consumer];
+        ++channels_of_gate[c.gate];
+        channels_.push_back(std::move(c));
+      }
+      partitions_.push_back(p);
+    }
+  }
+  for (int idx = 0; idx < nsub; ++idx) subtasks_[idx].data_ring.assign(std::max(inputs_of[idx], 1), -1);
+  for (int gi = 0; gi < ngates; ++gi) gates_[gi].waiting.assign(std::max(channels_of_gate[gi], 1), -1);
+  edge_record_size_ = std::move(edge_size);
+  work_list_.reserve(nsub * 2);
+  // Pending events: at most one per source, TaskManager, channel and flusher, plus the metrics
+  // tick and stale CPU completions.
+  events_.reserve(2 * (nsub + channels_.size() + taskmanagers_.size()) + 16);
+}
+
+}  // namespace flinksim::sim::detail

@@ -1,0 +1,157 @@
+// Channels: a subpartition of the producer's result partition and the input channel of the
+// consumer's gate, as one entity. Records are serialized into a buffer (memory segment); a buffer
+// is flushed when full, by the output flusher (execution.buffer-timeout.interval), or after every
+// record with a zero timeout. Remote channels follow Flink's credit-based flow control: the
+// receiver holds buffers_per_channel exclusive buffers plus floating buffers taken from the gate's
+// pool when the sender reports a backlog; the sender ships a buffer only against a free receiver
+// buffer (credit). Local channels hand the producer's buffer to the consumer directly; it returns
+// to the producer's pool when read. Credit announcements are taken as instantaneous (gap: they
+// travel the hop in Flink).
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+#include "sim/world.h"
+
+namespace flinksim::sim::detail {
+
+int Engine::subpartition_held(const ChannelState& c) const {
+  const auto queued = c.remote ? c.tail - c.sent : c.tail - c.head;
+  return static_cast<int>(queued) + (c.filling.records > 0 ? 1 : 0);
+}
+
+// Flink: RecordWriter requests a buffer from the partition's LocalBufferPool, which refuses beyond
+// its maximum and beyond max-buffers-per-channel for one subpartition.
+bool Engine::can_write(const ChannelState& c, const PartitionState& p) const {
+  if (c.filling.records > 0) return true;  // a full buffer is flushed at once, so there is room
+  return p.used < p.pool_max && subpartition_held(c) < params_.max_buffers_per_channel;
+}
+
+void Engine::write_record(int channel, Nanos origin) {
+  ChannelState& c = channels_[channel];
+  const auto size = static_cast<std::int32_t>(
+      std::min<Bytes>(edge_record_size_[partitions_[c.partition].edge], params_.segment_size));
+  if (c.filling.records == 0) {
+    ++partitions_[c.partition].used;
+    c.filling.first_origin = origin;
+    auto& producer = subtasks_[c.producer];
+    if (params_.buffer_timeout > 0 && !producer.flush_pending) {
+      // Flink's OutputFlusher wakes every timeout; the next wake after now flushes this buffer.
+      producer.flush_pending = true;
+      schedule((now_ / params_.buffer_timeout + 1) * params_.buffer_timeout, kFlushTick,
+               static_cast<std::uint32_t>(c.producer));
+    }
+  }
+  ++c.filling.records;
+  c.filling.bytes += size;
+  c.filling.last_origin = origin;
+  ++c.written;
+  if (params_.buffer_timeout == 0 || c.filling.bytes + size > params_.segment_size) flush(channel);
+}
+
+void Engine::flush(int channel) {
+  ChannelState& c = channels_[channel];
+  if (c.filling.records == 0) return;
+  assert(c.tail - c.head <= c.mask);
+  c.ring[c.tail & c.mask] = c.filling;
+  ++c.tail;
+  c.filling = Buffer{};
+  if (!c.remote) {
+    c.sent = c.arrived = c.tail;
+    push_data(subtasks_[c.consumer], channel);
+    wake(c.consumer);
+  } else {
+    try_send(channel);
+  }
+}
+
+// Ships queued buffers while the receiver has credit, taking floating buffers from the gate when
+// the exclusive ones are used up (Flink: the backlog announcement makes the receiver request
+// floating buffers). Transmission: the sender TaskManager's outbound link, then the receiver's
+// inbound link, each a FIFO at bandwidth_per_taskmanager, then hop_latency.
+void Engine::try_send(int channel) {
+  ChannelState& c = channels_[channel];
+  bool shipped = false;
+  while (c.sent < c.tail) {
+    const auto credit = static_cast<std::uint64_t>(params_.buffers_per_channel + c.floats_held);
+    if (c.sent - c.head >= credit) {
+      GateState& gate = gates_[c.gate];
+      if (gate.free_floats > 0) {
+        --gate.free_floats;
+        ++c.floats_held;
+        continue;
+      }
+      if (!c.waiting_float) {
+        c.waiting_float = true;
+        const auto cap = static_cast<std::uint32_t>(gate.waiting.size());
+        gate.waiting[(gate.waiting_head + gate.waiting_size) % cap] = channel;
+        ++gate.waiting_size;
+      }
+      break;
+    }
+    Buffer& b = c.ring[c.sent & c.mask];
+    auto& out = taskmanagers_[subtasks_[c.producer].taskmanager];
+    auto& in = taskmanagers_[subtasks_[c.consumer].taskmanager];
+    const auto tx = static_cast<Nanos>(
+        std::ceil(static_cast<double>(b.bytes) * 1e9 / params_.bandwidth_per_taskmanager));
+    const Nanos out_done = std::max(now_, out.link_out_free) + tx;
+    out.link_out_free = out_done;
+    const Nanos in_done = std::max(out_done, in.link_in_free + tx);
+    in.link_in_free = in_done;
+    b.arrive = in_done + params_.hop_latency;
+    ++c.sent;
+    --partitions_[c.partition].used;  // recycled once Netty has written it
+    shipped = true;
+  }
+  if (shipped) wake(c.producer);
+  if (!c.arrival_pending && c.arrived < c.sent) {
+    c.arrival_pending = true;
+    schedule(c.ring[c.arrived & c.mask].arrive, kChannelArrival, static_cast<std::uint32_t>(channel));
+  }
+}
+
+void Engine::channel_arrival(int channel) {
+  ChannelState& c = channels_[channel];
+  c.arrival_pending = false;
+  bool any = false;
+  while (c.arrived < c.sent && c.ring[c.arrived & c.mask].arrive <= now_) {
+    ++c.arrived;
+    any = true;
+  }
+  if (any) {
+    push_data(subtasks_[c.consumer], channel);
+    wake(c.consumer);
+  }
+  if (c.arrived < c.sent) {
+    c.arrival_pending = true;
+    schedule(c.ring[c.arrived & c.mask].arrive, kChannelArrival, static_cast<std::uint32_t>(channel));
+  }
+}
+
+// The consumer read the last record of the head buffer: the buffer is recycled.
+void Engine::consumed_buffer(int channel) {
+  ChannelState& c = channels_[channel];
+  ++c.head;
+  if (!c.remote) {
+    --partitions_[c.partition].used;
+    wake(c.producer);
+    return;
+  }
+  // A floating buffer goes back to the gate when the sender has no backlog, and from there to
+  // the first channel waiting for one.
+  if (c.floats_held > 0 && c.sent == c.tail) {
+    --c.floats_held;
+    GateState& gate = gates_[c.gate];
+    ++gate.free_floats;
+    while (gate.waiting_size > 0 && gate.free_floats > 0) {
+      const int w = gate.waiting[gate.waiting_head];
+      gate.waiting_head = (gate.waiting_head + 1) % static_cast<std::uint32_t>(gate.waiting.size());
+      --gate.waiting_size;
+      channels_[w].waiting_float = false;
+      try_send(w);
+    }
+  }
+  try_send(channel);
+}
+
+}  // namespace flinksim::sim::detail

@@ -1,0 +1,72 @@
+// Sources with a backlog (Flink's FLIP-27 source reading Kafka: `pendingRecords` is the lag).
+// Arrivals are not events while the subtask is busy: the backlog is FIFO, so the records a subtask
+// takes are exactly the arrival stream in order, drawn lazily when taken. A second copy of the
+// same stream is advanced only when the time series is sampled, to count what has arrived.
+#include <cmath>
+
+#include "sim/world.h"
+
+#if __has_include("model/traffic.h")
+#include "model/traffic.h"
+#define FLINKSIM_HAVE_TRAFFIC 1
+#endif
+
+namespace flinksim::sim::detail {
+
+double Engine::total_rate(Nanos at) const {
+#ifdef FLINKSIM_HAVE_TRAFFIC
+  return model::arrival_rate(scenario_.traffic, at);
+#else
+  (void)at;  // interim until model/traffic.h lands: constant at peak
+  return scenario_.traffic.peak;
+#endif
+}
+
+// The rate is held over each gap (piecewise); where the rate is 0 the stream looks again every
+// millisecond, so a step or burst out of silence starts within 1 ms.
+Nanos Engine::draw_next(const SourceState& source, Rng& rng, Nanos from, int) const {
+  constexpr Nanos kSilencePoll = model::kMillisecond;
+  for (Nanos t = from; t <= horizon_; t += kSilencePoll) {
+    const double rate = total_rate(t) * source.rate_share;
+    if (rate <= 0) continue;
+    const double mean_gap = 1e9 / rate;
+    const double gap = scenario_.traffic.arrival == model::Arrival::Poisson ? rng.exponential(mean_gap)
+                                                                           : mean_gap;
+    return t + static_cast<Nanos>(std::llround(gap));
+  }
+  return horizon_ + 1;
+}
+
+void Engine::source_arrival(int subtask) {
+  sources_[subtask].event_pending = false;
+  wake(subtask);
+}
+
+bool Engine::source_take(int subtask) {
+  auto& src = sources_[subtask];
+  if (src.next_arrival <= now_) {
+    subtasks_[subtask].origin = src.next_arrival;
+    src.next_arrival = draw_next(src, src.take_rng, src.next_arrival, subtask);
+    ++src.taken;
+    ++interval_taken_;
+    return true;
+  }
+  if (!src.event_pending && src.next_arrival <= horizon_) {
+    src.event_pending = true;
+    schedule(src.next_arrival, kSourceArrival, static_cast<std::uint32_t>(subtask));
+  }
+  return false;
+}
+
+void Engine::count_arrivals(Nanos until) {
+  for (int i = 0; i < static_cast<int>(sources_.size()); ++i) {
+    auto& src = sources_[i];
+    if (src.rate_share <= 0) continue;
+    while (src.count_next <= until) {
+      ++src.arrived;
+      src.count_next = draw_next(src, src.count_rng, src.count_next, i);
+    }
+  }
+}
+
+}  // namespace flinksim::sim::detail

@@ -1,0 +1,195 @@
+// Subtask threads: Flink's StreamTask mailbox loop reduced to what costs time. A thread takes one
+// record (from its source backlog or its input gate), spends the chain's CPU on it on its
+// TaskManager, then emits the chain's outputs; when an output has no buffer it blocks
+// (back-pressure) until one frees up. busy = running on (or waiting for) a core, backPressured =
+// blocked on an output buffer, idle = nothing to read (Flink's TaskIOMetricGroup).
+#include <cmath>
+
+#include "sim/world.h"
+
+namespace flinksim::sim::detail {
+namespace {
+
+double draw_cost(const ChainOp& op, Rng& rng) {
+  if (op.cost_ns <= 0) return 0;
+  switch (op.distribution) {
+    case model::CostDistribution::Constant: return op.cost_ns;
+    case model::CostDistribution::Exponential: return rng.exponential(op.cost_ns);
+    case model::CostDistribution::Lognormal:
+      return op.cv > 0 ? rng.lognormal(op.cost_ns, op.cv) : op.cost_ns;
+  }
+  return op.cost_ns;
+}
+
+}  // namespace
+
+void Engine::wake(int subtask) {
+  auto& s = subtasks_[subtask];
+  if (s.woken) return;
+  s.woken = true;
+  work_list_.push_back(subtask);
+}
+
+void Engine::account(SubtaskState& s) {
+  const auto dt = static_cast<double>(now_ - s.state_since);
+  if (s.state == ThreadState::kBusy) s.busy_ns += dt;
+  if (s.state == ThreadState::kBackPressured) s.backpressured_ns += dt;
+  s.state_since = now_;
+}
+
+void Engine::set_state(SubtaskState& s, ThreadState state) {
+  if (s.state == state) return;
+  account(s);
+  s.state = state;
+}
+
+void Engine::advance(int subtask) {
+  auto& s = subtasks_[subtask];
+  s.woken = false;
+  if (s.running) return;
+  const bool source = vertices_[s.vertex].is_source;
+  for (;;) {
+    if (!emit_pending(s)) {
+      set_state(s, ThreadState::kBackPressured);
+      return;
+    }
+    const bool got = source ? source_take(subtask) : take_input(s);
+    if (!got) {
+      set_state(s, ThreadState::kIdle);
+      return;
+    }
+    const double work = start_record(s);
+    if (work > 0) {
+      set_state(s, ThreadState::kBusy);
+      s.running = true;
+      cpu_add(s.taskmanager, subtask, work);
+      return;
+    }
+  }
+}
+
+// Per operator reached: one cost draw per record; selectivity by a deterministic accumulator
+// (floor of the running sum), so s = 0.01 passes exactly every 100th record and s = 2.5 emits
+// 2, 3, 2, 3, ... A record reaching an operator with several consumers (the next operator of the
+// chain, output edges, leaving the job) is copied to each: the copies count as created.
+double Engine::start_record(SubtaskState& s) {
+  const auto& vs = vertices_[s.vertex];
+  ++s.taken;
+  std::int64_t n = 1;
+  double work = 0;
+  const int nops = static_cast<int>(vs.ops.size());
+  for (int k = 0; k < nops && n > 0; ++k) {
+    const ChainOp& op = vs.ops[k];
+    for (std::int64_t r = 0; r < n; ++r) work += draw_cost(op, s.cost_rng);
+    double& acc = s.selectivity_acc[k];
+    acc += static_cast<double>(n) * op.selectivity;
+    const auto m = static_cast<std::int64_t>(std::floor(acc + 1e-9));
+    acc -= static_cast<double>(m);
+    if (m > n) s.created += m - n;
+    if (m < n) s.dropped += n - m;
+    if (op.consumers > 1) s.created += m * (op.consumers - 1);
+    if (op.leaves) s.pending_leave += m;
+    for (int p = 0; p < s.partitions; ++p)
+      if (vs.out_edge_op[p] == k) s.pending[p] += m;
+    n = m;
+  }
+  return work;
+}
+
+bool Engine::emit_pending(SubtaskState& s) {
+  if (s.pending_leave > 0) {
+    record_leave(s.origin, s.pending_leave);
+    s.left += s.pending_leave;
+    s.pending_leave = 0;
+  }
+  for (int j = 0; j < s.partitions; ++j) {
+    if (s.pending[j] == 0) continue;
+    const int pi = s.first_partition + j;
+    PartitionState& p = partitions_[pi];
+    while (s.pending[j] > 0) {
+      if (p.kind == model::Partition::Broadcast) {
+        // Flink's BroadcastPartitioner: the record is serialized into every subpartition.
+        for (; s.broadcast_next < p.channels; ++s.broadcast_next) {
+          const int c = p.first_channel + s.broadcast_next;
+          if (!can_write(channels_[c], p)) return false;
+          if (s.broadcast_next > 0) ++s.created;
+          write_record(c, s.origin);
+          ++s.emitted;
+        }
+        s.broadcast_next = 0;
+      } else {
+        if (s.pending_target < 0) s.pending_target = choose_channel(p);
+        const int c = p.first_channel + s.pending_target;
+        if (!can_write(channels_[c], p)) return false;
+        write_record(c, s.origin);
+        ++s.emitted;
+        s.pending_target = -1;
+      }
+      --s.pending[j];
+      ++s.sample_out;
+    }
+  }
+  return true;
+}
+
+// Flink's ChannelSelectors: FORWARD and GLOBAL pick channel 0 (the only one / subtask 0);
+// REBALANCE and RESCALE round-robin (rebalance from a random first channel); SHUFFLE uniform;
+// HASH by key-group shares (alias table).
+int Engine::choose_channel(PartitionState& p) {
+  switch (p.kind) {
+    case model::Partition::Forward:
+    case model::Partition::Global: return 0;
+    case model::Partition::Rebalance:
+    case model::Partition::Rescale: {
+      p.round_robin = (p.round_robin + 1) % static_cast<std::uint32_t>(p.channels);
+      return static_cast<int>(p.round_robin);
+    }
+    case model::Partition::Random: return static_cast<int>(p.rng.below(static_cast<std::uint32_t>(p.channels)));
+    case model::Partition::Hash: return static_cast<int>(p.hash->draw(p.rng));
+    case model::Partition::Broadcast: return 0;
+  }
+  return 0;
+}
+
+// Flink's input gate hands out buffers channel by channel in the order they became available;
+// records of a buffer are read one by one; the buffer is recycled when its last record is read.
+bool Engine::take_input(SubtaskState& s) {
+  if (s.data_size == 0) return false;
+  const int c = s.data_ring[s.data_head];
+  ChannelState& ch = channels_[c];
+  const Buffer& buf = ch.ring[ch.head & ch.mask];
+  const int k = s.read_pos;
+  s.origin = buf.records > 1 ? buf.first_origin + (buf.last_origin - buf.first_origin) * k / (buf.records - 1)
+                             : buf.first_origin;
+  ++ch.read;
+  ++s.sample_in;
+  if (++s.read_pos == buf.records) {
+    s.read_pos = 0;
+    s.data_head = (s.data_head + 1) % static_cast<std::uint32_t>(s.data_ring.size());
+    --s.data_size;
+    ch.in_data_ring = false;
+    consumed_buffer(c);
+    if (ch.head < ch.arrived) push_data(s, c);
+  }
+  return true;
+}
+
+void Engine::push_data(SubtaskState& s, int channel) {
+  ChannelState& ch = channels_[channel];
+  if (ch.in_data_ring) return;
+  ch.in_data_ring = true;
+  const auto cap = static_cast<std::uint32_t>(s.data_ring.size());
+  s.data_ring[(s.data_head + s.data_size) % cap] = channel;
+  ++s.data_size;
+}
+
+void Engine::flush_tick(int subtask) {
+  auto& s = subtasks_[subtask];
+  s.flush_pending = false;
+  for (int j = 0; j < s.partitions; ++j) {
+    const PartitionState& p = partitions_[s.first_partition + j];
+    for (int c = p.first_channel; c < p.first_channel + p.channels; ++c) flush(c);
+  }
+}
+
+}  // namespace flinksim::sim::detail

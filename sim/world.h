@@ -1,0 +1,252 @@
+// The inside of the buffer-level engine: the state of every simulated entity (source backlogs,
+// subtask threads, TaskManager CPUs, result partitions, channels, input gates), held in flat
+// vectors addressed by index, and the Engine that advances them event by event.
+//
+// Split by entity, one .cpp each: build.cpp (set-up from graph and placement), source.cpp,
+// subtask.cpp, cpu.cpp, channel.cpp, metrics.cpp, engine.cpp (the loop and the ledger).
+//
+// Invariants
+//  - At most one pending event per source subtask (next arrival while idle), per TaskManager
+//    (next CPU completion), per channel (arrival of its head buffer in flight) and per subtask
+//    (its output flusher tick); a TaskManager's stale completions are skipped by generation.
+//  - A channel's ring holds, in order: [head, arrived) at the receiver, [arrived, sent) on the
+//    wire, [sent, tail) queued at the sender's subpartition. Local channels have sent = arrived =
+//    tail (no wire, no credit).
+//  - Entities are woken through a work list, never by direct recursion, so a handler never
+//    re-enters another entity's handler.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/alias_table.h"
+#include "sim/engine.h"
+#include "sim/event_queue.h"
+#include "sim/latency_stats.h"
+#include "sim/rng.h"
+
+namespace flinksim::sim::detail {
+
+enum EventKind : std::uint32_t {
+  kSourceArrival = 0,  // target: subtask (a source); the oldest unread record has arrived
+  kCpuDone = 1,        // target: TaskManager; its next thread finishes its record
+  kChannelArrival = 2, // target: channel; its head buffer in flight reaches the input gate
+  kFlushTick = 3,      // target: subtask; Flink's OutputFlusher flushes its result partitions
+  kMetricsTick = 4,    // target: 0; sample the time series
+};
+
+// One network buffer (a memory segment) and the records it carries.
+struct Buffer {
+  Nanos arrive = 0;        // when it reaches the receiver (remote), once sent
+  Nanos first_origin = 0;  // arrival in the source backlog of its first record
+  Nanos last_origin = 0;
+  std::int32_t records = 0;
+  std::int32_t bytes = 0;
+};
+
+// One operator of a chain, with what the engine needs per record.
+struct ChainOp {
+  double cost_ns = 0;  // mean cpu_per_record
+  model::CostDistribution distribution = model::CostDistribution::Constant;
+  double cv = 0;
+  double selectivity = 1;
+  int consumers = 1;   // successors in the chain + outgoing edges + leaving the job (terminal)
+  bool leaves = false; // last operator of a vertex without outputs: records leave the job here
+};
+
+struct VertexState {
+  int first_subtask = 0;  // subtasks of vertex v are [first_subtask, first_subtask + parallelism)
+  int parallelism = 1;
+  bool is_source = false;
+  std::vector<ChainOp> ops;
+  std::vector<int> out_edge_op;  // per output edge (JobVertex::outputs order): chain position
+  Bytes record_size = 0;         // bytes of each emitted record
+};
+
+struct SourceState {  // a source subtask's backlog (Flink: pendingRecords, Kafka lag)
+  double rate_share = 0;  // share of the total traffic this subtask reads
+  Rng take_rng;           // the arrival stream as read by the subtask
+  Nanos next_arrival = 0; // arrival time of the oldest record not yet taken
+  Rng count_rng;          // the same stream, advanced only to count arrivals (records in)
+  Nanos count_next = 0;
+  std::int64_t arrived = 0;  // counted arrivals up to the last count
+  std::int64_t taken = 0;
+  bool event_pending = false;
+};
+
+enum class ThreadState : std::uint8_t { kIdle, kBusy, kBackPressured };
+
+// One result partition (per upstream subtask and output edge): one subpartition per channel.
+struct PartitionState {
+  int first_channel = 0;
+  int channels = 0;
+  int used = 0;       // buffers of its local pool held (filling, queued, local unread)
+  int pool_max = 0;   // Flink: S × buffers-per-channel + floating-buffers-per-gate
+  model::Partition kind = model::Partition::Forward;
+  int edge = 0;
+  std::uint32_t round_robin = 0;  // rebalance / rescale cursor
+  const AliasTable* hash = nullptr;
+  Rng rng;
+};
+
+struct SubtaskState {
+  int vertex = 0;
+  int index = 0;
+  int taskmanager = 0;
+  ThreadState state = ThreadState::kIdle;
+  Nanos state_since = 0;
+  bool running = false;   // in its TaskManager's processor-sharing set
+  bool woken = false;     // on the work list
+  int first_partition = 0, partitions = 0;  // its result partitions (one per output edge)
+  // Input: channels with unread buffers, in the order they became available (Flink's
+  // inputChannelsWithData); a ring of capacity = number of input channels.
+  std::vector<int> data_ring;
+  std::uint32_t data_head = 0, data_size = 0;
+  int reading = -1;        // channel whose head buffer is being read
+  int read_pos = 0;        // records of that buffer already read
+  // The record in hand: outputs still to emit, per result partition, and where it came from.
+  std::vector<std::int64_t> pending;  // per partition
+  std::int64_t pending_leave = 0;     // records leaving the job when the work completes
+  int pending_target = -1;            // subpartition chosen for the next record, if blocked
+  int broadcast_next = 0;             // broadcast: next subpartition to receive the record
+  Nanos origin = 0;
+  std::vector<double> selectivity_acc;  // per chain operator
+  Rng cost_rng;
+  bool flush_pending = false;
+  // Counters for metrics (since the last sample) and totals for the ledger.
+  double busy_ns = 0, backpressured_ns = 0;
+  std::int64_t sample_in = 0, sample_out = 0;
+  double total_busy_ns = 0, total_backpressured_ns = 0, total_ns = 0;  // after warm-up
+  std::int64_t total_in = 0, total_out = 0;                            // after warm-up
+  std::int64_t taken = 0, emitted = 0, left = 0, created = 0, dropped = 0;
+};
+
+struct ChannelState {
+  int producer = 0;  // subtask
+  int consumer = 0;  // subtask
+  int gate = 0;
+  int partition = 0;
+  bool remote = false;
+  bool in_data_ring = false;
+  bool arrival_pending = false;
+  bool waiting_float = false;
+  int floats_held = 0;
+  Buffer filling;  // records == 0: none
+  std::vector<Buffer> ring;
+  std::uint64_t mask = 0;
+  std::uint64_t head = 0, arrived = 0, sent = 0, tail = 0;
+  std::int64_t written = 0, read = 0;  // records
+};
+
+struct GateState {  // a consumer's input gate (per subtask and input edge)
+  int free_floats = 0;
+  std::vector<int> waiting;  // remote channels waiting for a floating buffer (FIFO)
+  std::uint32_t waiting_head = 0, waiting_size = 0;
+};
+
+struct TaskManagerState {
+  double cores = 1;
+  // Processor sharing by virtual time: every runnable thread progresses at speed
+  // min(1, cores / runnable), so a thread with w ns of work left finishes when the virtual clock
+  // has advanced by w. The heap holds (virtual finish, subtask).
+  double virtual_now = 0;
+  Nanos last = 0;
+  std::vector<std::pair<double, int>> heap;
+  std::uint32_t generation = 0;
+  bool event_pending = false;
+  int scheduled_subtask = -1;   // the thread its pending event completes
+  double scheduled_speed = 0;   // the speed that event was computed with
+  double cpu_ns = 0;        // CPU time used since the last sample
+  double total_cpu_ns = 0;  // after warm-up
+  Nanos link_out_free = 0;  // when its outbound link is free
+  Nanos link_in_free = 0;
+};
+
+class Engine {
+ public:
+  Engine(const model::Scenario& scenario, const model::JobGraph& graph,
+         const model::Placement& placement, const EngineParams& params, const RunOptions& options);
+  RunResult run();
+  void drain_work_list();
+
+  // build.cpp
+  void build();
+  // source.cpp
+  void source_arrival(int subtask);
+  bool source_take(int subtask);  // takes the oldest arrived record into the subtask's hand
+  // The next arrival after `from` of the source's stream drawn from `rng` (beyond the horizon:
+  // none).
+  Nanos draw_next(const SourceState& source, Rng& rng, Nanos from, int subtask) const;
+  double total_rate(Nanos at) const;
+  void count_arrivals(Nanos until);
+  // subtask.cpp
+  void wake(int subtask);
+  void advance(int subtask);
+  void set_state(SubtaskState& s, ThreadState state);
+  void account(SubtaskState& s);  // adds the current stretch up to now to its state's time
+  double start_record(SubtaskState& s);  // draws work and outputs; returns CPU ns
+  bool emit_pending(SubtaskState& s);     // false: back-pressured
+  bool take_input(SubtaskState& s);       // reads the next record from the input gate
+  void push_data(SubtaskState& s, int channel);  // the channel has unread buffers
+  int choose_channel(PartitionState& p);
+  void flush_tick(int subtask);
+  // cpu.cpp
+  void cpu_add(int taskmanager, int subtask, double work_ns);
+  void cpu_done(int taskmanager, std::uint32_t generation);
+  void cpu_advance(TaskManagerState& tm);
+  void cpu_reschedule(int taskmanager);
+  // channel.cpp
+  bool can_write(const ChannelState& c, const PartitionState& p) const;
+  void write_record(int channel, Nanos origin);
+  void flush(int channel);
+  void try_send(int channel);
+  void channel_arrival(int channel);
+  void consumed_buffer(int channel);
+  int subpartition_held(const ChannelState& c) const;
+  // metrics.cpp
+  void metrics_tick();
+  void metrics_sample(Nanos period);
+  void record_leave(Nanos origin, std::int64_t count);
+  RunResult summarize(double wall_seconds);
+  std::string check_conservation(RecordLedger& ledger);
+
+  void schedule(Nanos time, std::uint32_t kind, std::uint32_t target, std::uint32_t generation = 0) {
+    events_.push(time, kind, target, generation);
+  }
+
+  const model::Scenario& scenario_;
+  const model::JobGraph& graph_;
+  const model::Placement& placement_;
+  EngineParams params_;
+  RunOptions options_;
+  Nanos now_ = 0;
+  Nanos horizon_ = 0;
+  Nanos warmup_ = 0;
+  Nanos interval_ = 0;
+  std::uint64_t event_count_ = 0;
+
+  EventQueue events_;
+  std::vector<VertexState> vertices_;
+  std::vector<SubtaskState> subtasks_;
+  std::vector<SourceState> sources_;  // indexed by subtask (empty state for non-sources)
+  std::vector<PartitionState> partitions_;
+  std::vector<ChannelState> channels_;
+  std::vector<GateState> gates_;
+  std::vector<TaskManagerState> taskmanagers_;
+  std::vector<AliasTable> hash_tables_;  // per edge (empty for non-hash edges)
+  std::vector<Bytes> edge_record_size_;  // per edge
+  std::vector<int> work_list_;
+
+  // Job-level metrics.
+  LatencyStats latency_;          // after warm-up
+  double interval_latency_sum_ = 0, interval_latency_max_ = 0;
+  std::int64_t interval_latency_count_ = 0;
+  std::int64_t interval_taken_ = 0;
+  double throughput_sum_ = 0, throughput_max_ = 0;
+  int throughput_samples_ = 0;
+  std::int64_t left_total_ = 0;
+  double measured_ns_ = 0;  // time covered by samples after warm-up
+  Nanos last_sample_ = 0;
+};
+
+}  // namespace flinksim::sim::detail

@@ -1,0 +1,169 @@
+// The buffer-level engine on small jobs built in code (job_builder.h). Every run states its seed
+// (the scenario's, 42 unless said).
+#include <catch2/catch.hpp>
+
+#include "job_builder.h"
+#include "sim/engine.h"
+
+using namespace flinksim;
+using testing::StageSpec;
+using model::kMicrosecond;
+using model::kMillisecond;
+using model::kSecond;
+
+namespace {
+
+sim::RunResult run(const testing::TestJob& job, model::Nanos horizon = 10 * kSecond,
+                   model::Nanos warmup = 0) {
+  sim::RunOptions options;
+  options.horizon = horizon;
+  options.warmup = warmup;
+  return sim::simulate(job.scenario, job.graph, job.placement, job.params, options);
+}
+
+StageSpec stage(int parallelism, model::Nanos cost, model::Partition partition = model::Partition::Forward,
+                std::vector<int> taskmanager = {}) {
+  StageSpec s;
+  s.parallelism = parallelism;
+  s.cost = cost;
+  s.partition = partition;
+  s.taskmanager = std::move(taskmanager);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("a source, an operator and a sink carry the traffic and conserve records", "[engine]") {
+  // seed 42; 10k/s Poisson for 10 s over a rebalance and a hash edge, all on one TaskManager.
+  auto job = testing::line_job({stage(2, 5 * kMicrosecond), stage(2, 20 * kMicrosecond, model::Partition::Rebalance),
+                                stage(3, 10 * kMicrosecond, model::Partition::Hash)},
+                               10'000, 1, 8);
+  const auto r = run(job, 10 * kSecond, kSecond);
+  INFO(r.conservation_error);
+  REQUIRE(r.conserved);
+  CHECK(r.records.in == Approx(100'000).epsilon(0.02));
+  CHECK(r.records.lost == 0);
+  CHECK(r.records.in == r.records.out + r.records.in_flight);
+  // In flight at the end: about rate × latency (records waiting in buffers for the flusher).
+  CHECK(r.records.in_flight < 2'500);
+  CHECK(r.throughput_mean == Approx(10'000).epsilon(0.03));
+  REQUIRE(r.vertices.size() == 3);
+  CHECK(r.vertices[0].records_in_per_s == 0);  // Flink: numRecordsIn is 0 for sources
+  CHECK(r.vertices[1].records_in_per_s == Approx(10'000).epsilon(0.03));
+  CHECK(r.vertices[2].records_out_per_s == 0);  // Flink: 0 for sinks
+  // busy ≈ rate × cost per subtask: 5k/s × 20 µs = 100 ms/s for the operator.
+  CHECK(r.vertices[1].busy_ms_per_s == Approx(100).epsilon(0.05));
+  CHECK(r.vertices[1].backpressured_ms_per_s == Approx(0).margin(1));
+  CHECK(r.latency.count > 0);
+  // Default buffer timeout 100 ms at this low rate: records wait in half-empty buffers.
+  CHECK(r.latency.mean > 20 * kMillisecond);
+  CHECK(r.latency.max < 400 * kMillisecond);
+}
+
+TEST_CASE("selectivity below 1 stops records; the ledger counts them as dropped", "[engine]") {
+  auto ops = std::vector<StageSpec>{stage(1, 0), stage(1, 10 * kMicrosecond), stage(1, 0)};
+  ops[1].selectivity = 0.25;
+  auto job = testing::line_job(ops, 4'000, 1, 4);
+  const auto r = run(job);
+  INFO(r.conservation_error);
+  REQUIRE(r.conserved);
+  CHECK(r.records.dropped == Approx(0.75 * r.records.in).epsilon(0.01));
+  CHECK(r.vertices[2].records_in_per_s == Approx(1'000).epsilon(0.05));
+}
+
+TEST_CASE("an overloaded operator behind a network hop holds throughput at its capacity", "[engine][backpressure]") {
+  // Source on TaskManager 0, a 100 µs operator (capacity 10k/s) on TaskManager 1; 20k/s offered.
+  auto job = testing::line_job({stage(1, 0, model::Partition::Forward, {0}),
+                                stage(1, 100 * kMicrosecond, model::Partition::Forward, {1}),
+                                stage(1, 0, model::Partition::Forward, {1})},
+                               20'000, 2, 4);
+  job.params.hop_latency = 200 * kMicrosecond;
+  const auto r = run(job, 10 * kSecond, 2 * kSecond);
+  INFO(r.conservation_error);
+  REQUIRE(r.conserved);
+  CHECK(r.throughput_mean == Approx(10'000).epsilon(0.02));
+  CHECK(r.vertices[1].busy_ms_per_s > 980);
+  CHECK(r.vertices[0].backpressured_ms_per_s > 900);  // the source waits for credit
+  CHECK(r.vertices[2].idle_ms_per_s > 900);
+  // The backlog (Kafka lag) grows by the excess, 10k/s over 10 s, less what the full buffers hold:
+  // 20 buffers (10 queued at the sender, 2 exclusive + 8 floating at the receiver) of 327 records.
+  CHECK(r.vertices[0].pending_records == Approx(100'000 - 20 * 327).epsilon(0.01));
+}
+
+TEST_CASE("four saturated threads on two cores give half the throughput of four cores", "[engine][cpu]") {
+  // Four source subtasks at 100 µs per record (10k/s each), offered 80k/s: CPU-bound.
+  auto make = [](double cores) {
+    return testing::line_job({stage(4, 100 * kMicrosecond), stage(4, 0)}, 80'000, 1, cores);
+  };
+  const auto two = run(make(2), 5 * kSecond, kSecond);
+  const auto four = run(make(4), 5 * kSecond, kSecond);
+  REQUIRE(two.conserved);
+  REQUIRE(four.conserved);
+  CHECK(four.throughput_mean == Approx(40'000).epsilon(0.01));
+  CHECK(two.throughput_mean == Approx(20'000).epsilon(0.01));
+  // Busy is the time a thread wants the CPU, so contention does not lower it (as in Flink).
+  CHECK(two.vertices[0].busy_ms_per_s == Approx(1000).epsilon(0.01));
+  CHECK(four.vertices[0].busy_ms_per_s == Approx(1000).epsilon(0.01));
+  CHECK(two.taskmanagers[0].cpu_utilization == Approx(1.0).epsilon(0.01));
+  CHECK(four.taskmanagers[0].cpu_utilization == Approx(1.0).epsilon(0.01));
+}
+
+TEST_CASE("the same seed gives identical results, another seed different ones", "[engine][determinism]") {
+  auto make = [](std::uint64_t seed) {
+    auto ops = std::vector<StageSpec>{stage(2, 5 * kMicrosecond), stage(3, 30 * kMicrosecond, model::Partition::Random),
+                                      stage(2, 10 * kMicrosecond, model::Partition::Hash)};
+    ops[1].distribution = model::CostDistribution::Exponential;
+    return testing::line_job(ops, 20'000, 2, 2, seed);
+  };
+  const auto a = run(make(7), 3 * kSecond);
+  const auto b = run(make(7), 3 * kSecond);
+  const auto c = run(make(8), 3 * kSecond);
+  CHECK(a.records.in == b.records.in);
+  CHECK(a.records.out == b.records.out);
+  CHECK(a.events == b.events);
+  CHECK(a.latency.mean == b.latency.mean);
+  CHECK(a.latency.p99 == b.latency.p99);
+  CHECK(a.vertices[1].busy_ms_per_s == b.vertices[1].busy_ms_per_s);
+  CHECK(a.records.in != c.records.in);
+}
+
+TEST_CASE("a zero buffer timeout cuts latency at low rate", "[engine][latency]") {
+  // 1k/s through a remote hop: with 100 ms a buffer waits for the flusher, with 0 it leaves at once.
+  auto make = [](model::Nanos timeout) {
+    auto job = testing::line_job({stage(1, 0, model::Partition::Forward, {0}),
+                                  stage(1, 10 * kMicrosecond, model::Partition::Forward, {1})},
+                                 1'000, 2, 2);
+    job.params.buffer_timeout = timeout;
+    job.params.hop_latency = 100 * kMicrosecond;
+    return job;
+  };
+  const auto slow = run(make(100 * kMillisecond), 10 * kSecond, kSecond);
+  const auto fast = run(make(0), 10 * kSecond, kSecond);
+  REQUIRE(slow.conserved);
+  REQUIRE(fast.conserved);
+  // The flusher fires every 100 ms: records wait 50 ms on average.
+  CHECK(slow.latency.mean == Approx(50 * kMillisecond).epsilon(0.1));
+  CHECK(slow.latency.max <= 101 * kMillisecond);
+  // Flushed at once: hop + transmission + 10 µs of CPU.
+  CHECK(fast.latency.mean < 200 * kMicrosecond);
+  CHECK(fast.latency.mean > 110 * kMicrosecond);
+  CHECK(slow.throughput_mean == Approx(fast.throughput_mean).epsilon(0.02));
+}
+
+TEST_CASE("with a zero timeout and ample buffers an operator is an M/M/1 queue", "[engine][queueing]") {
+  // seed 42; λ = 5k/s, exponential service with mean 100 µs (ρ = 0.5): mean sojourn 1/(μ−λ) = 200 µs.
+  auto ops = std::vector<StageSpec>{stage(1, 0, model::Partition::Forward, {0}),
+                                    stage(1, 100 * kMicrosecond, model::Partition::Forward, {1})};
+  ops[1].distribution = model::CostDistribution::Exponential;
+  auto job = testing::line_job(ops, 5'000, 2, 1);
+  job.params.buffer_timeout = 0;
+  job.params.hop_latency = 0;
+  job.params.bandwidth_per_taskmanager = 1e15;
+  job.params.buffers_per_channel = 10'000;
+  job.params.max_buffers_per_channel = 10'000;
+  const auto r = run(job, 60 * kSecond, 2 * kSecond);
+  REQUIRE(r.conserved);
+  CHECK(r.latency.mean == Approx(200 * kMicrosecond).epsilon(0.05));
+  // Sojourn is exponential with mean 200 µs: p99 = 200 µs × ln 100.
+  CHECK(r.latency.p99 == Approx(200 * kMicrosecond * 4.605).epsilon(0.08));
+}

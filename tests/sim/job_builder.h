@@ -1,0 +1,36 @@
+// Builds small jobs in code for engine tests: a chain of vertices (one operator each, no chaining)
+// with a placement, so a test states exactly the topology it means without the scenario reader,
+// the chaining rules or the scheduler.
+#pragma once
+
+#include <vector>
+
+#include "model/job_graph.h"
+#include "model/placement.h"
+#include "model/scenario.h"
+#include "sim/engine.h"
+
+namespace flinksim::testing {
+
+struct StageSpec {
+  model::OperatorKind kind = model::OperatorKind::Operator;
+  int parallelism = 1;
+  model::Nanos cost = 0;
+  model::CostDistribution distribution = model::CostDistribution::Constant;
+  double selectivity = 1.0;
+  model::Partition partition = model::Partition::Forward;  // of the edge into this stage
+  std::vector<int> taskmanager;  // per subtask; empty: all on TaskManager 0
+};
+
+struct TestJob {
+  model::Scenario scenario;
+  model::JobGraph graph;
+  model::Placement placement;
+  sim::EngineParams params;
+};
+
+// A line of stages: stage 0 is the source, the last one the sink. Traffic constant at `rate`.
+TestJob line_job(const std::vector<StageSpec>& stages, double rate, int taskmanagers,
+                 double cores_per_taskmanager, std::uint64_t seed = 42);
+
+}  // namespace flinksim::testing

@@ -12,7 +12,7 @@ void Engine::record_leave(Nanos origin, std::int64_t count) {
   interval_latency_sum_ += latency * static_cast<double>(count);
   interval_latency_count_ += count;
   interval_latency_max_ = std::max(interval_latency_max_, latency);
-  if (now_ >= warmup_) latency_.add(latency, count);
+  if (now_ >= warmup_) latency_.record(now_ - origin, static_cast<std::uint64_t>(count));
 }
 
 // Samples the interval (now − period, now]. Intervals that start before the warm-up ends go to
@@ -92,7 +92,7 @@ RunResult Engine::summarize(double wall_seconds) {
   r.latency.mean = latency_.mean();
   r.latency.p50 = latency_.quantile(0.5);
   r.latency.p99 = latency_.quantile(0.99);
-  r.latency.max = latency_.max();
+  r.latency.max = static_cast<double>(latency_.max());
   for (int v = 0; v < static_cast<int>(vertices_.size()); ++v) {
     const auto& vs = vertices_[v];
     VertexSummary out;

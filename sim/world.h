@@ -22,7 +22,7 @@
 #include "sim/alias_table.h"
 #include "sim/engine.h"
 #include "sim/event_queue.h"
-#include "sim/latency_stats.h"
+#include "sim/histogram.h"
 #include "sim/rng.h"
 
 namespace flinksim::sim::detail {
@@ -238,7 +238,7 @@ class Engine {
   std::vector<int> work_list_;
 
   // Job-level metrics.
-  LatencyStats latency_;          // after warm-up
+  Histogram latency_;             // after warm-up
   double interval_latency_sum_ = 0, interval_latency_max_ = 0;
   std::int64_t interval_latency_count_ = 0;
   std::int64_t interval_taken_ = 0;

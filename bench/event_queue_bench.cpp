@@ -37,21 +37,6 @@ const std::vector<std::int64_t>& increments() {
 }
 constexpr std::size_t kMask = (1 << 16) - 1;
 
-void hold_event_queue(benchmark::State& state) {
-  const auto n = static_cast<std::size_t>(state.range(0));
-  const auto& inc = increments();
-  EventQueue q;
-  q.reserve(n + 1);
-  for (std::size_t i = 0; i < n; ++i) q.push(inc[i & kMask], 0, static_cast<std::uint32_t>(i));
-  std::size_t k = n;
-  for (auto _ : state) {
-    const Event e = q.pop();
-    q.push(e.time + inc[k++ & kMask], e.kind, e.target, e.generation);
-  }
-  benchmark::DoNotOptimize(q.top());
-  state.SetItemsProcessed(state.iterations());
-}
-
 void hold_baseline(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   const auto& inc = increments();
@@ -114,10 +99,12 @@ class QuaternaryHeap {
   std::uint64_t seq_ = 0;
 };
 
-void hold_quaternary(benchmark::State& state) {
+// The same hold loop over any queue with EventQueue's push/pop/top/reserve.
+template <class Queue>
+void hold(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   const auto& inc = increments();
-  QuaternaryHeap q;
+  Queue q;
   q.reserve(n + 1);
   for (std::size_t i = 0; i < n; ++i) q.push(inc[i & kMask], 0, static_cast<std::uint32_t>(i), 0);
   std::size_t k = n;
@@ -131,8 +118,8 @@ void hold_quaternary(benchmark::State& state) {
 
 const bool registered = [] {
   for (auto [name, fn] : {std::pair{"hold/baseline", &hold_baseline},
-                          std::pair{"hold/EventQueue", &hold_event_queue},
-                          std::pair{"hold/4-ary", &hold_quaternary}})
+                          std::pair{"hold/EventQueue", &hold<EventQueue>},
+                          std::pair{"hold/4-ary", &hold<QuaternaryHeap>}})
     benchmark::RegisterBenchmark(name, fn)->Arg(16)->Arg(1000)->Arg(100000);
   return true;
 }();

@@ -1,0 +1,3 @@
+flinksim_test(plan_command_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/plan_command_test.cpp)
+target_link_libraries(plan_command_test PRIVATE nlohmann_json::nlohmann_json)
+add_dependencies(plan_command_test flinksim)

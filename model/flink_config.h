@@ -32,6 +32,9 @@ class FlinkConfig {
   // The entry for the option's key, or else for the first of its deprecated keys that is set.
   const Entry* find(const OptionDef& option) const;
   bool is_set(const OptionDef& option) const { return find(option) != nullptr; }
+  // The key the option is set under (its own or a deprecated one), else its own key: the field
+  // to name in an error about it.
+  std::string key_of(const OptionDef& option) const;
 
   // Typed getters: the configured value, else the option's Flink default. A value that does not
   // parse throws InputFailure naming the key and where it was set. REQUIRES: for the

@@ -2,10 +2,10 @@
 // recursion, W_{n+1} = max(0, W_n + S_n − A_{n+1})), so that the formulas the engine is held to
 // are verified independently of the engine.
 //
-// Statistical error: every case runs 2M customers at ρ = 0.7. The sojourn of consecutive
-// customers is correlated over roughly 1/(1 − √ρ)² ≈ 37 customers, so 2M customers are worth
-// ~2M/(2·37) ≈ 27k independent ones; with the sojourn's cv ≈ 1 the relative standard error of a
-// mean is ≈ 1/√27k ≈ 0.6%, and the checks allow 2.5% (about 4σ).
+// Statistical error: every case runs 2M customers at ρ = 0.7. Measured over 40 replications of
+// 300k customers, the M/M/1 sample mean has a relative standard error of 1.1% and its p99 2.1%
+// (M/D/1: 0.5% and 1.3%); at 2M customers that is 0.43% and 0.8%, so the 2.5% tolerance on a mean
+// is ≈ 6σ and the 4% on a p99 ≈ 5σ.
 #include "validation/queueing_theory.h"
 
 #include <catch2/catch.hpp>

@@ -1,0 +1,162 @@
+// `flinksim run`, end to end: the built binary on a small scenario written by the test (seed 7):
+// JSON field names and figures, byte-identical output with --no-timing, the CSV time series of
+// --out, and the exit codes for a missed SLO and for bad input.
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "test_paths.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int exit_code = -1;
+  std::string out;
+};
+
+Result run(const std::string& args) {
+  const std::string command = flinksim::testing::flinksim_binary() + " run " + args + " 2>/dev/null";
+  Result result;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::array<char, 4096> chunk{};
+  while (const std::size_t n = fread(chunk.data(), 1, chunk.size(), pipe)) result.out.append(chunk.data(), n);
+  const int status = pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+fs::path scratch() {
+  const fs::path dir = fs::temp_directory_path() / ("flinksim-run-test-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  return dir;
+}
+
+// Source (p=2) → keyBy → work → sink (chained), 10k/s for 20 s on two TaskManagers.
+std::string write_scenario(const std::string& p99_limit) {
+  const fs::path path = scratch() / ("job-" + p99_limit + ".toml");
+  std::ofstream(path) << R"(name = "run test"
+seed = 7
+
+[cluster]
+taskmanagers = 2
+cpu_per_taskmanager = 2.0
+
+[flink]
+"taskmanager.numberOfTaskSlots" = 2
+"parallelism.default" = 2
+
+[network]
+bandwidth_per_taskmanager = "10Gb/s"
+hop_latency = "100us"
+
+[[operator]]
+name = "src"
+kind = "source"
+cpu_per_record = "5us"
+record_size = "200b"
+
+[[operator]]
+name = "work"
+inputs = [{ from = "src", partition = "hash" }]
+cpu_per_record = "50us"
+
+[[operator]]
+name = "sink"
+kind = "sink"
+inputs = ["work"]
+cpu_per_record = "5us"
+
+[traffic]
+shape = "constant"
+peak = "10k/s"
+duration = "20s"
+
+[slo]
+max_latency_p99 = ")" + p99_limit + R"("
+)";
+  return path.string();
+}
+
+}  // namespace
+
+TEST_CASE("run --json: throughput, latency, Flink's metric names, ledger, SLO", "[cli][run]") {
+  const Result r = run(write_scenario("2s") + " --json --no-timing");
+  REQUIRE(r.exit_code == 0);
+  const auto doc = nlohmann::json::parse(r.out);
+  CHECK(doc["throughput"]["mean"].get<double>() == Approx(10'000).epsilon(0.03));
+  CHECK(doc["latency"]["p99"].get<double>() > doc["latency"]["p50"].get<double>());
+  CHECK(doc["latency"]["max"].get<double>() < 500);  // ms: the 100 ms flusher dominates
+  REQUIRE(doc["vertices"].size() == 2);
+  const auto& work = doc["vertices"][1];
+  CHECK(work["name"] == "work -> sink");
+  // 5k/s per subtask × 55 µs = 275 ms/s busy.
+  CHECK(work["busyTimeMsPerSecond"].get<double>() == Approx(275).epsilon(0.1));
+  CHECK(work.contains("backPressuredTimeMsPerSecond"));
+  CHECK(work.contains("idleTimeMsPerSecond"));
+  CHECK(work["numRecordsInPerSecond"].get<double>() == Approx(10'000).epsilon(0.03));
+  CHECK(doc["vertices"][0].contains("pendingRecords"));
+  const auto& records = doc["records"];
+  CHECK(records["in"].get<long>() == records["out"].get<long>() + records["inFlight"].get<long>());
+  CHECK(records["lost"] == 0);
+  CHECK(records["duplicated"] == 0);
+  CHECK(doc["slo"]["latencyP99"]["met"] == true);
+  CHECK(doc["slo"]["latencyP99"]["limit"].get<double>() == 2000);
+  CHECK(doc["engine"]["granularity"] == "buffer");
+  CHECK(doc["engine"]["simulatedSeconds"].get<double>() == 20);
+  CHECK_FALSE(doc["engine"].contains("wallSeconds"));
+  CHECK(doc["taskmanagers"].size() == 2);
+  CHECK(doc["recovery"].empty());
+}
+
+TEST_CASE("run --no-timing prints byte-identical JSON for the same inputs", "[cli][run][determinism]") {
+  const std::string scenario = write_scenario("2s");
+  const Result a = run(scenario + " --json --no-timing --horizon 5s");
+  const Result b = run(scenario + " --json --no-timing --horizon 5s");
+  REQUIRE(a.exit_code == 0);
+  CHECK(a.out == b.out);
+  const Result timed = run(scenario + " --json --horizon 5s");
+  CHECK(nlohmann::json::parse(timed.out)["engine"].contains("wallSeconds"));
+}
+
+TEST_CASE("run --out writes the time series as CSV", "[cli][run][csv]") {
+  const fs::path out = scratch() / "series";
+  fs::remove_all(out);
+  const Result r = run(write_scenario("2s") + " --horizon 5s --out " + out.string());
+  REQUIRE(r.exit_code == 0);
+  for (const char* name : {"subtasks.csv", "taskmanagers.csv", "job.csv"}) {
+    INFO(name);
+    CHECK(fs::exists(out / name));
+    CHECK_FALSE(fs::exists(out / (std::string(name) + ".tmp")));
+  }
+  std::ifstream job(out / "job.csv");
+  std::string header, line;
+  std::getline(job, header);
+  CHECK(header == "timeMs,throughput,latencyMeanMs,latencyMaxMs");
+  int rows = 0;
+  while (std::getline(job, line)) ++rows;
+  CHECK(rows == 5);  // one sample per second
+  std::ifstream subtasks(out / "subtasks.csv");
+  std::getline(subtasks, header);
+  CHECK(header.find("busyTimeMsPerSecond,backPressuredTimeMsPerSecond,idleTimeMsPerSecond") != std::string::npos);
+}
+
+TEST_CASE("run exits 1 when an SLO is missed and 2 on bad input", "[cli][run]") {
+  // A 1 ms p99 cannot hold behind a 100 ms buffer timeout at 10k/s.
+  const Result missed = run(write_scenario("1ms") + " --json --no-timing --horizon 5s");
+  CHECK(missed.exit_code == 1);
+  CHECK(nlohmann::json::parse(missed.out)["slo"]["latencyP99"]["met"] == false);
+  CHECK(run(write_scenario("2s") + " --horizon soon").exit_code == 2);
+  CHECK(run("/nonexistent/scenario.toml").exit_code == 2);
+}

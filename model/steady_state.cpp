@@ -24,10 +24,14 @@ std::string lower(std::string text) {
   return text;
 }
 
-std::string rate_text(double rate) {
+std::string rate_text(double rate) { return format_rate(rate); }  // "1.64M/s"
+
+// Decimal MB/s, as network vendors (and the sizing blog) count.
+std::string megabytes_text(double bytes_per_second) {
   std::ostringstream out;
-  out.precision(4);
-  out << rate << " records/s";
+  out.setf(std::ios::fixed);
+  out.precision(1);
+  out << bytes_per_second / 1e6 << " MB/s";
   return out.str();
 }
 
@@ -489,14 +493,14 @@ void add_warnings(const Scenario& scenario, const JobGraph& graph, const Placeme
       text.str("");
     }
     if (tm.network_in.total() > bandwidth) {
-      text << name << " receives " << tm.network_in.total() << " B/s, its network carries "
-           << bandwidth << " B/s" << at;
+      text << name << " receives " << megabytes_text(tm.network_in.total())
+           << ", its network carries " << megabytes_text(bandwidth) << at;
       result.warnings.push_back(text.str());
       text.str("");
     }
     if (tm.network_out.total() > bandwidth) {
-      text << name << " sends " << tm.network_out.total() << " B/s, its network carries "
-           << bandwidth << " B/s" << at;
+      text << name << " sends " << megabytes_text(tm.network_out.total())
+           << ", its network carries " << megabytes_text(bandwidth) << at;
       result.warnings.push_back(text.str());
     }
     uploads += tm.network_out.checkpoint_upload;
@@ -504,8 +508,9 @@ void add_warnings(const Scenario& scenario, const JobGraph& graph, const Placeme
   if (uploads > scenario.storage.write_bandwidth) {
     std::ostringstream text;
     text.precision(4);
-    text << "checkpoints upload " << uploads << " B/s, more than [storage] write_bandwidth "
-         << scenario.storage.write_bandwidth << " B/s: they cannot finish within the interval";
+    text << "checkpoints upload " << megabytes_text(uploads) << ", more than [storage] "
+         << "write_bandwidth " << megabytes_text(scenario.storage.write_bandwidth)
+         << ": they cannot finish within the interval";
     result.warnings.push_back(text.str());
   }
   int unplaced = 0;

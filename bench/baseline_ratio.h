@@ -7,6 +7,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -21,12 +22,11 @@ class BaselineRatioReporter : public benchmark::ConsoleReporter {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& run : runs) {
       if (run.error_occurred || run.run_type != Run::RT_Iteration) continue;
-      const std::string name = run.benchmark_name();
-      const auto a = name.find('/');
-      const auto b = a == std::string::npos ? a : name.find('/', a + 1);
-      if (b == std::string::npos) continue;
-      const std::string impl = name.substr(a + 1, b - a - 1);
-      const std::string key = name.substr(0, a) + name.substr(b);
+      const std::vector<std::string> parts = split(run.benchmark_name());
+      if (parts.size() < 2) continue;
+      const std::string& impl = parts[1];
+      std::string key = parts[0];
+      for (std::size_t i = 2; i < parts.size(); ++i) key += "/" + parts[i];
       times_.emplace_back(key, std::make_pair(impl, run.GetAdjustedRealTime()));
       if (impl == "baseline") baseline_[key] = run.GetAdjustedRealTime();
     }
@@ -44,6 +44,23 @@ class BaselineRatioReporter : public benchmark::ConsoleReporter {
   }
 
  private:
+  // The name's segments, without the ones Google Benchmark appends for run options
+  // ("iterations:3", "manual_time", ...), so "engine/140/iterations:3/manual_time" and
+  // "baseline/140" share the key "140".
+  static std::vector<std::string> split(const std::string& name) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    while (start <= name.size()) {
+      const std::size_t end = std::min(name.find('/', start), name.size());
+      const std::string part = name.substr(start, end - start);
+      if (part.find(':') == std::string::npos && part != "manual_time" && part != "real_time" &&
+          part != "process_time")
+        parts.push_back(part);
+      start = end + 1;
+    }
+    return parts;
+  }
+
   std::vector<std::pair<std::string, std::pair<std::string, double>>> times_;
   std::map<std::string, double> baseline_;
 };

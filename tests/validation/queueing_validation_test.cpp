@@ -134,25 +134,26 @@ TEST_CASE("the same two operators unchained are a Jackson tandem", "[validation]
   CHECK(seconds(r.latency.mean) == Approx(qt::tandem_mm1_sojourn_mean(kRate, mu1, mu2)).epsilon(0.03));
 }
 
+// One source subtask fanning out over k exponential subtasks (ρ = 0.6 each), then k sinks.
+constexpr int kFanOut = 3;
+sim::RunResult fan_out(Partition partition, std::uint64_t seed) {
+  return run(textbook({stage(1, 0), stage(kFanOut, kCost, CostDistribution::Exponential, partition),
+                       stage(kFanOut, 0)},
+                      seed, kFanOut * kRate));
+}
+
 TEST_CASE("a random partitioner splits a Poisson stream into Poisson streams", "[validation][queueing]") {
-  // seed 1005; one source subtask, three M/M/1 subtasks at ρ = 0.6 each.
-  const int k = 3;
-  const auto r = run(textbook({stage(1, 0), stage(k, kCost, CostDistribution::Exponential, Partition::Random),
-                               stage(k, 0)},
-                              1005, k * kRate));
-  CHECK(seconds(r.latency.mean) == Approx(qt::random_split_mm1_sojourn_mean(k * kRate, k, kMu)).epsilon(0.03));
-  CHECK(seconds(r.latency.p99) ==
-        Approx(qt::mm1_sojourn_quantile(kRate, kMu, 0.99)).epsilon(0.05));
+  const auto r = fan_out(Partition::Random, 1005);  // seed 1005
+  CHECK(seconds(r.latency.mean) ==
+        Approx(qt::random_split_mm1_sojourn_mean(kFanOut * kRate, kFanOut, kMu)).epsilon(0.03));
+  CHECK(seconds(r.latency.p99) == Approx(qt::mm1_sojourn_quantile(kRate, kMu, 0.99)).epsilon(0.05));
 }
 
 TEST_CASE("rebalance deals a Poisson stream round-robin: each subtask is E_k/M/1", "[validation][queueing]") {
-  // seed 1006; one source subtask, three subtasks at ρ = 0.6 each, Erlang-3 interarrivals.
-  const int k = 3;
-  const auto r = run(textbook({stage(1, 0), stage(k, kCost, CostDistribution::Exponential, Partition::Rebalance),
-                               stage(k, 0)},
-                              1006, k * kRate));
-  CHECK(seconds(r.latency.mean) == Approx(qt::ekm1_sojourn_mean(k * kRate, k, kMu)).epsilon(0.03));
-  CHECK(seconds(r.latency.p99) == Approx(qt::ekm1_sojourn_quantile(k * kRate, k, kMu, 0.99)).epsilon(0.05));
+  const auto r = fan_out(Partition::Rebalance, 1006);  // seed 1006; Erlang-3 interarrivals
+  CHECK(seconds(r.latency.mean) == Approx(qt::ekm1_sojourn_mean(kFanOut * kRate, kFanOut, kMu)).epsilon(0.03));
+  CHECK(seconds(r.latency.p99) ==
+        Approx(qt::ekm1_sojourn_quantile(kFanOut * kRate, kFanOut, kMu, 0.99)).epsilon(0.05));
   // And it is measurably not M/M/1 (Poisson arrivals would wait ~40% longer here).
   CHECK(seconds(r.latency.mean) < 0.85 * qt::mm1_sojourn_mean(kRate, kMu));
 }

@@ -1,0 +1,107 @@
+// The engine's cost per event on a job shaped like a bundled scenario (Kafka source → rebalance →
+// enrich → keyBy → window → sink, on two TaskManagers), against the bare std::priority_queue hold
+// loop at the engine's pending-set size: the ratio says how much a simulated event costs beyond
+// the heap operation every event needs anyway.
+//
+// Reported time is wall time per event (manual timing: one engine run per iteration, its wall time
+// divided by its events), so the ratio table compares like with like. Counters: events per run,
+// simulated seconds per wall second.
+//
+//   build-queue/bench/engine_bench
+#include <cstdint>
+#include <functional>
+#include <queue>
+#include <utility>
+#include <vector>
+
+#include "bench/baseline_ratio.h"
+#include "sim/engine.h"
+#include "tests/sim/job_builder.h"
+
+namespace {
+
+using namespace flinksim;
+using model::CostDistribution;
+using model::kMicrosecond;
+using model::Partition;
+
+constexpr int kSourceP = 4, kEnrichP = 8, kWindowP = 8, kSinkP = 2;
+constexpr double kRate = 100'000;  // records/s: ~62% of the 8 cores
+
+testing::StageSpec stage(int parallelism, model::Nanos cost, CostDistribution dist, Partition p) {
+  testing::StageSpec s;
+  s.parallelism = parallelism;
+  s.cost = cost;
+  s.distribution = dist;
+  s.partition = p;
+  for (int i = 0; i < parallelism; ++i) s.taskmanager.push_back(i % 2);  // spread over both
+  return s;
+}
+
+testing::TestJob bundled_like(model::Nanos buffer_timeout) {
+  auto job = testing::line_job(
+      {stage(kSourceP, 5 * kMicrosecond, CostDistribution::Constant, Partition::Forward),
+       stage(kEnrichP, 25 * kMicrosecond, CostDistribution::Exponential, Partition::Rebalance),
+       stage(kWindowP, 12 * kMicrosecond, CostDistribution::Exponential, Partition::Hash),
+       stage(kSinkP, 8 * kMicrosecond, CostDistribution::Constant, Partition::Rebalance)},
+      kRate, 2, 4.0, 7);  // seed 7
+  job.params.buffer_timeout = buffer_timeout;
+  return job;
+}
+
+// The engine keeps at most one pending event per source subtask, TaskManager, channel and subtask
+// (world.h), so this bounds the pending set; the baseline runs at that size.
+constexpr int kPending = kSourceP + 2 + (kSourceP * kEnrichP + kEnrichP * kWindowP + kWindowP * kSinkP) +
+                         (kSourceP + kEnrichP + kWindowP + kSinkP);
+
+void engine(benchmark::State& state) {
+  const auto job = bundled_like(state.range(1));
+  sim::RunOptions options;
+  options.horizon = 2 * model::kSecond;
+  options.warmup = 0;
+  double events = 0, wall = 0, simulated = 0;
+  for (auto _ : state) {
+    const auto r = sim::simulate(job.scenario, job.graph, job.placement, job.params, options);
+    if (!r.conserved) state.SkipWithError(r.conservation_error.c_str());
+    state.SetIterationTime(r.wall_seconds / static_cast<double>(r.events));
+    events += static_cast<double>(r.events);
+    wall += r.wall_seconds;
+    simulated += static_cast<double>(r.simulated) * 1e-9;
+  }
+  state.counters["events_per_run"] = events / static_cast<double>(state.iterations());
+  state.counters["sim_s_per_wall_s"] = simulated / wall;
+}
+
+void baseline(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  using Item = std::pair<std::int64_t, std::uint64_t>;
+  std::priority_queue<Item, std::vector<Item>, std::greater<>> q;
+  std::uint64_t seq = 0, x = 7;
+  auto increment = [&x] {  // LCG, mean ~1 µs, cheap next to the heap
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<std::int64_t>(x >> 54);
+  };
+  for (std::size_t i = 0; i < n; ++i) q.emplace(increment(), seq++);
+  for (auto _ : state) {
+    const Item e = q.top();
+    q.pop();
+    q.emplace(e.first + increment(), seq++);
+  }
+  benchmark::DoNotOptimize(q.top());
+}
+
+const bool registered = [] {
+  // Args: pending-set size, buffer timeout (0: a buffer per record; 1 ms: batched buffers).
+  for (const std::int64_t timeout : {std::int64_t{0}, model::kMillisecond}) {
+    benchmark::RegisterBenchmark("event/baseline", baseline)->Args({kPending, timeout});
+    benchmark::RegisterBenchmark("event/engine", engine)
+        ->Args({kPending, timeout})
+        ->UseManualTime()
+        ->Iterations(3);
+  }
+  return true;
+}();
+
+}  // namespace
+
+int main(int argc, char** argv) { return flinksim::bench::run_with_ratios(argc, argv); }

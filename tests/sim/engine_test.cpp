@@ -2,6 +2,8 @@
 // (the scenario's, 42 unless said).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "job_builder.h"
 #include "sim/engine.h"
 
@@ -166,4 +168,75 @@ TEST_CASE("with a zero timeout and ample buffers an operator is an M/M/1 queue",
   CHECK(r.latency.mean == Approx(200 * kMicrosecond).epsilon(0.05));
   // Sojourn is exponential with mean 200 µs: p99 = 200 µs × ln 100.
   CHECK(r.latency.p99 == Approx(200 * kMicrosecond * 4.605).epsilon(0.08));
+}
+
+TEST_CASE("a local channel back-pressures too, bounded by the producer's subpartition", "[engine][backpressure]") {
+  // Same job as above, all on one TaskManager: no credits, but max-buffers-per-channel holds.
+  auto job = testing::line_job({stage(1, 0), stage(1, 100 * kMicrosecond), stage(1, 0)}, 20'000, 1, 4);
+  const auto r = run(job, 10 * kSecond, 2 * kSecond);
+  REQUIRE(r.conserved);
+  CHECK(r.throughput_mean == Approx(10'000).epsilon(0.02));
+  CHECK(r.vertices[0].backpressured_ms_per_s > 900);
+  // Held in flight: 10 buffers of 327 records (the subpartition cap), not 20 as over the network.
+  CHECK(r.vertices[0].pending_records == Approx(100'000 - 10 * 327).epsilon(0.01));
+}
+
+TEST_CASE("partitioners route as Flink's channel selectors", "[engine][partitioner]") {
+  // seed 42; 2 upstream subtasks → 4 downstream; 8k/s for 5 s; per-subtask input rates compared.
+  auto rates_of = [](model::Partition partition, double skew = 0) {
+    auto job = testing::line_job({stage(2, 0), stage(4, 0, partition), stage(1, 0)}, 8'000, 1, 8);
+    job.scenario.operators[1].key_skew = skew;
+    job.scenario.operators[1].key_count = 1'000;
+    job.graph.vertices[1].max_parallelism = 128;
+    sim::RunOptions options;
+    options.horizon = 5 * kSecond;
+    struct Collect : sim::MetricsSink {
+      std::vector<double> in = std::vector<double>(4, 0.0);
+      void on_subtask(model::Nanos, const sim::SubtaskSample& s) override {
+        if (s.vertex == 1) in[s.subtask] += s.records_in_per_s / 5;
+      }
+      void on_taskmanager(model::Nanos, int, double) override {}
+      void on_job(model::Nanos, const sim::JobSample&) override {}
+    } collect;
+    options.sink = &collect;
+    const auto r = sim::simulate(job.scenario, job.graph, job.placement, job.params, options);
+    REQUIRE(r.conserved);
+    return std::make_pair(collect.in, r);
+  };
+  SECTION("rebalance deals evenly") {
+    const auto [in, r] = rates_of(model::Partition::Rebalance);
+    for (double x : in) CHECK(x == Approx(2'000).epsilon(0.03));
+  }
+  SECTION("global sends everything to subtask 0") {
+    const auto [in, r] = rates_of(model::Partition::Global);
+    CHECK(in[0] == Approx(8'000).epsilon(0.03));
+    CHECK(in[1] + in[2] + in[3] == 0);
+  }
+  SECTION("broadcast copies every record to every subtask") {
+    const auto [in, r] = rates_of(model::Partition::Broadcast);
+    for (double x : in) CHECK(x == Approx(8'000).epsilon(0.03));
+    CHECK(r.records.created == Approx(3 * r.records.in).epsilon(0.01));
+  }
+  SECTION("hash follows the key-group shares; skew loads one subtask more") {
+    const auto [uniform, r1] = rates_of(model::Partition::Hash, 0.0);
+    const auto [skewed, r2] = rates_of(model::Partition::Hash, 1.2);
+    for (double x : uniform) CHECK(x == Approx(2'000).epsilon(0.1));
+    const double hottest = *std::max_element(skewed.begin(), skewed.end());
+    CHECK(hottest > 1.3 * 2'000);
+  }
+}
+
+TEST_CASE("contention raises latency but not busy time's meaning", "[engine][cpu]") {
+  // Two operators of 200 µs at 2.5k/s each (ρ = 0.5): on one core they share; on two they do not.
+  auto make = [](double cores) {
+    return testing::line_job({stage(2, 0), stage(2, 200 * kMicrosecond), stage(2, 0)}, 5'000, 1, cores);
+  };
+  const auto shared = run(make(1), 10 * kSecond, kSecond);
+  const auto alone = run(make(2), 10 * kSecond, kSecond);
+  REQUIRE(shared.conserved);
+  CHECK(shared.throughput_mean == Approx(alone.throughput_mean).epsilon(0.02));
+  CHECK(alone.vertices[1].busy_ms_per_s == Approx(500).epsilon(0.03));
+  CHECK(shared.vertices[1].busy_ms_per_s > alone.vertices[1].busy_ms_per_s);
+  CHECK(shared.taskmanagers[0].cpu_utilization == Approx(1.0).epsilon(0.03));
+  CHECK(alone.taskmanagers[0].cpu_utilization == Approx(0.5).epsilon(0.03));
 }

@@ -103,7 +103,7 @@ void Engine::try_send(int channel) {
     --partitions_[c.partition].used;  // recycled once Netty has written it
     shipped = true;
   }
-  if (shipped) wake(c.producer);
+  if (shipped) wake_if_back_pressured(c.producer);
   if (!c.arrival_pending && c.arrived < c.sent) {
     c.arrival_pending = true;
     schedule(c.ring[c.arrived & c.mask].arrive, kChannelArrival, static_cast<std::uint32_t>(channel));
@@ -134,7 +134,7 @@ void Engine::consumed_buffer(int channel) {
   ++c.head;
   if (!c.remote) {
     --partitions_[c.partition].used;
-    wake(c.producer);
+    wake_if_back_pressured(c.producer);
     return;
   }
   // A floating buffer goes back to the gate when the sender has no backlog, and from there to

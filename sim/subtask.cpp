@@ -30,6 +30,11 @@ void Engine::wake(int subtask) {
   work_list_.push_back(subtask);
 }
 
+// A freed output buffer matters only to a producer blocked on one.
+void Engine::wake_if_back_pressured(int subtask) {
+  if (subtasks_[subtask].state == ThreadState::kBackPressured) wake(subtask);
+}
+
 void Engine::account(SubtaskState& s) {
   const auto dt = static_cast<double>(now_ - s.state_since);
   if (s.state == ThreadState::kBusy) s.busy_ns += dt;

@@ -181,6 +181,7 @@ class Engine {
   void count_arrivals(Nanos until);
   // subtask.cpp
   void wake(int subtask);
+  void wake_if_back_pressured(int subtask);
   void advance(int subtask);
   void set_state(SubtaskState& s, ThreadState state);
   void account(SubtaskState& s);  // adds the current stretch up to now to its state's time

@@ -10,6 +10,7 @@
 #include "cli/json_output.h"
 #include "cli/scenario_loading.h"
 #include "model/job_graph.h"
+#include "model/memory.h"
 #include "model/placement.h"
 #include "model/steady_state.h"
 
@@ -39,6 +40,7 @@ struct Plan {
   JobGraph graph;
   Placement placement;
   SteadyState steady;
+  TaskManagerMemory memory;  // every TaskManager has the same configuration
   int slots_total = 0;
   std::vector<std::string> warnings;
   bool feasible = true;
@@ -98,6 +100,7 @@ Plan make_plan(const PlanOptions& options) {
   plan.graph = build_job_graph(plan.scenario);
   std::string why;
   plan.placement = place_job(plan.graph, plan.scenario, &why);
+  plan.memory = derive_taskmanager_memory(plan.scenario.flink);
   plan.steady = compute_steady_state(plan.scenario, plan.graph, plan.placement, rate);
   plan.slots_total = plan.scenario.cluster.taskmanagers *
                      static_cast<int>(plan.scenario.flink.get_int(options::kNumberOfTaskSlots));
@@ -126,62 +129,77 @@ Json breakdown_json(const NetworkBreakdown& network) {
   return json;
 }
 
+// Flink's names from the REST memoryConfiguration of a TaskManager, in bytes.
+Json memory_json(const TaskManagerMemory& memory) {
+  return {{"frameworkHeap", memory.framework_heap},    {"taskHeap", memory.task_heap},
+          {"frameworkOffHeap", memory.framework_off_heap}, {"taskOffHeap", memory.task_off_heap},
+          {"networkMemory", memory.network},           {"managedMemory", memory.managed},
+          {"jvmMetaspace", memory.jvm_metaspace},      {"jvmOverhead", memory.jvm_overhead},
+          {"totalFlinkMemory", memory.total_flink},    {"totalProcessMemory", memory.total_process}};
+}
+
+Json vertex_json(const Plan& plan, std::size_t v) {
+  const JobVertex& vertex = plan.graph.vertices[v];
+  const VertexLoad& load = plan.steady.vertices[v];
+  Json operators = Json::array();
+  for (const ChainedOperator& op : vertex.operators) {
+    operators.push_back(plan.scenario.operators[op.op].name);
+  }
+  Json json;
+  json["name"] = vertex.name;
+  json["operators"] = operators;
+  json["parallelism"] = vertex.parallelism;
+  json["maxParallelism"] = vertex.max_parallelism;
+  json["slotSharingGroup"] = vertex.slot_sharing_group;
+  json["numRecordsInPerSecond"] = json_number(load.records_in);
+  json["numRecordsOutPerSecond"] = json_number(load.records_out);
+  json["cpuDemand"] = json_number(load.cpu_demand);  // cores, summed over subtasks
+  json["utilization"] = json_number(load.utilization);  // busiest subtask: 1 = a full core
+  return json;
+}
+
+Json taskmanager_json(const Plan& plan, std::size_t t) {
+  const TaskManagerLoad& load = plan.steady.taskmanagers[t];
+  Json subtasks = Json::array();
+  if (t < plan.placement.subtasks_on.size()) {
+    for (const SubtaskId& id : plan.placement.subtasks_on[t]) {
+      subtasks.push_back(subtask_name(plan.graph, id));
+    }
+  }
+  Json json;
+  json["id"] = t;
+  json["subtasks"] = subtasks;
+  json["slotsUsed"] = slots_used(plan.placement, static_cast<int>(t));
+  json["networkBuffersAvailable"] = plan.memory.network_buffers();
+  json["memory"] = memory_json(plan.memory);
+  json["cpuDemand"] = json_number(load.cpu_demand);
+  json["cpuUtilization"] = json_number(load.cpu_utilization);
+  json["stateSize"] = json_number(load.state_bytes);
+  json["networkIn"] = breakdown_json(load.network_in);
+  json["networkOut"] = breakdown_json(load.network_out);
+  return json;
+}
+
 Json plan_json(const Plan& plan) {
   Json doc;
   doc["scenario"] = plan.scenario.name;
   doc["feasible"] = plan.feasible;
-  Json vertices = Json::array();
+  doc["vertices"] = Json::array();
   for (std::size_t v = 0; v < plan.graph.vertices.size(); ++v) {
-    const JobVertex& vertex = plan.graph.vertices[v];
-    const VertexLoad& load = plan.steady.vertices[v];
-    Json operators = Json::array();
-    for (const ChainedOperator& op : vertex.operators) {
-      operators.push_back(plan.scenario.operators[op.op].name);
-    }
-    Json json;
-    json["name"] = vertex.name;
-    json["operators"] = operators;
-    json["parallelism"] = vertex.parallelism;
-    json["maxParallelism"] = vertex.max_parallelism;
-    json["slotSharingGroup"] = vertex.slot_sharing_group;
-    json["numRecordsInPerSecond"] = json_number(load.records_in);
-    json["numRecordsOutPerSecond"] = json_number(load.records_out);
-    json["cpuDemand"] = json_number(load.cpu_demand);
-    json["utilization"] = json_number(load.utilization);
-    vertices.push_back(json);
+    doc["vertices"].push_back(vertex_json(plan, v));
   }
-  doc["vertices"] = vertices;
-  Json edges = Json::array();
+  doc["edges"] = Json::array();
   for (const JobEdge& edge : plan.graph.edges) {
-    edges.push_back({{"source", plan.graph.vertices[edge.source].name},
-                     {"target", plan.graph.vertices[edge.target].name},
-                     {"shipStrategy", ship_strategy(edge.partition)}});
+    doc["edges"].push_back({{"source", plan.graph.vertices[edge.source].name},
+                            {"target", plan.graph.vertices[edge.target].name},
+                            {"shipStrategy", ship_strategy(edge.partition)}});
   }
-  doc["edges"] = edges;
   doc["slotsRequired"] = plan.graph.slots_required();
   doc["slotsTotal"] = plan.slots_total;
-
-  Json taskmanagers = Json::array();
+  doc["taskmanagers"] = Json::array();
   for (std::size_t t = 0; t < plan.steady.taskmanagers.size(); ++t) {
-    const TaskManagerLoad& load = plan.steady.taskmanagers[t];
-    Json subtasks = Json::array();
-    if (t < plan.placement.subtasks_on.size()) {
-      for (const SubtaskId& id : plan.placement.subtasks_on[t]) {
-        subtasks.push_back(subtask_name(plan.graph, id));
-      }
-    }
-    Json json;
-    json["id"] = t;
-    json["subtasks"] = subtasks;
-    json["slotsUsed"] = slots_used(plan.placement, static_cast<int>(t));
-    json["cpuDemand"] = json_number(load.cpu_demand);
-    json["cpuUtilization"] = json_number(load.cpu_utilization);
-    json["stateSize"] = json_number(load.state_bytes);
-    json["networkIn"] = breakdown_json(load.network_in);
-    json["networkOut"] = breakdown_json(load.network_out);
-    taskmanagers.push_back(json);
+    doc["taskmanagers"].push_back(taskmanager_json(plan, t));
   }
-  doc["taskmanagers"] = taskmanagers;
   doc["sourceRate"] = json_number(plan.steady.source_rate);
   doc["maxSourceRate"] = json_number(plan.steady.max_source_rate);
   const Bottleneck& bottleneck = plan.steady.bottleneck;
@@ -219,12 +237,14 @@ void print_tables(const Plan& plan, std::ostream& out) {
   out << "\nSlots: " << plan.graph.slots_required() << " required, " << plan.slots_total
       << " in the cluster\n\nTaskManagers at " << format_count(plan.steady.source_rate)
       << " records/s\n";
-  Table tms({"id", "slots", "subtasks", "cores", "cpu", "net in", "net out"},
-            std::vector<Align>(7, Align::Right));
+  Table tms({"id", "slots", "subtasks", "buffers", "process memory", "cores", "cpu", "net in",
+             "net out"},
+            std::vector<Align>(9, Align::Right));
   for (std::size_t t = 0; t < plan.steady.taskmanagers.size(); ++t) {
     const TaskManagerLoad& load = plan.steady.taskmanagers[t];
     tms.add_row({std::to_string(t), std::to_string(slots_used(plan.placement, static_cast<int>(t))),
-                 std::to_string(load.subtasks), format_fixed(load.cpu_demand, 2), format_percent(load.cpu_utilization),
+                 std::to_string(load.subtasks), std::to_string(plan.memory.network_buffers()),
+                 format_bytes(plan.memory.total_process), format_fixed(load.cpu_demand, 2), format_percent(load.cpu_utilization),
                  format_bandwidth(load.network_in.total()),
                  format_bandwidth(load.network_out.total())});
   }

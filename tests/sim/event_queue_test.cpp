@@ -44,7 +44,7 @@ TEST_CASE("stress against a shadow sorted list", "[event_queue]") {
   // pushes and pops interleave with a drifting balance so the size sweeps 0..~3000.
   std::mt19937_64 gen(20240611);
   EventQueue q;
-  std::vector<Event> shadow;  // kept sorted by (time, seq)
+  std::vector<Event> shadow;  // kept in the order events must leave
   std::int64_t now = 0;
   std::uint64_t pops = 0;
   for (int step = 0; step < 200'000; ++step) {
@@ -55,7 +55,11 @@ TEST_CASE("stress against a shadow sorted list", "[event_queue]") {
       const auto target = static_cast<std::uint32_t>(gen());
       const std::uint64_t seq = q.push(t, 1, target, 2);
       const Event e{t, seq, 1, target, 2};
-      shadow.insert(std::upper_bound(shadow.begin(), shadow.end(), e, flinksim::sim::earlier), e);
+      // After every event with time ≤ t: FIFO among equal times, by construction and independent
+      // of the queue's own comparison.
+      const auto at = std::upper_bound(shadow.begin(), shadow.end(), t,
+                                       [](std::int64_t x, const Event& y) { return x < y.time; });
+      shadow.insert(at, e);
     } else {
       REQUIRE(q.top().seq == shadow.front().seq);
       const Event e = q.pop();
@@ -86,4 +90,18 @@ TEST_CASE("no allocation after reserve", "[event_queue]") {
   while (q.size() > 1) q.pop();
   for (int i = 1; i < 1000; ++i) q.push(i, 0, 0);
   CHECK(&q.top() == before);  // the vector never moved
+}
+
+TEST_CASE("order holds across the whole range of simulated time", "[event_queue]") {
+  EventQueue q;
+  const std::int64_t big = std::int64_t{1} << 62;
+  q.push(big, 0, 0);
+  q.push(1, 0, 1);
+  q.push(big, 0, 2);
+  q.push(0, 0, 3);
+  q.push(std::int64_t{1} << 40, 0, 4);
+  q.push(big - 1, 0, 5);
+  std::vector<std::uint32_t> order;
+  while (!q.empty()) order.push_back(q.pop().target);
+  CHECK(order == std::vector<std::uint32_t>{3, 1, 4, 5, 0, 2});
 }

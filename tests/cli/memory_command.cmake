@@ -1,0 +1,3 @@
+flinksim_test(memory_command_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/memory_command_test.cpp)
+target_link_libraries(memory_command_test PRIVATE nlohmann_json::nlohmann_json)
+add_dependencies(memory_command_test flinksim)

@@ -4,6 +4,7 @@
 #include <cassert>
 
 #include "model/key_distribution.h"
+#include "model/traffic.h"
 #include "sim/world.h"
 
 namespace flinksim::sim::detail {
@@ -59,8 +60,6 @@ void Engine::build() {
   // Vertices and their chains.
   vertices_.resize(nv);
   int nsub = 0;
-  int source_ops = 0;
-  for (const auto& v : g.vertices) source_ops += v.is_source ? 1 : 0;
   std::vector<Bytes> received(nv, 0);
   std::vector<Bytes> edge_size(g.edges.size(), 64);
   for (int v = 0; v < nv; ++v) {
@@ -117,8 +116,9 @@ void Engine::build() {
     }
   }
 
-  // Sources: total rate split evenly over source operators, a source's share over its Kafka
-  // partitions; partition k is read by subtask k mod parallelism (as model/steady_state.h).
+  // Sources: each source operator's share of the total rate (model/traffic.h), split over its
+  // Kafka partitions; partition k is read by subtask k mod parallelism (as model/steady_state.h).
+  const std::vector<double> operator_share = model::source_shares(scenario_);
   for (int v = 0; v < nv; ++v) {
     const auto& vs = vertices_[v];
     if (!vs.is_source) continue;
@@ -129,7 +129,8 @@ void Engine::build() {
       std::int64_t mine = 0;
       for (std::int64_t k = i; k < parts; k += vs.parallelism) ++mine;
       auto& src = sources_[idx];
-      src.rate_share = static_cast<double>(mine) / static_cast<double>(parts) / source_ops;
+      src.rate_share = operator_share[g.vertices[v].operators.front().op] * static_cast<double>(mine) /
+                       static_cast<double>(parts);
       src.take_rng = Rng(scenario_.seed, Stream::kArrivals, static_cast<std::uint64_t>(idx));
       src.count_rng = src.take_rng;
       src.next_arrival = draw_next(src, src.take_rng, 0, idx);

@@ -4,16 +4,12 @@
 // same stream is advanced only when the time series is sampled, to count what has arrived.
 #include <cmath>
 
+#include "model/traffic.h"
 #include "sim/world.h"
 
 namespace flinksim::sim::detail {
 
-double Engine::total_rate(Nanos at) const {
-  // Interim until model/traffic.cpp defines model::arrival_rate (traffic.h is the contract):
-  // every shape runs at its peak.
-  (void)at;
-  return scenario_.traffic.peak;
-}
+double Engine::total_rate(Nanos at) const { return model::arrival_rate(scenario_.traffic, at); }
 
 // The rate is held over each gap (piecewise); where the rate is 0 the stream looks again every
 // millisecond, so a step or burst out of silence starts within 1 ms.

@@ -20,7 +20,8 @@ TestJob line_job(const std::vector<StageSpec>& stages, double rate, int taskmana
     const auto& st = stages[i];
     model::OperatorSpec op;
     op.name = "op" + std::to_string(i);
-    op.kind = st.kind;
+    op.kind = i == 0 ? model::OperatorKind::Source
+                     : (i + 1 == stages.size() ? model::OperatorKind::Sink : st.kind);
     op.parallelism = st.parallelism;
     op.cpu_per_record = st.cost;
     op.cpu_distribution = st.distribution;

@@ -13,7 +13,7 @@
 namespace flinksim::testing {
 
 struct StageSpec {
-  model::OperatorKind kind = model::OperatorKind::Operator;
+  model::OperatorKind kind = model::OperatorKind::Operator;  // first: Source, last: Sink, always
   int parallelism = 1;
   model::Nanos cost = 0;
   model::CostDistribution distribution = model::CostDistribution::Constant;

@@ -4,6 +4,10 @@
 // On a busy machine run e.g. --benchmark_repetitions=7 --benchmark_enable_random_interleaving=true:
 // the ratio then compares medians.
 //
+// A manual-time benchmark's time is whatever it sets (engine_bench.cpp: thread CPU time per
+// event, on both sides), and Google Benchmark's CPU column is then per run; so for those both
+// ratio columns use the manual figure.
+//
 // Naming contract: register benchmarks as "<family>/<implementation>/<args...>"; the one whose
 // implementation is "baseline" is the denominator for every other with the same family and args.
 #pragma once
@@ -33,19 +37,23 @@ class BaselineRatioReporter : public benchmark::ConsoleReporter {
       const std::string& impl = parts[1];
       std::string key = parts[0];
       for (std::size_t i = 2; i < parts.size(); ++i) key += "/" + parts[i];
-      times_.emplace_back(key, std::make_pair(impl, run.GetAdjustedRealTime()));
-      if (impl == "baseline") baseline_[key] = run.GetAdjustedRealTime();
+      const bool manual = run.benchmark_name().find("/manual_time") != std::string::npos;
+      const Times t{run.GetAdjustedRealTime(),
+                    manual ? run.GetAdjustedRealTime() : run.GetAdjustedCPUTime()};
+      times_.emplace_back(key, std::make_pair(impl, t));
+      if (impl == "baseline") baseline_[key] = t;
     }
   }
 
   void Finalize() override {
     ConsoleReporter::Finalize();
-    std::printf("\nratio to the baseline in this binary (real time; < 1 is faster):\n");
+    std::printf("\nratio to the baseline in this binary (< 1 is faster; trust cpu on a busy machine):\n");
+    std::printf("  %-40s %-14s %6s %6s\n", "", "", "real", "cpu");
     for (const auto& [key, entry] : times_) {
       const auto it = baseline_.find(key);
-      if (entry.first == "baseline" || it == baseline_.end() || it->second <= 0) continue;
-      std::printf("  %-40s %-14s %6.2f\n", key.c_str(), entry.first.c_str(),
-                  entry.second / it->second);
+      if (entry.first == "baseline" || it == baseline_.end() || it->second.real <= 0) continue;
+      std::printf("  %-40s %-14s %6.2f %6.2f\n", key.c_str(), entry.first.c_str(),
+                  entry.second.real / it->second.real, entry.second.cpu / it->second.cpu);
     }
   }
 
@@ -67,8 +75,11 @@ class BaselineRatioReporter : public benchmark::ConsoleReporter {
     return parts;
   }
 
-  std::vector<std::pair<std::string, std::pair<std::string, double>>> times_;
-  std::map<std::string, double> baseline_;
+  struct Times {
+    double real = 0, cpu = 0;
+  };
+  std::vector<std::pair<std::string, std::pair<std::string, Times>>> times_;
+  std::map<std::string, Times> baseline_;
 };
 
 // main() for a bench program: Google Benchmark's flags, then the ratio table.

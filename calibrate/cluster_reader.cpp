@@ -1,0 +1,116 @@
+#include "calibrate/cluster_reader.h"
+
+#include <cmath>
+
+#include "calibrate/json_fields.h"
+
+namespace flinksim::calibrate {
+
+std::optional<double> TaskManagerInfo::cpu_load() const {
+  auto it = metrics.find("Status.JVM.CPU.Load");
+  if (it == metrics.end() || std::isnan(it->second)) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::string> ClusterInfo::config_value(const std::string& key) const {
+  for (const auto& [k, v] : config)
+    if (k == key) return v;
+  return std::nullopt;
+}
+
+const TaskManagerInfo* ClusterInfo::taskmanager(const std::string& id) const {
+  for (const auto& tm : taskmanagers)
+    if (tm.id == id) return &tm;
+  return nullptr;
+}
+
+bool supported_flink_version(const std::string& version) {
+  int major = 0, minor = 0;
+  if (std::sscanf(version.c_str(), "%d.%d", &major, &minor) != 2) return false;
+  return (major == 1 && minor >= 16) || major == 2;
+}
+
+ClusterInfo read_cluster(RestSource& source) {
+  ClusterInfo cluster;
+  const std::string where = " at " + source.describe();
+
+  // /overview first: every Flink JobManager answers it, so its fields tell a Flink REST API
+  // from anything else that speaks JSON on that address.
+  const auto overview = parse_json(source.get("/overview").value(), "GET /overview" + where);
+  if (!overview.is_object() || !overview.contains("slots-total") || !overview.contains("taskmanagers")) {
+    throw RemoteError(RemoteFailure::NotFlink,
+                      "GET /overview" + where + " answered JSON without Flink's fields "
+                      "(\"taskmanagers\", \"slots-total\"): not a Flink REST API; is --url the "
+                      "JobManager's REST address (rest.port, default 8081)?");
+  }
+  cluster.flink_version = string_or(overview, "flink-version", "");
+  cluster.slots_total = static_cast<int>(require_number(overview, "slots-total", "GET /overview"));
+  cluster.slots_available = static_cast<int>(number_or(overview, "slots-available", 0));
+  cluster.jobs_running = static_cast<int>(number_or(overview, "jobs-running", 0));
+  if (!supported_flink_version(cluster.flink_version)) {
+    cluster.warnings.push_back("Flink version \"" + cluster.flink_version +
+                               "\" is outside 1.16–2.x; its REST answers may differ");
+  }
+
+  if (auto config = source.get("/config"); config.ok()) {
+    const auto json = parse_json(config.body, "GET /config" + where);
+    cluster.flink_revision = string_or(json, "flink-revision", "");
+    if (cluster.flink_version.empty()) cluster.flink_version = string_or(json, "flink-version", "");
+  }
+
+  const auto tms = parse_json(source.get("/taskmanagers").value(), "GET /taskmanagers" + where);
+  const std::string what = "GET /taskmanagers";
+  for (const auto& tm : require_array(tms, "taskmanagers", what)) {
+    TaskManagerInfo info;
+    info.id = require_string(tm, "id", what);
+    info.slots = static_cast<int>(require_number(tm, "slotsNumber", what));
+    info.free_slots = static_cast<int>(number_or(tm, "freeSlots", 0));
+    if (auto hw = tm.find("hardware"); hw != tm.end()) info.cpu_cores = number_or(*hw, "cpuCores", 0);
+    if (auto res = tm.find("totalResource"); res != tm.end())
+      info.resource_cpu_cores = number_or(*res, "cpuCores", 0);
+    if (auto mem = tm.find("memoryConfiguration"); mem != tm.end() && mem->is_object()) {
+      for (const auto& [name, value] : mem->items())
+        if (auto n = json_number(value)) info.memory[name] = static_cast<std::int64_t>(*n);
+    } else {
+      cluster.warnings.push_back("TaskManager " + info.id + " has no memoryConfiguration (Flink < 1.12?)");
+    }
+    cluster.taskmanagers.push_back(std::move(info));
+  }
+
+  if (auto config = source.get("/jobmanager/config"); config.ok()) {
+    const auto json = parse_json(config.body, "GET /jobmanager/config" + where);
+    if (!json.is_array())
+      throw RemoteError(RemoteFailure::VersionMismatch, "GET /jobmanager/config" + where +
+                                                            " is not an array of {key, value}");
+    for (const auto& entry : json)
+      cluster.config.emplace_back(string_or(entry, "key", ""), string_or(entry, "value", ""));
+  } else {
+    cluster.warnings.push_back(std::string("no /jobmanager/config: ") + config.failure->what());
+  }
+  return cluster;
+}
+
+void read_taskmanager_metrics(RestSource& source, ClusterInfo& cluster) {
+  std::string get;
+  for (const auto& id : kTaskManagerMetricIds) get += (get.empty() ? "" : ",") + id;
+  for (auto& tm : cluster.taskmanagers) {
+    const std::string path = "/taskmanagers/" + tm.id + "/metrics?get=" + get;
+    auto answer = source.get(path);
+    if (!answer.ok()) {
+      if (answer.failure->kind() == RemoteFailure::AuthRefused) throw *answer.failure;
+      cluster.warnings.push_back("no metrics for TaskManager " + tm.id + ": " + answer.failure->what());
+      continue;
+    }
+    const auto json = parse_json(answer.body, "GET " + path.substr(0, path.find('?')));
+    if (json.is_array()) {
+      for (const auto& m : json)
+        if (auto v = m.contains("value") ? json_number(m["value"]) : std::nullopt)
+          tm.metrics[string_or(m, "id", "")] = *v;
+    }
+    if (!tm.cpu_load())
+      cluster.warnings.push_back("TaskManager " + tm.id + " reports no Status.JVM.CPU.Load yet; "
+                                 "its CPU contention cannot be checked");
+  }
+}
+
+}  // namespace flinksim::calibrate

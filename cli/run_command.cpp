@@ -182,6 +182,14 @@ void run(const RunCommandOptions& options) {
   }
   if (scenario.simulation.granularity == model::Granularity::Fluid)
     std::cerr << "warning: granularity \"fluid\" is not available yet; simulating at buffer level\n";
+  // Buffer level costs a few events per record and operator; say so before a long wait.
+  const model::Nanos horizon = run_options.horizon > 0 ? run_options.horizon : scenario.traffic.duration;
+  const double estimate = scenario.traffic.peak * (static_cast<double>(horizon) / 1e9) *
+                          2.0 * static_cast<double>(scenario.operators.size());
+  if (estimate > static_cast<double>(scenario.simulation.event_budget))
+    std::cerr << "warning: about " << format_count(estimate) << " events at buffer level, over the event budget of "
+              << format_count(static_cast<double>(scenario.simulation.event_budget))
+              << " (the fluid level is not available yet); consider --horizon\n";
 
   std::unique_ptr<sim::CsvMetricsSink> sink;
   sim::RunResult result;

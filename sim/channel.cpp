@@ -5,8 +5,8 @@
 // receiver holds buffers_per_channel exclusive buffers plus floating buffers taken from the gate's
 // pool when the sender reports a backlog; the sender ships a buffer only against a free receiver
 // buffer (credit). Local channels hand the producer's buffer to the consumer directly; it returns
-// to the producer's pool when read. Credit announcements are taken as instantaneous (gap: they
-// travel the hop in Flink).
+// to the producer's pool when read. A freed receiver buffer becomes credit at the sender
+// hop_latency later (Flink's AddCredit message); floating-buffer requests are taken as immediate.
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -52,7 +52,7 @@ void Engine::write_record(int channel, Nanos origin) {
 void Engine::flush(int channel) {
   ChannelState& c = channels_[channel];
   if (c.filling.records == 0) return;
-  assert(c.tail - c.head <= c.mask);
+  assert(c.tail - (c.remote ? c.credited : c.head) <= c.mask);
   c.ring[c.tail & c.mask] = c.filling;
   ++c.tail;
   c.filling = Buffer{};
@@ -71,15 +71,25 @@ void Engine::flush(int channel) {
 // inbound link, each a FIFO at bandwidth_per_taskmanager, then hop_latency.
 void Engine::try_send(int channel) {
   ChannelState& c = channels_[channel];
+  // Credits announced by the receiver that have reached the sender by now.
+  while (c.credited < c.head && c.ring[c.credited & c.mask].arrive <= now_) ++c.credited;
   bool shipped = false;
   while (c.sent < c.tail) {
     const auto credit = static_cast<std::uint64_t>(params_.buffers_per_channel + c.floats_held);
-    if (c.sent - c.head >= credit) {
+    if (c.sent - c.credited >= credit) {
+      // Flink: a backlog beyond the credits makes the receiver assign floating buffers.
       GateState& gate = gates_[c.gate];
       if (gate.free_floats > 0) {
         --gate.free_floats;
         ++c.floats_held;
         continue;
+      }
+      if (c.credited < c.head) {  // credit is on its way back: wait for it
+        if (!c.credit_pending) {
+          c.credit_pending = true;
+          schedule(c.ring[c.credited & c.mask].arrive, kCreditArrival, static_cast<std::uint32_t>(channel));
+        }
+        break;
       }
       if (!c.waiting_float) {
         c.waiting_float = true;
@@ -128,9 +138,16 @@ void Engine::channel_arrival(int channel) {
   }
 }
 
-// The consumer read the last record of the head buffer: the buffer is recycled.
+void Engine::credit_arrival(int channel) {
+  channels_[channel].credit_pending = false;
+  try_send(channel);
+}
+
+// The consumer read the last record of the head buffer: the buffer is recycled; on a remote
+// channel its credit starts back to the sender (the slot keeps the time it arrives there).
 void Engine::consumed_buffer(int channel) {
   ChannelState& c = channels_[channel];
+  c.ring[c.head & c.mask].arrive = now_ + params_.hop_latency;
   ++c.head;
   if (!c.remote) {
     --partitions_[c.partition].used;

@@ -39,6 +39,7 @@ RunResult Engine::run() {
       case kChannelArrival: channel_arrival(static_cast<int>(e.target)); break;
       case kFlushTick: flush_tick(static_cast<int>(e.target)); break;
       case kMetricsTick: metrics_tick(); break;
+      case kCreditArrival: credit_arrival(static_cast<int>(e.target)); break;
     }
     drain_work_list();
   }

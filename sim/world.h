@@ -7,11 +7,12 @@
 //
 // Invariants
 //  - At most one pending event per source subtask (next arrival while idle), per TaskManager
-//    (next CPU completion), per channel (arrival of its head buffer in flight) and per subtask
-//    (its output flusher tick); a TaskManager's stale completions are skipped by generation.
-//  - A channel's ring holds, in order: [head, arrived) at the receiver, [arrived, sent) on the
-//    wire, [sent, tail) queued at the sender's subpartition. Local channels have sent = arrived =
-//    tail (no wire, no credit).
+//    (next CPU completion), two per channel (arrival of its head buffer in flight, the next
+//    credit back at the sender) and one per subtask (its output flusher tick); a TaskManager's stale completions are skipped by generation.
+//  - A channel's ring holds, in order: [credited, head) read by the receiver, credit on its way
+//    back (the slot keeps when it reaches the sender), [head, arrived) at the receiver,
+//    [arrived, sent) on the wire, [sent, tail) queued at the sender's subpartition. Local
+//    channels have sent = arrived = tail (no wire, no credit).
 //  - Entities are woken through a work list, never by direct recursion, so a handler never
 //    re-enters another entity's handler.
 #pragma once
@@ -33,6 +34,7 @@ enum EventKind : std::uint32_t {
   kChannelArrival = 2, // target: channel; its head buffer in flight reaches the input gate
   kFlushTick = 3,      // target: subtask; Flink's OutputFlusher flushes its result partitions
   kMetricsTick = 4,    // target: 0; sample the time series
+  kCreditArrival = 5,  // target: channel; credit announced by the receiver reaches the sender
 };
 
 // One network buffer (a memory segment) and the records it carries.
@@ -134,7 +136,8 @@ struct ChannelState {
   Buffer filling;  // records == 0: none
   std::vector<Buffer> ring;
   std::uint64_t mask = 0;
-  std::uint64_t head = 0, arrived = 0, sent = 0, tail = 0;
+  std::uint64_t credited = 0, head = 0, arrived = 0, sent = 0, tail = 0;
+  bool credit_pending = false;
   std::int64_t written = 0, read = 0;  // records
 };
 
@@ -202,6 +205,7 @@ class Engine {
   void flush(int channel);
   void try_send(int channel);
   void channel_arrival(int channel);
+  void credit_arrival(int channel);
   void consumed_buffer(int channel);
   int subpartition_held(const ChannelState& c) const;
   // metrics.cpp

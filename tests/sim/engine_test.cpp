@@ -240,3 +240,22 @@ TEST_CASE("contention raises latency but not busy time's meaning", "[engine][cpu
   CHECK(shared.taskmanagers[0].cpu_utilization == Approx(1.0).epsilon(0.03));
   CHECK(alone.taskmanagers[0].cpu_utilization == Approx(0.5).epsilon(0.03));
 }
+
+TEST_CASE("credit travels back over the hop: a round trip bounds a remote channel", "[engine][credit]") {
+  // One record per buffer (timeout 0), 2 exclusive credits, no floating buffers, 1 ms hop: a credit
+  // comes back 2 ms after its buffer left, so the channel carries 2 buffers per 2 ms = 1k records/s.
+  auto job = testing::line_job({stage(1, 0, model::Partition::Forward, {0}),
+                                stage(1, 10 * kMicrosecond, model::Partition::Forward, {1})},
+                               5'000, 2, 2);
+  job.params.buffer_timeout = 0;
+  job.params.hop_latency = kMillisecond;
+  job.params.floating_buffers_per_gate = 0;
+  const auto r = run(job, 10 * kSecond, kSecond);
+  REQUIRE(r.conserved);
+  CHECK(r.throughput_mean == Approx(1'000).epsilon(0.02));
+  CHECK(r.vertices[0].backpressured_ms_per_s > 900);
+  // With 18 floating buffers the window is 20 buffers per 2 ms = 10k/s: the 5k/s offered fits.
+  job.params.floating_buffers_per_gate = 18;
+  const auto wide = run(job, 10 * kSecond, kSecond);
+  CHECK(wide.throughput_mean == Approx(5'000).epsilon(0.02));
+}

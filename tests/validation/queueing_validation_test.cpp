@@ -5,7 +5,9 @@
 //
 // Every job: a zero-cost source → the operators under test → a zero-cost sink, all on one
 // TaskManager with more cores than threads. Latency runs from arrival in the source backlog to
-// leaving the sink, i.e. the sojourn through the operators under test.
+// leaving the sink, i.e. the sojourn through the operators under test. Most jobs are built by hand
+// (tests/sim/job_builder.h) to state the topology exactly; the last two go through Flink's
+// chaining rules and the scheduler (model/job_graph.h, model/placement.h) and engine_params().
 //
 // Statistical error (measured with the Lindley Monte Carlo of queueing_theory_test.cpp, 40
 // replications): at ρ = 0.6 the sample mean of the M/M/1 sojourn over 300k records has a relative
@@ -19,6 +21,8 @@
 #include <vector>
 
 #include "../sim/job_builder.h"
+#include "model/job_graph.h"
+#include "model/placement.h"
 #include "sim/engine.h"
 #include "validation/queueing_theory.h"
 
@@ -156,4 +160,68 @@ TEST_CASE("rebalance deals a Poisson stream round-robin: each subtask is E_k/M/1
         Approx(qt::ekm1_sojourn_quantile(kFanOut * kRate, kFanOut, kMu, 0.99)).epsilon(0.05));
   // And it is measurably not M/M/1 (Poisson arrivals would wait ~40% longer here).
   CHECK(seconds(r.latency.mean) < 0.85 * qt::mm1_sojourn_mean(kRate, kMu));
+}
+
+// The same through Flink's own chaining rules (model/job_graph.h) instead of a graph built by hand:
+// source → A → B → sink with default chaining is one task, one thread (M/G/1); B with
+// chaining = "never" splits it into [source → A], [B], [sink], a tandem.
+model::Scenario flink_job(model::Chaining b_chaining, std::uint64_t seed) {
+  model::Scenario sc;
+  sc.seed = seed;
+  sc.cluster.taskmanagers = 1;
+  sc.cluster.cpu_per_taskmanager = 8.0;
+  sc.flink.set("taskmanager.numberOfTaskSlots", "4");
+  sc.flink.set("parallelism.default", "1");
+  sc.flink.set("execution.buffer-timeout.interval", "0ms");
+  sc.network.hop_latency = 0;
+  sc.traffic.shape = model::TrafficShape::Constant;
+  sc.traffic.peak = kRate;
+  sc.traffic.arrival = model::Arrival::Poisson;
+  auto op = [&](std::string name, model::OperatorKind kind, model::Nanos cost, std::string input) {
+    model::OperatorSpec o;
+    o.name = std::move(name);
+    o.kind = kind;
+    o.cpu_per_record = cost;
+    o.cpu_distribution = cost > 0 ? CostDistribution::Exponential : CostDistribution::Constant;
+    o.record_size = 100;
+    if (!input.empty()) o.inputs.push_back(model::InputSpec{input, std::nullopt, {}});
+    sc.operators.push_back(o);
+  };
+  op("source", model::OperatorKind::Source, 0, "");
+  op("a", model::OperatorKind::Operator, kFirst, "source");
+  op("b", model::OperatorKind::Operator, kSecondOp, "a");
+  op("sink", model::OperatorKind::Sink, 0, "b");
+  sc.operators[2].chaining = b_chaining;
+  return sc;
+}
+
+sim::RunResult run_flink_job(const model::Scenario& sc, std::size_t expect_vertices) {
+  testing::TestJob job;
+  job.scenario = sc;
+  job.graph = model::build_job_graph(sc);
+  REQUIRE(job.graph.vertices.size() == expect_vertices);
+  std::string why;
+  job.placement = model::place_job(job.graph, sc, &why);
+  INFO(why);
+  REQUIRE(job.placement.fits);
+  job.params = sim::engine_params(sc);
+  REQUIRE(job.params.buffer_timeout == 0);
+  job.params.buffers_per_channel = 4096;
+  job.params.floating_buffers_per_gate = 4096;
+  job.params.max_buffers_per_channel = 4096;
+  return run(job);
+}
+
+TEST_CASE("Flink's chaining rules: a chained job is one M/G/1 server", "[validation][queueing]") {
+  const auto r = run_flink_job(flink_job(model::Chaining::Always, 1007), 1);  // seed 1007
+  const double m1 = seconds(kFirst), m2 = seconds(kSecondOp);
+  const double es2 = qt::second_moment_sum(m1, qt::second_moment_exponential(m1), m2,
+                                           qt::second_moment_exponential(m2));
+  CHECK(seconds(r.latency.mean) == Approx(qt::mg1_sojourn_mean(kRate, m1 + m2, es2)).epsilon(0.03));
+}
+
+TEST_CASE("Flink's chaining rules: chaining = never makes the same job a tandem", "[validation][queueing]") {
+  const auto r = run_flink_job(flink_job(model::Chaining::Never, 1008), 3);  // seed 1008
+  CHECK(seconds(r.latency.mean) ==
+        Approx(qt::tandem_mm1_sojourn_mean(kRate, 1e9 / kFirst, 1e9 / kSecondOp)).epsilon(0.03));
 }

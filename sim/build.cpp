@@ -16,19 +16,6 @@ std::uint64_t ring_capacity(int buffers) {
   return cap;
 }
 
-// Flink's pointwise connection (EdgeManagerBuildUtil.connectPointwise) for FORWARD and RESCALE:
-// with p1 ≥ p2 each downstream subtask reads a contiguous block of upstreams; with p1 < p2 each
-// upstream feeds a contiguous block of downstreams.
-std::pair<int, int> pointwise_targets(int upstream, int p1, int p2) {
-  if (p1 >= p2) {
-    const int d = static_cast<int>(static_cast<std::int64_t>(upstream) * p2 / p1);
-    return {d, d + 1};
-  }
-  const int first = static_cast<int>(static_cast<std::int64_t>(upstream) * p2 / p1);
-  const int last = static_cast<int>(static_cast<std::int64_t>(upstream + 1) * p2 / p1);
-  return {first, std::max(last, first + 1)};
-}
-
 // Bytes of each record an edge carries: the emitting operator's record_size, else the nearest
 // earlier operator of its chain that sets one, else what the upstream vertex receives.
 Bytes emitted_size(const model::Scenario& sc, const model::JobGraph& g, int vertex, int op_pos,
@@ -39,12 +26,6 @@ Bytes emitted_size(const model::Scenario& sc, const model::JobGraph& g, int vert
     if (b > 0) return b;
   }
   return received[vertex] > 0 ? received[vertex] : 64;  // 64 B: a small event when nothing says
-}
-
-// Flink's DistributionPattern: FORWARD and RESCALE are POINTWISE, the rest ALL_TO_ALL.
-// (Interim copy of JobEdge::all_to_all() until model/job_graph.cpp defines it.)
-bool all_to_all(const model::JobEdge& edge) {
-  return edge.partition != model::Partition::Forward && edge.partition != model::Partition::Rescale;
 }
 
 }  // namespace
@@ -78,7 +59,9 @@ void Engine::build() {
       op.distribution = spec.cpu_distribution;
       op.cv = spec.cpu_cv;
       op.selectivity = spec.selectivity;
-      op.consumers = k + 1 < nops ? 1 : 0;
+      // Only the head has no parent; a chain built in code without parents reads as a line.
+      op.parent = k == 0 ? -1 : (jv.operators[k].parent >= 0 ? jv.operators[k].parent : k - 1);
+      if (op.parent >= 0) vs.ops[op.parent].consumers += 1;  // chained child (a tree: fan-out)
     }
     for (int e : jv.outputs) {
       int pos = nops - 1;
@@ -89,9 +72,12 @@ void Engine::build() {
       edge_size[e] = emitted_size(scenario_, g, v, pos, received);
       received[g.edges[e].target] = std::max(received[g.edges[e].target], edge_size[e]);
     }
-    if (jv.outputs.empty()) {
-      vs.ops.back().leaves = true;
-      vs.ops.back().consumers += 1;
+    // An operator with no chained child and no output edge (a sink) is where records leave.
+    for (auto& op : vs.ops) {
+      if (op.consumers == 0) {
+        op.leaves = true;
+        op.consumers = 1;
+      }
     }
   }
 
@@ -109,6 +95,7 @@ void Engine::build() {
       assert(tm >= 0 && tm < ntm);
       s.taskmanager = tm;
       s.selectivity_acc.assign(vs.ops.size(), 0.0);
+      s.op_out.assign(vs.ops.size(), 0);
       s.cost_rng = Rng(scenario_.seed, Stream::kCost, static_cast<std::uint64_t>(idx));
       s.partitions = static_cast<int>(g.vertices[v].outputs.size());
       s.pending.assign(s.partitions, 0);
@@ -174,9 +161,10 @@ void Engine::build() {
       const auto& edge = g.edges[e];
       const auto& down = vertices_[edge.target];
       int first = 0, last = down.parallelism;
-      if (!all_to_all(edge)) {
-        std::tie(first, last) =
-            pointwise_targets(s.index, vertices_[s.vertex].parallelism, down.parallelism);
+      if (!edge.all_to_all()) {
+        const auto range = model::pointwise_consumers(s.index, vertices_[s.vertex].parallelism, down.parallelism);
+        first = range.first;
+        last = range.end;
       }
       PartitionState p;
       p.first_channel = static_cast<int>(channels_.size());

@@ -75,16 +75,19 @@ void Engine::advance(int subtask) {
 
 // Per operator reached: one cost draw per record; selectivity by a deterministic accumulator
 // (floor of the running sum), so s = 0.01 passes exactly every 100th record and s = 2.5 emits
-// 2, 3, 2, 3, ... A record reaching an operator with several consumers (the next operator of the
-// chain, output edges, leaving the job) is copied to each: the copies count as created.
+// 2, 3, 2, 3, ... A chain is a tree (Flink chains every forward consumer of a fan-out operator):
+// an operator receives what its parent emitted, and a record emitted to several consumers (chained
+// children, output edges, leaving the job) is copied to each; the copies count as created.
 double Engine::start_record(SubtaskState& s) {
   const auto& vs = vertices_[s.vertex];
   ++s.taken;
-  std::int64_t n = 1;
   double work = 0;
   const int nops = static_cast<int>(vs.ops.size());
-  for (int k = 0; k < nops && n > 0; ++k) {
+  for (int k = 0; k < nops; ++k) {
     const ChainOp& op = vs.ops[k];
+    const std::int64_t n = op.parent < 0 ? 1 : s.op_out[op.parent];
+    s.op_out[k] = 0;
+    if (n == 0) continue;
     for (std::int64_t r = 0; r < n; ++r) work += draw_cost(op, s.cost_rng);
     double& acc = s.selectivity_acc[k];
     acc += static_cast<double>(n) * op.selectivity;
@@ -92,11 +95,11 @@ double Engine::start_record(SubtaskState& s) {
     acc -= static_cast<double>(m);
     if (m > n) s.created += m - n;
     if (m < n) s.dropped += n - m;
-    if (op.consumers > 1) s.created += m * (op.consumers - 1);
+    s.created += m * (op.consumers - 1);
     if (op.leaves) s.pending_leave += m;
     for (int p = 0; p < s.partitions; ++p)
       if (vs.out_edge_op[p] == k) s.pending[p] += m;
-    n = m;
+    s.op_out[k] = m;
   }
   return work;
 }

@@ -52,15 +52,16 @@ struct ChainOp {
   model::CostDistribution distribution = model::CostDistribution::Constant;
   double cv = 0;
   double selectivity = 1;
-  int consumers = 1;   // successors in the chain + outgoing edges + leaving the job (terminal)
-  bool leaves = false; // last operator of a vertex without outputs: records leave the job here
+  int parent = -1;     // chain position of the operator feeding it; −1: the head
+  int consumers = 0;   // chained children + output edges + leaving the job
+  bool leaves = false; // no chained child and no output edge (a sink): records leave the job here
 };
 
 struct VertexState {
   int first_subtask = 0;  // subtasks of vertex v are [first_subtask, first_subtask + parallelism)
   int parallelism = 1;
   bool is_source = false;
-  std::vector<ChainOp> ops;
+  std::vector<ChainOp> ops;      // JobVertex order: head first, each after its parent
   std::vector<int> out_edge_op;  // per output edge (JobVertex::outputs order): chain position
   Bytes record_size = 0;         // bytes of each emitted record
 };
@@ -113,6 +114,7 @@ struct SubtaskState {
   int broadcast_next = 0;             // broadcast: next subpartition to receive the record
   Nanos origin = 0;
   std::vector<double> selectivity_acc;  // per chain operator
+  std::vector<std::int64_t> op_out;     // per chain operator: records it emitted for this input
   Rng cost_rng;
   bool flush_pending = false;
   // Counters for metrics (since the last sample) and totals for the ledger.

@@ -259,3 +259,25 @@ TEST_CASE("credit travels back over the hop: a round trip bounds a remote channe
   const auto wide = run(job, 10 * kSecond, kSecond);
   CHECK(wide.throughput_mean == Approx(5'000).epsilon(0.02));
 }
+
+TEST_CASE("a chain is a tree: a fan-out operator feeds each chained child every record", "[engine][chain]") {
+  // One vertex: source → (half-filter, pass-through), both sinks; 2k/s for 10 s. seed 42.
+  auto job = testing::line_job({stage(1, 10 * kMicrosecond)}, 2'000, 1, 2);
+  for (int k = 0; k < 2; ++k) {
+    model::OperatorSpec op;
+    op.name = k == 0 ? "half" : "all";
+    op.kind = model::OperatorKind::Sink;
+    op.cpu_per_record = 20 * kMicrosecond;
+    op.selectivity = k == 0 ? 0.5 : 1.0;
+    job.scenario.operators.push_back(op);
+    job.graph.vertices[0].operators.push_back({k + 1, 1.0, 0});
+  }
+  const auto r = run(job, 10 * kSecond, kSecond);
+  INFO(r.conservation_error);
+  REQUIRE(r.conserved);
+  CHECK(r.records.out == Approx(1.5 * r.records.in).epsilon(0.01));
+  CHECK(r.records.created == Approx(r.records.in).epsilon(0.01));  // the copy for the second child
+  CHECK(r.records.dropped == Approx(0.5 * r.records.in).epsilon(0.01));
+  // Per record: 10 µs + 20 µs for each child = 50 µs at 2k/s → 100 ms/s busy.
+  CHECK(r.vertices[0].busy_ms_per_s == Approx(100).epsilon(0.05));
+}

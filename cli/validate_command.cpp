@@ -88,10 +88,15 @@ void run(const ValidateOptions& options) {
     print_json(doc, std::cout);
     return;
   }
-  std::cout << "ok: " << scenario.name << ": " << scenario.operators.size() << " operators, "
-            << checked.graph.vertices.size() << " vertices (chains), " << slots_required
-            << " slots required of " << slots_total << " (" << scenario.cluster.taskmanagers
-            << " TaskManagers of " << format_bytes(checked.taskmanager.total_process) << ")\n";
+  auto count = [](std::size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  std::cout << "ok: " << scenario.name << ": " << count(scenario.operators.size(), "operator", "operators")
+            << ", " << count(checked.graph.vertices.size(), "vertex", "vertices") << " (chains), "
+            << count(static_cast<std::size_t>(slots_required), "slot", "slots") << " required of "
+            << slots_total << " ("
+            << count(static_cast<std::size_t>(scenario.cluster.taskmanagers), "TaskManager", "TaskManagers")
+            << " of " << format_bytes(checked.taskmanager.total_process) << ")\n";
 }
 
 }  // namespace

@@ -26,8 +26,19 @@ constexpr std::string_view kDefaultOrigin = "(flinksim default: Flink's shipped 
 
 std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
 
+// closest_match, plus swapped letters ("prase" for "parse"), the commonest typo, which plain
+// edit distance counts as two edits and so misses in short words.
 std::string did_you_mean(std::string_view word, const Names& candidates) {
-  const std::string match = closest_match(word, candidates);
+  std::string match = closest_match(word, candidates);
+  if (match.empty()) {
+    std::string sorted_word(word);
+    std::sort(sorted_word.begin(), sorted_word.end());
+    for (const auto& candidate : candidates) {
+      std::string sorted_candidate = candidate;
+      std::sort(sorted_candidate.begin(), sorted_candidate.end());
+      if (sorted_candidate == sorted_word) match = candidate;
+    }
+  }
   return match.empty() ? "" : "; did you mean '" + match + "'?";
 }
 

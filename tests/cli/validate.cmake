@@ -1,0 +1,5 @@
+flinksim_test(validate_command_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/validate_command_test.cpp)
+target_link_libraries(validate_command_test PRIVATE nlohmann_json::nlohmann_json)
+add_dependencies(validate_command_test flinksim)
+flinksim_test(broken_scenarios_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/broken_scenarios_test.cpp)
+add_dependencies(broken_scenarios_test flinksim)

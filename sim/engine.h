@@ -23,7 +23,9 @@
 //  - A subtask is one thread. Per input record its chain does Σ over operators reached of one cost
 //    draw (constant | exponential | lognormal with cv) of cpu_per_record; a selectivity s passes
 //    on floor(acc += s) records (a deterministic accumulator per operator and subtask), so s < 1
-//    stops some records mid-chain and s > 1 emits several.
+//    stops some records mid-chain and s > 1 emits several. A chain is a tree (JobVertex parents):
+//    each chained child, each output edge, and "leaving the job" (an operator with neither: a
+//    sink) gets every record its operator emits.
 //  - TaskManager CPU is processor sharing among runnable subtask threads, one core at most per
 //    thread. busyTimeMsPerSecond is the wall time a thread wants to run (so under contention busy
 //    rises while throughput does not, as in Flink).
@@ -31,12 +33,14 @@
 //    segment_size bytes, flushed when full, by the periodic output flusher (buffer_timeout), or
 //    after every record when buffer_timeout = 0. Remote channels: credit-based flow control with
 //    buffers_per_channel exclusive credits plus floating buffers from the input gate's pool; the
-//    sender's subpartition holds at most max_buffers_per_channel buffers. Local channels: no
-//    credits, bounded by the producer's subpartition cap. A subtask that cannot get an output
+//    sender's subpartition holds at most max_buffers_per_channel buffers; a buffer the receiver
+//    frees becomes credit at the sender one hop_latency later (AddCredit), floating buffers are
+//    granted at once. Local channels: no credits, bounded by the producer's subpartition cap and
+//    its pool (S × buffers_per_channel + floating_buffers_per_gate). A subtask that cannot get an output
 //    buffer is back-pressured (backPressuredTimeMsPerSecond). Each TaskManager's link has
 //    bandwidth_per_taskmanager each way; a remote buffer also takes hop_latency.
-//  - End-to-end latency: arrival in the source backlog to leaving the last operator of a chain
-//    without outputs (a sink). Records in one buffer carry the origin times of its first and last
+//  - End-to-end latency: arrival in the source backlog to leaving the job at a sink (when the
+//    sink's thread finishes the record). Records in one buffer carry the origin times of its first and last
 //    record and the ones between are interpolated (exact when a buffer holds one record, i.e. with
 //    buffer_timeout = 0 and no back-pressure batching).
 //  - Statistics (latency, throughput, the vertex means) ignore the first `warmup` of the run.
@@ -44,8 +48,14 @@
 // For an M/M/1 test: one source (cpu_per_record 0, chaining = Never) → one operator (kind sink or
 // followed by a zero-cost sink) with exponential cost, traffic constant at λ with Poisson
 // arrivals, params.buffer_timeout = 0, params.hop_latency = 0, and buffers large
-// (params.buffers_per_channel, max_buffers_per_channel); read result.latency and
-// result.throughput.
+// (params.buffers_per_channel, floating_buffers_per_gate, max_buffers_per_channel); read
+// result.latency and result.throughput (tests/validation/queueing_validation_test.cpp does).
+//
+// Conservation: every run balances each backlog, subtask and channel and the whole job
+// (in + created = out + dropped + in flight); `conserved` false means an engine bug.
+//
+// Not simulated yet: checkpoints and barriers, failures and recovery, state (heap/managed use),
+// the fluid granularity.
 //
 // Determinism: every random draw derives from scenario.seed, seeded per entity, so results do not
 // depend on event interleavings; the same inputs give identical results (wall_seconds aside).

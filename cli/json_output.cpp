@@ -33,12 +33,14 @@ void print_json(const Json& document, std::ostream& out) { out << document.dump(
 
 Json json_number(double value) {
   if (!std::isfinite(value)) return nullptr;
-  if (value == std::round(value) && std::abs(value) < 9007199254740992.0) {
-    return static_cast<std::int64_t>(value);
-  }
   char text[32];
   std::snprintf(text, sizeof text, "%.10g", value);
-  return std::strtod(text, nullptr);
+  const double rounded = std::strtod(text, nullptr);
+  // 2.0000000000000004e7 rounds to a whole number: print it as one ("20000000", not ".0").
+  if (rounded == std::round(rounded) && std::abs(rounded) < 9007199254740992.0) {
+    return static_cast<std::int64_t>(rounded);
+  }
+  return rounded;
 }
 
 Table::Table(std::vector<std::string> headers, std::vector<Align> align)

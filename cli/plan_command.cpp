@@ -1,6 +1,7 @@
 // `flinksim plan SCENARIO`: how Flink would lay the job out (chains, slots, placement, network
 // buffers, memory) and what the layout carries in steady state (CPU and network per TaskManager,
 // the bottleneck, the largest source rate). Nothing is simulated; see model/steady_state.h.
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <optional>
@@ -11,6 +12,7 @@
 #include "cli/scenario_loading.h"
 #include "model/job_graph.h"
 #include "model/memory.h"
+#include "model/network_buffers.h"
 #include "model/placement.h"
 #include "model/steady_state.h"
 
@@ -41,6 +43,7 @@ struct Plan {
   Placement placement;
   SteadyState steady;
   TaskManagerMemory memory;  // every TaskManager has the same configuration
+  NetworkBufferReport buffers;
   int slots_total = 0;
   std::vector<std::string> warnings;
   bool feasible = true;
@@ -101,6 +104,9 @@ Plan make_plan(const PlanOptions& options) {
   std::string why;
   plan.placement = place_job(plan.graph, plan.scenario, &why);
   plan.memory = derive_taskmanager_memory(plan.scenario.flink);
+  plan.buffers = network_buffer_needs(plan.graph, plan.placement,
+                                      network_buffer_settings(plan.scenario.flink),
+                                      plan.memory.network_buffers());
   plan.steady = compute_steady_state(plan.scenario, plan.graph, plan.placement, rate);
   plan.slots_total = plan.scenario.cluster.taskmanagers *
                      static_cast<int>(plan.scenario.flink.get_int(options::kNumberOfTaskSlots));
@@ -108,10 +114,16 @@ Plan make_plan(const PlanOptions& options) {
   if (!plan.placement.fits) {
     plan.feasible = false;
     plan.warnings.push_back(
-        "not enough slots: the job needs " + std::to_string(plan.graph.slots_required()) +
-        " slots, the cluster has " + std::to_string(plan.slots_total) +
-        (why.empty() ? std::string{} : " (" + why + ")") +
-        "; Flink would wait slot.request.timeout and fail with NoResourceAvailableException");
+        "not enough slots: " +
+        (why.empty() ? "the job needs " + std::to_string(plan.graph.slots_required()) +
+                           " slots, the cluster has " + std::to_string(plan.slots_total)
+                     : why));
+  }
+  for (std::size_t t = 0; t < plan.buffers.taskmanagers.size(); ++t) {
+    const TaskManagerBuffers& buffers = plan.buffers.taskmanagers[t];
+    if (buffers.sufficient()) continue;
+    plan.feasible = false;
+    plan.warnings.push_back("taskmanager " + std::to_string(t) + ": " + buffers.error);
   }
   if (plan.steady.source_rate > plan.steady.max_source_rate) plan.feasible = false;
   for (const std::string& warning : plan.steady.warnings) plan.warnings.push_back(warning);
@@ -170,6 +182,10 @@ Json taskmanager_json(const Plan& plan, std::size_t t) {
   json["id"] = t;
   json["subtasks"] = subtasks;
   json["slotsUsed"] = slots_used(plan.placement, static_cast<int>(t));
+  if (t < plan.buffers.taskmanagers.size()) {
+    json["networkBuffersRequired"] = plan.buffers.taskmanagers[t].required;
+    json["networkBuffersTarget"] = plan.buffers.taskmanagers[t].target;
+  }
   json["networkBuffersAvailable"] = plan.memory.network_buffers();
   json["memory"] = memory_json(plan.memory);
   json["cpuDemand"] = json_number(load.cpu_demand);
@@ -210,6 +226,36 @@ Json plan_json(const Plan& plan) {
   return doc;
 }
 
+// A TaskManager's subtasks per vertex as index ranges, 1-based as Flink shows them:
+// "kafka-source (1-16/80), window (1-16/80)".
+std::string placement_text(const JobGraph& graph, const std::vector<SubtaskId>& subtasks) {
+  std::vector<std::vector<int>> indices(graph.vertices.size());
+  for (const SubtaskId& id : subtasks) indices[id.vertex].push_back(id.index + 1);
+  std::string text;
+  for (std::size_t v = 0; v < indices.size(); ++v) {
+    std::vector<int>& list = indices[v];
+    if (list.empty()) continue;
+    std::sort(list.begin(), list.end());
+    std::string ranges;
+    for (std::size_t i = 0; i < list.size();) {
+      std::size_t j = i;
+      while (j + 1 < list.size() && list[j + 1] == list[j] + 1) ++j;
+      ranges += (ranges.empty() ? "" : ",") + std::to_string(list[i]) +
+                (j > i ? "-" + std::to_string(list[j]) : "");
+      i = j + 1;
+    }
+    text += (text.empty() ? "" : ", ") + graph.vertices[v].name + " (" + ranges + "/" +
+            std::to_string(graph.vertices[v].parallelism) + ")";
+  }
+  return text.empty() ? "-" : text;
+}
+
+std::string buffers_text(const Plan& plan, std::size_t t) {
+  const std::string available = std::to_string(plan.memory.network_buffers());
+  if (t >= plan.buffers.taskmanagers.size()) return "-/" + available;
+  return std::to_string(plan.buffers.taskmanagers[t].required) + "/" + available;
+}
+
 void print_tables(const Plan& plan, std::ostream& out) {
   out << plan.scenario.name << "\n\nVertices (chains)\n";
   Table vertices({"vertex", "parallelism", "maxParallelism", "slot sharing group", "records in/s",
@@ -237,13 +283,13 @@ void print_tables(const Plan& plan, std::ostream& out) {
   out << "\nSlots: " << plan.graph.slots_required() << " required, " << plan.slots_total
       << " in the cluster\n\nTaskManagers at " << format_count(plan.steady.source_rate)
       << " records/s\n";
-  Table tms({"id", "slots", "subtasks", "buffers", "process memory", "cores", "cpu", "net in",
+  Table tms({"id", "slots", "subtasks", "buffers req/avail", "process memory", "cores", "cpu", "net in",
              "net out"},
             std::vector<Align>(9, Align::Right));
   for (std::size_t t = 0; t < plan.steady.taskmanagers.size(); ++t) {
     const TaskManagerLoad& load = plan.steady.taskmanagers[t];
     tms.add_row({std::to_string(t), std::to_string(slots_used(plan.placement, static_cast<int>(t))),
-                 std::to_string(load.subtasks), std::to_string(plan.memory.network_buffers()),
+                 std::to_string(load.subtasks), buffers_text(plan, t),
                  format_bytes(plan.memory.total_process), format_fixed(load.cpu_demand, 2), format_percent(load.cpu_utilization),
                  format_bandwidth(load.network_in.total()),
                  format_bandwidth(load.network_out.total())});
@@ -268,17 +314,12 @@ void print_tables(const Plan& plan, std::ostream& out) {
 
   out << "\nPlacement\n";
   for (std::size_t t = 0; t < plan.placement.subtasks_on.size(); ++t) {
-    out << "  taskmanager " << t << ":";
-    const auto& subtasks = plan.placement.subtasks_on[t];
-    for (std::size_t i = 0; i < subtasks.size(); ++i) {
-      out << (i ? ", " : " ") << subtask_name(plan.graph, subtasks[i]);
-    }
-    out << "\n";
+    out << "  taskmanager " << t << ": " << placement_text(plan.graph, plan.placement.subtasks_on[t])
+        << "\n";
   }
   const Bottleneck& bottleneck = plan.steady.bottleneck;
-  out << "\nBottleneck: " << to_string(bottleneck.kind)
-      << (bottleneck.where.empty() ? "" : " at " + bottleneck.where) << " — "
-      << bottleneck.description << "\nMax source rate: "
+  out << "\nBottleneck (" << to_string(bottleneck.kind) << "): " << bottleneck.description
+      << "\nMax source rate: "
       << format_count(plan.steady.max_source_rate) << " records/s\n";
   if (!plan.warnings.empty()) {
     out << "\nWarnings\n";

@@ -203,6 +203,23 @@ std::vector<double> Model::source_subtask_arrivals(int op, double arrivals) cons
   return subtask;
 }
 
+// numRecordsOutPerSecond of a task: what its chain emits to the network (operators feeding a
+// job edge) or writes out (sinks); a chain is a tree, so several operators may emit.
+double chain_records_out(const JobVertex& vertex, const SteadyState& result,
+                         const JobGraph& graph, const Scenario& scenario) {
+  std::vector<int> emitting;
+  for (int e : vertex.outputs) emitting.push_back(graph.edges[e].from_operator);
+  for (const ChainedOperator& chained : vertex.operators) {
+    if (scenario.operators[chained.op].kind == OperatorKind::Sink) emitting.push_back(chained.op);
+  }
+  std::sort(emitting.begin(), emitting.end());
+  emitting.erase(std::unique(emitting.begin(), emitting.end()), emitting.end());
+  if (emitting.empty()) emitting.push_back(vertex.operators.back().op);
+  double records = 0.0;
+  for (int op : emitting) records += result.operators[op].records_out;
+  return records;
+}
+
 // Routes the records of one job edge into the downstream subtasks (`into`), and charges the
 // bytes that cross TaskManagers to both ends' `shuffle`.
 void Model::flow_edge(const JobEdge& edge, const SteadyState& result,
@@ -227,23 +244,14 @@ void Model::flow_edge(const JobEdge& edge, const SteadyState& result,
 
   const Partition partition = edge.partition;
   if (partition == Partition::Forward || partition == Partition::Rescale) {
-    // Flink's POINTWISE connection: 1:1 at equal parallelism, else blocks of subtasks.
+    // Flink's POINTWISE connection (job_graph.h): a producer's records go round-robin, i.e.
+    // evenly, over the consumers it is connected to.
     for (int i = 0; i < p1; ++i) {
-      if (p1 == p2) {
-        into[i] += out[i];
-        cross(taskmanager_of(edge.source, i), taskmanager_of(edge.target, i), out[i]);
-      } else if (p1 > p2) {
-        const int j = static_cast<int>(static_cast<std::int64_t>(i) * p2 / p1);
-        into[j] += out[i];
-        cross(taskmanager_of(edge.source, i), taskmanager_of(edge.target, j), out[i]);
-      } else {
-        const int first = static_cast<int>((static_cast<std::int64_t>(i) * p2 + p1 - 1) / p1);
-        const int end = static_cast<int>((static_cast<std::int64_t>(i + 1) * p2 + p1 - 1) / p1);
-        for (int j = first; j < end; ++j) {
-          const double records = out[i] / (end - first);
-          into[j] += records;
-          cross(taskmanager_of(edge.source, i), taskmanager_of(edge.target, j), records);
-        }
+      const SubtaskRange consumers = pointwise_consumers(i, p1, p2);
+      for (int j = consumers.first; j < consumers.end; ++j) {
+        const double records = out[i] / consumers.size();
+        into[j] += records;
+        cross(taskmanager_of(edge.source, i), taskmanager_of(edge.target, j), records);
       }
     }
     return;
@@ -363,8 +371,7 @@ SteadyState Model::evaluate(double source_rate) const {
     const double head_in = result.operators[head].records_in;
     load.records_in = head_in;
     load.subtask_records_in = into;
-    const ChainedOperator& tail = vertex.operators.back();
-    load.records_out = result.operators[tail.op].records_out;
+    load.records_out = chain_records_out(vertex, result, graph_, scenario_);
     for (const ChainedOperator& chained : vertex.operators) {
       const OperatorSpec& op = scenario_.operators[chained.op];
       const double factor =

@@ -77,7 +77,7 @@ struct OperatorRates {
 
 struct VertexLoad {
   double records_in = 0.0;   // numRecordsInPerSecond of the head, summed over subtasks
-  double records_out = 0.0;  // numRecordsOutPerSecond of the last operator of the chain
+  double records_out = 0.0;  // emitted to job edges or written by sinks, summed over subtasks
   std::vector<double> subtask_records_in;  // per subtask index
   std::vector<double> subtask_cpu;         // cores demanded per subtask (may exceed 1)
   double cpu_demand = 0.0;                 // Σ subtask_cpu

@@ -112,6 +112,16 @@ TEST_CASE("plan exits 1 with the problem stated when the layout cannot carry it"
     for (const auto& w : doc["warnings"]) said = said || w.get<std::string>().find("slots") != std::string::npos;
     CHECK(said);
   }
+  SECTION("not enough network buffers: Flink's message") {
+    const Result r = plan(example() + " --json -Dtaskmanager.memory.network.max=64m");
+    CHECK(r.exit_code == 1);
+    const auto doc = nlohmann::json::parse(r.out);
+    CHECK(doc["taskmanagers"][0]["networkBuffersAvailable"] == 2048);
+    CHECK(doc["taskmanagers"][0]["networkBuffersRequired"].get<long>() > 2048);
+    REQUIRE_FALSE(doc["warnings"].empty());
+    CHECK(doc["warnings"][0].get<std::string>().find("Insufficient number of network buffers") !=
+          std::string::npos);
+  }
 }
 
 TEST_CASE("plan: table by default, exit 2 on bad input", "[cli][plan]") {

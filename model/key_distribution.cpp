@@ -4,6 +4,8 @@
 #include <cassert>
 #include <cmath>
 
+#include "model/job_graph.h"
+
 namespace flinksim::model {
 namespace {
 
@@ -26,14 +28,6 @@ double zipf_tail(double a, double b, double s) {
 }
 
 }  // namespace
-
-KeyGroupRange key_group_range(int max_parallelism, int parallelism, int index) {
-  assert(parallelism >= 1 && parallelism <= max_parallelism && index >= 0 && index < parallelism);
-  const std::int64_t m = max_parallelism;
-  const std::int64_t p = parallelism;
-  // Flink: start = ceil(index * maxP / p), end = ((index + 1) * maxP - 1) / p.
-  return {static_cast<int>((index * m + p - 1) / p), static_cast<int>(((index + 1) * m - 1) / p)};
-}
 
 std::vector<double> key_group_shares(std::int64_t key_count, double skew, int max_parallelism,
                                      std::uint64_t seed) {
@@ -67,7 +61,7 @@ std::vector<double> subtask_shares(std::int64_t key_count, double skew, int max_
   const std::vector<double> groups = key_group_shares(key_count, skew, max_parallelism, seed);
   std::vector<double> shares(static_cast<std::size_t>(parallelism), 0.0);
   for (int i = 0; i < parallelism; ++i) {
-    const KeyGroupRange range = key_group_range(max_parallelism, parallelism, i);
+    const KeyGroups range = key_groups_of_subtask(i, parallelism, max_parallelism);
     for (int g = range.first; g <= range.last; ++g) shares[i] += groups[g];
   }
   return shares;
@@ -76,7 +70,7 @@ std::vector<double> subtask_shares(std::int64_t key_count, double skew, int max_
 std::vector<double> subtask_key_fractions(int max_parallelism, int parallelism) {
   std::vector<double> fractions(static_cast<std::size_t>(parallelism));
   for (int i = 0; i < parallelism; ++i) {
-    fractions[i] = static_cast<double>(key_group_range(max_parallelism, parallelism, i).size()) /
+    fractions[i] = static_cast<double>(key_groups_of_subtask(i, parallelism, max_parallelism).count()) /
                    static_cast<double>(max_parallelism);
   }
   return fractions;

@@ -11,6 +11,7 @@
 //  - the popularity of the remaining tail keys is spread evenly over all key groups (many keys
 //    per key group, so the law of large numbers does the rest); with skew 0 and more keys than
 //    kExplicitKeys every key group gets exactly 1/max_parallelism;
+//  - subtasks own contiguous key-group ranges (job_graph.h key_groups_of_subtask);
 //  - key_count ≤ 0 means "unknown, many": uniform over key groups.
 //
 // Cost: O(min(key_count, kExplicitKeys) + max_parallelism), no allocation beyond the result, so
@@ -24,16 +25,6 @@ namespace flinksim::model {
 
 // Keys placed one by one on key groups; beyond this the tail is spread evenly.
 inline constexpr std::int64_t kExplicitKeys = 16'384;
-
-// Flink: KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex. Subtask `index` of
-// `parallelism` owns key groups [first, last] (inclusive) of `max_parallelism`.
-// REQUIRES: 1 ≤ parallelism ≤ max_parallelism, 0 ≤ index < parallelism.
-struct KeyGroupRange {
-  int first = 0;
-  int last = -1;
-  int size() const { return last - first + 1; }
-};
-KeyGroupRange key_group_range(int max_parallelism, int parallelism, int index);
 
 // Share of the records that lands in each key group; sums to 1.
 std::vector<double> key_group_shares(std::int64_t key_count, double skew, int max_parallelism,

@@ -14,22 +14,15 @@ double sum(const std::vector<double>& values) {
 }
 }  // namespace
 
-TEST_CASE("key group ranges follow KeyGroupRangeAssignment", "[key_distribution]") {
-  // flink-facts.md c.3: with 128 key groups, p=48 owns 2 or 3 groups, p=96 owns 1 or 2.
-  int smallest = 1000, largest = 0, covered = 0;
-  for (int i = 0; i < 48; ++i) {
-    const KeyGroupRange range = key_group_range(128, 48, i);
-    smallest = std::min(smallest, range.size());
-    largest = std::max(largest, range.size());
-    CHECK(range.first == covered);  // contiguous, no gaps
-    covered = range.last + 1;
-  }
-  CHECK(covered == 128);
-  CHECK(smallest == 2);
-  CHECK(largest == 3);
-  // Subtask 1 of 3 over 128: [ceil(128/3), floor(255/3)] = [43, 85].
-  CHECK(key_group_range(128, 3, 1).first == 43);
-  CHECK(key_group_range(128, 3, 1).last == 85);
+TEST_CASE("shares follow Flink's key-group ranges", "[key_distribution]") {
+  // flink-facts.md c.3: with 128 key groups, p=48 owns 2 or 3 groups each.
+  const auto fractions = subtask_key_fractions(128, 48);
+  CHECK(*std::min_element(fractions.begin(), fractions.end()) == Approx(2.0 / 128));
+  CHECK(*std::max_element(fractions.begin(), fractions.end()) == Approx(3.0 / 128));
+  CHECK(sum(fractions) == Approx(1.0));
+  // Uniform keys load subtasks by the key groups they own.
+  const auto shares = subtask_shares(0, 0.0, 128, 48, 1);
+  for (std::size_t i = 0; i < shares.size(); ++i) CHECK(shares[i] == Approx(fractions[i]));
 }
 
 TEST_CASE("uniform keys: equal shares when key groups divide evenly", "[key_distribution]") {

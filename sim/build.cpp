@@ -82,6 +82,7 @@ void Engine::build() {
   }
 
   // Subtasks.
+  std::vector<std::size_t> threads_on(ntm, 0);
   subtasks_.resize(nsub);
   sources_.resize(nsub);
   for (int v = 0; v < nv; ++v) {
@@ -99,9 +100,11 @@ void Engine::build() {
       s.cost_rng = Rng(scenario_.seed, Stream::kCost, static_cast<std::uint64_t>(idx));
       s.partitions = static_cast<int>(g.vertices[v].outputs.size());
       s.pending.assign(s.partitions, 0);
-      taskmanagers_[tm].heap.reserve(taskmanagers_[tm].heap.size() + 1);
+      ++threads_on[tm];
     }
   }
+
+  for (int tm = 0; tm < ntm; ++tm) taskmanagers_[tm].heap.reserve(threads_on[tm]);  // no growth in the loop
 
   // Sources: each source operator's share of the total rate (model/traffic.h), split over its
   // Kafka partitions; partition k is read by subtask k mod parallelism (as model/steady_state.h).

@@ -2,6 +2,9 @@
 // checks it builds the job graph (cycles, forward edges between unequal parallelism) and derives
 // TaskManager and JobManager memory as Flink would (a size Flink refuses to start with is bad
 // input here too), so that a scenario that validates can be planned and run.
+// Stages: the reader reports every error in the file at once; only a file that reads cleanly
+// goes on to the graph and memory checks, which again report together (a graph built from a
+// half-read file would only add noise).
 #include <iostream>
 #include <memory>
 

@@ -349,10 +349,14 @@ void apply_set(toml::table& root, const std::string& assignment, Diagnostics& di
     std::string name;
     const std::string rest = path.substr(9);
     target = const_cast<toml::table*>(find_operator_by_name(root, rest, name));
+    const Names names = operator_names(root);
+    if (!target && std::find(names.begin(), names.end(), rest) != names.end()) {
+      diag.error(at, path, "name a field of the operator: operator." + rest + ".<field>=value");
+      return;
+    }
     if (!target) {
       const std::string wanted = rest.substr(0, rest.find('.'));
-      diag.error(at, path, "no operator named " + in_quotes(wanted) +
-                               did_you_mean(wanted, operator_names(root)));
+      diag.error(at, path, "no operator named " + in_quotes(wanted) + did_you_mean(wanted, names));
       return;
     }
     segments = split(rest.substr(name.size() + 1), '.');
@@ -373,6 +377,10 @@ void apply_set(toml::table& root, const std::string& assignment, Diagnostics& di
     segments = split(path.substr(close + 2), '.');
   } else {
     segments = split(path, '.');
+  }
+  if (std::any_of(segments.begin(), segments.end(), [](const std::string& x) { return x.empty(); })) {
+    diag.error(at, path, "a path needs a name between its dots, e.g. cluster.taskmanagers");
+    return;
   }
   for (std::size_t i = 0; i + 1 < segments.size(); ++i) {
     toml::node* next = target->get(segments[i]);
@@ -819,14 +827,14 @@ void read_search(Reader& r, const toml::table& t, SearchSpec& s) {
     }
     return static_cast<int>(*v);
   };
-  std::vector<int> range;
-  read_list<int>(r, t, "taskmanagers", p, range, whole);
-  if (t.contains("taskmanagers")) {
+  if (const toml::node* node = t.get("taskmanagers")) {
+    const toml::array* array = node->as_array();
+    std::vector<int> range;
+    if (array && array->size() == 2) read_list<int>(r, t, "taskmanagers", p, range, whole);
     if (range.size() == 2 && range[0] <= range[1]) {
       s.taskmanagers = std::make_pair(range[0], range[1]);
-    } else if (r.diag().ok() || range.size() != t.get("taskmanagers")->as_array()->size()) {
-      r.error(*t.get("taskmanagers"), p + ".taskmanagers",
-              "expected an inclusive range [lowest, highest], e.g. [1, 32]");
+    } else if (!array || array->size() != 2 || range.size() == 2) {
+      r.error(*node, p + ".taskmanagers", "expected an inclusive range [lowest, highest], e.g. [1, 32]");
     }
   }
   read_list<int>(r, t, "slots_per_taskmanager", p, s.slots_per_taskmanager, whole);

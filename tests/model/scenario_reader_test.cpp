@@ -400,3 +400,18 @@ TEST_CASE("trace traffic is read relative to the scenario's folder") {
   CHECK(errors[1].pos.line == 5);
   CHECK(errors[1].message.find("increase") != std::string::npos);
 }
+
+TEST_CASE("shapes of value the reader does not expect are errors, not crashes") {
+  // search.taskmanagers = -1 once dereferenced a missing list.
+  CHECK(has_error(errors_of(std::string(kMinimal) + "[search]\ntaskmanagers = -1\n"),
+                  "search.taskmanagers", "inclusive range"));
+  CHECK(has_error(errors_of(std::string(kMinimal) + "[search]\ntaskmanagers = [4, 2]\n"),
+                  "search.taskmanagers", "inclusive range"));
+  CHECK(has_error(errors_of("operator = 3\n[traffic]\npeak = \"1/s\"\n"), "operator",
+                  "[[operator]] tables"));
+  ScenarioOverrides o;
+  o.sets = {"operator.map=3", "flink.=1"};
+  const auto errors = errors_of(kMinimal, o);
+  CHECK(has_error(errors, "operator.map", "name a field"));
+  CHECK(has_error(errors, "flink.", "name between its dots"));
+}

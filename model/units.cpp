@@ -231,7 +231,11 @@ std::string format_bytes(Bytes bytes) {
   const double v = std::abs(static_cast<double>(bytes));
   for (const auto& [name, factor] : kUnits) {
     if (v >= factor) {
-      return (bytes < 0 ? "-" : "") + trimmed(v / factor, 3) + " " + name;
+      std::string text = bytes < 0 ? "-" : "";
+      text += trimmed(v / factor, 3);
+      text += ' ';
+      text += name;
+      return text;
     }
   }
   return std::to_string(bytes) + " B";

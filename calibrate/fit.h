@@ -1,0 +1,108 @@
+// Fitting per-vertex costs from a cluster's metrics: the numbers a scenario needs (CPU per record,
+// selectivity, record size, key skew) from what Flink measures (busy time, record rates, bytes).
+//
+// Method, per vertex (a chain: Flink measures busy time per task, not per operator):
+//  - Input rate of each subtask: numRecordsInPerSecond; for sources, the source operator's
+//    numRecordsInPerSecond, else its numRecordsOutPerSecond, else the task's numRecordsOutPerSecond
+//    (a source task reads nothing from the network, so its task-level numRecordsIn is 0).
+//  - CPU per record = Σ busy / Σ records over ALL subtasks (and samples): the inverse of the true
+//    processing rate, TPR = numRecordsInPerSecond / (busyTimeMsPerSecond/1000) (DS2; Flink's
+//    autoscaler, FLIP-271), weighted by records. A hot key makes one subtask busier because it
+//    gets more records, not because each costs more; weighting by records keeps it out of the cost
+//    and it shows up as key skew instead.
+//  - CPU contention: busy time counts the time a task thread is runnable, including waiting for a
+//    core. On a TaskManager whose busy threads want more cores than it has (Σ busy/1000 > cores)
+//    and whose Status.JVM.CPU.Load shows it saturated (≥ saturation_load, or no load reported),
+//    each subtask's busy time is scaled by cores ÷ demand before it enters the sums.
+//  - The autoscaler's view (busy-time aggregator MAX, its default) is reported beside it:
+//    cost_busiest = parallelism × max busy / Σ records. It is conservative: it charges the hot
+//    subtask's load to every subtask.
+//  - Key skew: the spread of per-subtask input rates, max/mean (1 = even) and their coefficient of
+//    variation; for a vertex with a HASH input, the Zipf exponent whose expected largest subtask
+//    share (model/key_distribution.h, with `key_count` keys) matches the observed max/mean.
+//  - Least squares over every (subtask, sample) point: busy_ms_per_s ≈ slope × rate + intercept
+//    (Eigen), with the RMS residual; the slope is the marginal cost, the intercept the time spent
+//    busy regardless of records (timers, flushes). With all rates equal the problem is singular
+//    and the fit goes through the origin.
+//  - Sources: the rate they could reach, rate / (1 − backPressuredTimeMsPerSecond/1000).
+//  - Selectivity: records out / in per operator (operator metrics) and per chain (task metrics);
+//    record size: numBytesOutPerSecond / numRecordsOutPerSecond.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "calibrate/cluster_reader.h"
+#include "calibrate/job_reader.h"
+
+namespace flinksim::calibrate {
+
+// One snapshot of the cluster and the job, at one time.
+struct Sample {
+  ClusterInfo cluster;
+  JobInfo job;
+};
+
+struct FitOptions {
+  double saturation_load = 0.85;   // Status.JVM.CPU.Load at which a TaskManager counts as saturated
+  std::int64_t key_count = 1'000'000;  // keys assumed for the Zipf fit (Flink does not report it)
+  std::uint64_t seed = 42;         // key-to-key-group hashing, as the scenario's seed
+};
+
+struct OperatorFit {
+  std::string name;
+  std::optional<double> selectivity;  // out/in from operator metrics, when Flink reported them
+};
+
+struct VertexFit {
+  std::string id;
+  std::string name;
+  int parallelism = 1;
+  bool measured = false;            // busy time and rates were available
+  bool from_aggregates = false;     // only aggregated metrics: no skew, no contention correction
+  double input_rate = 0;            // records/s into the vertex, Σ over subtasks, mean over samples
+  double source_max_rate = 0;       // sources: Σ rate/(1 − bp/1000)
+  double cost_ns = 0;               // CPU per record (contention-corrected), ns
+  double cost_uncorrected_ns = 0;   // the same without the contention correction
+  double cost_busiest_ns = 0;       // the autoscaler MAX view
+  double tpr = 0;                   // records/s the vertex can take at 100 % busy: p × 1e9 / cost_ns
+  double tpr_busiest = 0;
+  double rate_spread = 1;           // max/mean of per-subtask input rates
+  double rate_cv = 0;
+  std::optional<double> key_skew;   // Zipf exponent, for vertices with a HASH input
+  std::optional<double> selectivity;  // chain: task records out / in
+  std::vector<OperatorFit> operators;
+  std::optional<double> record_size;  // bytes per emitted record
+  double lsq_slope_ns = 0;
+  double lsq_intercept_ms = 0;
+  double residual_ms = 0;           // RMS of busy_ms − (slope × rate + intercept)
+  int points = 0;
+  double contention_factor = 1;     // busy-weighted mean of the scaling applied (1: none)
+  std::vector<std::string> notes;
+};
+
+struct TaskManagerLoad {
+  std::string id;
+  double cores = 0;
+  double demand = 0;               // Σ busy/1000 of its subtasks (busy cores wanted)
+  std::optional<double> cpu_load;  // Status.JVM.CPU.Load
+  bool saturated = false;
+  double factor = 1;               // applied to its subtasks' busy time
+};
+
+struct FitResult {
+  std::vector<VertexFit> vertices;            // in the job's (topological) order
+  std::vector<TaskManagerLoad> taskmanagers;  // of the last sample
+  std::vector<std::string> warnings;
+};
+
+// REQUIRES: !samples.empty(), and every sample's job has the vertices of the first (same job).
+FitResult fit(const std::vector<Sample>& samples, const FitOptions& options = {});
+
+// The Zipf exponent whose largest subtask share × parallelism equals `spread` (bisection on
+// [0, 4]); 0 when spread ≤ 1.
+double zipf_for_spread(double spread, std::int64_t key_count, int max_parallelism, int parallelism,
+                       std::uint64_t seed);
+
+}  // namespace flinksim::calibrate

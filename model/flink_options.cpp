@@ -135,6 +135,8 @@ const OptionDef kLocalRecovery{"execution.state-recovery.from-local", "false",
                                {"state.backend.local-recovery"}};
 const OptionDef kRocksDbManagedMemory{"state.backend.rocksdb.memory.managed", "true",
                                       "RocksDB takes its slot's share of managed memory"};
+const OptionDef kRocksDbWriteBufferRatio{"state.backend.rocksdb.memory.write-buffer-ratio", "0.5",
+                                         "share of RocksDB's memory for memtables (write buffers)"};
 
 // --- restarts, failures, HA (RestartStrategyOptions, HeartbeatManagerOptions, ...) ---
 const OptionDef kRestartStrategy{"restart-strategy.type", "",
@@ -171,6 +173,10 @@ const OptionDef kHeartbeatTimeout{"heartbeat.timeout", "50000",
                                   "a TaskManager silent this long is lost, ms"};
 const OptionDef kHighAvailabilityType{"high-availability.type", "NONE",
                                       "NONE, ZOOKEEPER or KUBERNETES", {"high-availability"}};
+const OptionDef kK8sLeaseDuration{"high-availability.kubernetes.leader-election.lease-duration",
+                                  "15 s", "a JobManager leader's lease; a new leader waits it out"};
+const OptionDef kZkSessionTimeout{"high-availability.zookeeper.client.session-timeout", "60000",
+                                  "ZooKeeper session timeout, ms; a lost leader's session ends then"};
 const OptionDef kFailoverStrategy{"jobmanager.execution.failover-strategy", "region",
                                   "region restarts the failed pipelined region; full everything"};
 const OptionDef kSlotRequestTimeout{"slot.request.timeout", "300000",
@@ -198,11 +204,12 @@ std::span<const OptionDef* const> all_options() {
       &kCheckpointInterval, &kCheckpointMode, &kCheckpointTimeout, &kCheckpointMinPause,
       &kCheckpointMaxConcurrent, &kTolerableFailedCheckpoints, &kUnalignedCheckpoints,
       &kAlignedCheckpointTimeout, &kStateBackendType, &kIncrementalCheckpoints, &kLocalRecovery,
-      &kRocksDbManagedMemory,
+      &kRocksDbManagedMemory, &kRocksDbWriteBufferRatio,
       &kRestartStrategy, &kFixedDelayAttempts, &kFixedDelayDelay, &kExpInitialBackoff,
       &kExpMaxBackoff, &kExpBackoffMultiplier, &kExpJitterFactor, &kExpResetBackoffThreshold,
       &kExpAttemptsBeforeReset, &kFailureRateMaxFailures, &kFailureRateInterval,
       &kFailureRateDelay, &kHeartbeatInterval, &kHeartbeatTimeout, &kHighAvailabilityType,
+      &kK8sLeaseDuration, &kZkSessionTimeout,
       &kFailoverStrategy, &kSlotRequestTimeout,
   };
   return kAll;

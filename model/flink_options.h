@@ -82,6 +82,7 @@ extern const OptionDef kStateBackendType;         // hashmap
 extern const OptionDef kIncrementalCheckpoints;   // false
 extern const OptionDef kLocalRecovery;            // false
 extern const OptionDef kRocksDbManagedMemory;     // state.backend.rocksdb.memory.managed = true
+extern const OptionDef kRocksDbWriteBufferRatio;  // state.backend.rocksdb.memory.write-buffer-ratio = 0.5
 
 // --- restarts, failures, HA ---
 extern const OptionDef kRestartStrategy;          // restart-strategy.type (unset: derived)
@@ -99,6 +100,8 @@ extern const OptionDef kFailureRateDelay;
 extern const OptionDef kHeartbeatInterval;        // 10 s
 extern const OptionDef kHeartbeatTimeout;         // 50 s
 extern const OptionDef kHighAvailabilityType;     // NONE
+extern const OptionDef kK8sLeaseDuration;         // high-availability.kubernetes.leader-election.lease-duration = 15 s
+extern const OptionDef kZkSessionTimeout;         // high-availability.zookeeper.client.session-timeout = 60 s
 extern const OptionDef kFailoverStrategy;         // region
 extern const OptionDef kSlotRequestTimeout;       // 5 min
 }  // namespace options

@@ -1,0 +1,134 @@
+#include "model/recovery_model.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <numeric>
+#include <random>
+#include <string>
+
+#include "model/checkpoint_model.h"
+#include "model/restart_strategy.h"
+#include "model/traffic.h"
+
+namespace flinksim::model {
+namespace {
+
+Nanos seconds_to_nanos(double seconds) {
+  return static_cast<Nanos>(std::llround(seconds * static_cast<double>(kSecond)));
+}
+
+}  // namespace
+
+Nanos rewind_at(Nanos at, Nanos interval, Nanos duration) {
+  if (interval <= 0 || at < interval + duration) return at;
+  // Checkpoint k is triggered at k·interval and completes at k·interval + duration.
+  const Nanos k = (at - duration) / interval;
+  return at - k * interval;
+}
+
+RecoveryEstimate estimate_recovery(const RecoveryInputs& in) {
+  RecoveryEstimate e;
+  if (in.failure.kind == FailureKind::JobManager) {
+    if (!in.high_availability) {
+      e.job_lost = true;
+      e.reason = "JobManager lost with high-availability.type = none: the job is gone and "
+                 "nothing restarts it; it must be resubmitted by hand";
+      return e;
+    }
+    // A new leader needs its pod and the old leader's lease to run out, whichever is later.
+    // The new leader waits for the old one's lease to run out and for its own pod to start.
+    e.detection = in.leader_lease;
+    e.pod_wait = std::max<Nanos>(0, in.pod_start - in.leader_lease);
+  } else {
+    if (!in.restart_delay) {
+      e.job_lost = true;
+      e.reason = "the restart strategy allows no restart: the job fails";
+      return e;
+    }
+    e.detection = in.detection == LossDetection::Immediate ? 0 : in.heartbeat_timeout;
+    e.restart_delay = *in.restart_delay;
+    if (!in.spare_slots) e.pod_wait = std::max<Nanos>(0, in.pod_start - e.restart_delay);
+  }
+  e.restore = in.read_bandwidth > 0 ? seconds_to_nanos(in.restore_bytes / in.read_bandwidth) : 0;
+  e.downtime = e.detection + e.restart_delay + e.pod_wait + e.restore;
+  e.rewind = rewind_at(in.failure.at, in.checkpoint_interval, in.checkpoint_duration);
+  const double behind_s = static_cast<double>(e.rewind + e.downtime) / static_cast<double>(kSecond);
+  e.backlog = in.arrival_rate * behind_s;
+  const double headroom = in.capacity - in.arrival_rate;
+  if (e.backlog <= 0.0) {
+    e.catch_up = 0;
+  } else if (headroom > 0.0 && std::isfinite(headroom)) {
+    e.catch_up = seconds_to_nanos(e.backlog / headroom);
+  } else if (std::isinf(headroom)) {
+    e.catch_up = 0;  // nothing limits the rate: the backlog is read at once
+  }
+  if (e.catch_up) e.total = e.downtime + *e.catch_up;
+  return e;
+}
+
+std::vector<RecoveryEstimate> estimate_scenario_failures(const Scenario& scenario,
+                                                         const JobGraph& graph,
+                                                         const StateLayout& layout,
+                                                         const SteadyState& steady,
+                                                         LossDetection detection) {
+  const FlinkConfig& flink = scenario.flink;
+  const CheckpointSettings checkpoints = resolve_checkpoint_settings(flink);
+  std::string ha = flink.get_string(options::kHighAvailabilityType);
+  for (char& c : ha) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const bool high_availability = ha != "none" && !ha.empty();
+  const bool local_recovery = flink.get_bool(options::kLocalRecovery);
+  const std::int64_t slots_per_tm = flink.get_int(options::kNumberOfTaskSlots);
+  const std::int64_t survivors = (scenario.cluster.taskmanagers - 1) * slots_per_tm;
+
+  // Failures in time order feed one backoff; ties keep scenario order (stable sort).
+  std::vector<std::size_t> order(scenario.failures.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return scenario.failures[a].at < scenario.failures[b].at;
+  });
+  RestartBackoff backoff(resolve_restart_strategy(flink));
+  std::mt19937_64 rng(scenario.seed);
+  std::vector<RecoveryEstimate> estimates(scenario.failures.size());
+  for (std::size_t i : order) {
+    const FailureSpec& failure = scenario.failures[i];
+    RecoveryInputs in;
+    in.failure = failure;
+    in.detection = detection;
+    in.heartbeat_timeout = flink.get_duration(options::kHeartbeatTimeout);
+    in.pod_start = scenario.cluster.pod_start;
+    in.high_availability = high_availability;
+    in.leader_lease = ha == "zookeeper" ? flink.get_duration(options::kZkSessionTimeout)
+                                        : flink.get_duration(options::kK8sLeaseDuration);
+    in.spare_slots = survivors >= graph.slots_required();
+    in.read_bandwidth = scenario.storage.read_bandwidth;
+    in.arrival_rate = arrival_rate(scenario.traffic, failure.at);
+    in.capacity = steady.max_source_rate;
+    if (failure.kind == FailureKind::TaskManager) in.restart_delay = backoff.on_failure(failure.at, rng);
+
+    const std::vector<TaskManagerState> tms = state_per_taskmanager(layout, failure.at);
+    if (!local_recovery) {
+      in.restore_bytes = total_state_at(layout, failure.at);
+    } else if (failure.kind == FailureKind::TaskManager && failure.taskmanager >= 0 &&
+               failure.taskmanager < static_cast<int>(tms.size())) {
+      const TaskManagerState& lost = tms[failure.taskmanager];
+      in.restore_bytes = lost.heap_state + lost.rocksdb_state;
+    }
+    if (checkpoints.enabled) {
+      CheckpointInputs cp = checkpoint_inputs(checkpoints, layout, steady, graph, scenario, failure.at);
+      cp.backpressured = in.arrival_rate > in.capacity;
+      const CheckpointEstimate estimate =
+          estimate_checkpoint(checkpoints, cp, scenario.storage.write_bandwidth,
+                              scenario.network.bandwidth_per_taskmanager);
+      // Checkpoints that expire never complete: the sources rewind to the start.
+      if (estimate.effective_interval) {
+        in.checkpoint_interval = *estimate.effective_interval;
+        in.checkpoint_duration = *estimate.end_to_end_duration;
+      }
+    }
+    estimates[i] = estimate_recovery(in);
+  }
+  return estimates;
+}
+
+}  // namespace flinksim::model

@@ -40,7 +40,7 @@ void copy_config(const ClusterInfo& cluster, model::FlinkConfig& flink, std::vec
     ++copied;
   }
   header.push_back("[flink]: " + std::to_string(copied) + " keys copied from GET /jobmanager/config "
-                   "(the ones flinksim models; secrets shown as ****** are never copied)");
+                   "(the ones flinksim models; values Flink masks as secrets are never copied)");
 }
 
 std::string state_backend_word(const std::string& class_name) {

@@ -1,0 +1,172 @@
+// Set-up of the fluid level: a placed JobGraph to threads and flows (fluid_network.h). Source
+// shares and record sizes come from the steady-state model, key shares from key_distribution, so
+// the fluid level routes exactly as the analytic model and the buffer level do.
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+#include "model/key_distribution.h"
+#include "model/network_buffers.h"
+#include "model/steady_state.h"
+#include "sim/fluid_network.h"
+
+namespace flinksim::sim::fluid {
+namespace {
+
+// Per record entering the chain: cost, records leaving, emitted per operator, ledger terms.
+struct ChainFactors {
+  std::vector<double> emitted;  // m_k per chain position
+  double cost = 0, leave = 0, created = 0, dropped = 0;
+};
+
+ChainFactors chain_factors(const model::Scenario& sc, const model::JobGraph& g, int v) {
+  const auto& jv = g.vertices[v];
+  const int nops = static_cast<int>(jv.operators.size());
+  std::vector<double> reach(nops, 0.0);
+  std::vector<int> consumers(nops, 0);
+  ChainFactors f;
+  f.emitted.assign(nops, 0.0);
+  for (int k = 0; k < nops; ++k) {
+    // As the buffer level: only the head has no parent; a chain built without parents is a line.
+    const int parent = k == 0 ? -1 : (jv.operators[k].parent >= 0 ? jv.operators[k].parent : k - 1);
+    if (parent >= 0) ++consumers[parent];
+    const auto& spec = sc.operators[jv.operators[k].op];
+    reach[k] = parent < 0 ? 1.0 : f.emitted[parent];
+    f.emitted[k] = reach[k] * spec.selectivity;
+    f.cost += reach[k] * static_cast<double>(spec.cpu_per_record) * 1e-9;
+    f.created += std::max(0.0, f.emitted[k] - reach[k]);
+    f.dropped += std::max(0.0, reach[k] - f.emitted[k]);
+  }
+  for (int e : jv.outputs)
+    for (int k = 0; k < nops; ++k)
+      if (jv.operators[k].op == g.edges[e].from_operator) ++consumers[k];
+  for (int k = 0; k < nops; ++k) {
+    if (consumers[k] == 0) {
+      f.leave += f.emitted[k];
+      consumers[k] = 1;
+    }
+    f.created += f.emitted[k] * (consumers[k] - 1);
+  }
+  return f;
+}
+
+int emitting_position(const model::JobVertex& jv, int op) {
+  int pos = static_cast<int>(jv.operators.size()) - 1;
+  for (int k = 0; k < static_cast<int>(jv.operators.size()); ++k)
+    if (jv.operators[k].op == op) pos = k;
+  return pos;
+}
+
+// Share of an upstream subtask's records on `edge` that go to downstream subtask d.
+double channel_share(const model::JobEdge& edge, const model::SubtaskRange& consumers, int d,
+                     const std::vector<double>& hash_shares) {
+  switch (edge.partition) {
+    case model::Partition::Forward:
+    case model::Partition::Rescale:
+    case model::Partition::Rebalance:
+    case model::Partition::Random: return 1.0 / consumers.size();
+    case model::Partition::Hash: return hash_shares[d];
+    case model::Partition::Broadcast: return 1.0;
+    case model::Partition::Global: return d == 0 ? 1.0 : 0.0;
+  }
+  return 0.0;
+}
+
+}  // namespace
+
+Network build_network(const model::Scenario& sc, const model::JobGraph& g, const model::Placement& placement,
+                      const EngineParams& params) {
+  assert(placement.fits);
+  Network net;
+  net.params = params;
+  if (net.params.max_buffers_per_channel < 1) net.params.max_buffers_per_channel = 1;
+  const int ntm = std::max(placement.taskmanagers, 1);
+  net.cores.assign(ntm, sc.cluster.cpu_per_taskmanager);
+  net.threads_on.assign(ntm, {});
+  const auto steady = model::compute_steady_state(sc, g, placement, 1.0);  // per unit source rate
+
+  const int nv = static_cast<int>(g.vertices.size());
+  std::vector<ChainFactors> factors;
+  for (int v = 0; v < nv; ++v) {
+    factors.push_back(chain_factors(sc, g, v));
+    net.first_thread.push_back(static_cast<int>(net.threads.size()));
+    const auto& jv = g.vertices[v];
+    for (int i = 0; i < jv.parallelism; ++i) {
+      Thread t;
+      t.vertex = v;
+      t.index = i;
+      t.taskmanager = placement.taskmanager_of[v][i];
+      assert(t.taskmanager >= 0 && t.taskmanager < ntm);
+      t.source = jv.is_source;
+      t.cost = factors[v].cost;
+      t.leave = factors[v].leave;
+      t.created = factors[v].created;
+      t.dropped = factors[v].dropped;
+      if (t.source) t.arrival_share = steady.vertices[v].subtask_records_in[i];
+      for (int e : jv.outputs) t.emit += factors[v].emitted[emitting_position(jv, g.edges[e].from_operator)];
+      net.threads_on[t.taskmanager].push_back(static_cast<int>(net.threads.size()));
+      net.threads.push_back(t);
+    }
+  }
+
+  // Flows, producer by producer (so out_flows is the flow order itself).
+  std::vector<std::vector<double>> hash(g.edges.size());
+  for (std::size_t e = 0; e < g.edges.size(); ++e) {
+    const auto& edge = g.edges[e];
+    if (edge.partition != model::Partition::Hash) continue;
+    const auto& target = g.vertices[edge.target];
+    const auto& op = sc.operators[edge.to_operator];
+    const std::int64_t keys = op.key_count ? *op.key_count : (op.state ? op.state->keys : 0);
+    hash[e] = model::subtask_shares(keys, op.key_skew, target.max_parallelism, target.parallelism, sc.seed);
+  }
+  const auto& p = net.params;
+  for (int u = 0; u < static_cast<int>(net.threads.size()); ++u) {
+    Thread& t = net.threads[u];
+    const auto& jv = g.vertices[t.vertex];
+    t.first_out = static_cast<int>(net.flows.size());
+    for (int e : jv.outputs) {
+      const auto& edge = g.edges[e];
+      const auto consumers = model::subpartitions_of(g, edge, t.index);
+      const double m = factors[t.vertex].emitted[emitting_position(jv, edge.from_operator)];
+      double size = steady.operators[edge.from_operator].record_size;
+      if (size <= 0) size = 64;  // as the buffer level: a small event when nothing says
+      const double rpb = std::max(1.0, std::floor(static_cast<double>(p.segment_size) / size));
+      const int pool_max = consumers.size() * p.buffers_per_channel + p.floating_buffers_per_gate;
+      for (int d = consumers.first; d < consumers.end; ++d) {
+        const double gain = m * channel_share(edge, consumers, d, hash[e]);
+        if (gain <= 0) continue;
+        Flow f;
+        f.from = u;
+        f.to = net.first_thread[edge.target] + d;
+        f.edge = e;
+        f.gain = gain;
+        f.records_per_buffer = rpb;
+        f.remote = !model::is_local_channel(placement, edge, t.index, d);
+        double buffers = std::min(p.max_buffers_per_channel, pool_max);
+        if (f.remote) {
+          const int gate_channels = model::channels_of(g, edge, d).size();
+          buffers += p.buffers_per_channel +
+                     static_cast<double>(p.floating_buffers_per_gate) / std::max(gate_channels, 1);
+        }
+        f.capacity = buffers * rpb;
+        net.flows.push_back(f);
+      }
+    }
+    t.outs = static_cast<int>(net.flows.size()) - t.first_out;
+  }
+  net.out_flows.resize(net.flows.size());
+  for (std::size_t q = 0; q < net.flows.size(); ++q) net.out_flows[q] = static_cast<int>(q);
+  // in_flows: counting sort by consumer, stable in flow order.
+  std::vector<int> count(net.threads.size() + 1, 0);
+  for (const auto& f : net.flows) ++count[f.to + 1];
+  for (std::size_t i = 1; i < count.size(); ++i) count[i] += count[i - 1];
+  for (std::size_t i = 0; i < net.threads.size(); ++i) {
+    net.threads[i].first_in = count[i];
+    net.threads[i].ins = count[i + 1] - count[i];
+  }
+  net.in_flows.resize(net.flows.size());
+  for (std::size_t q = 0; q < net.flows.size(); ++q) net.in_flows[count[net.flows[q].to]++] = static_cast<int>(q);
+  return net;
+}
+
+}  // namespace flinksim::sim::fluid

@@ -1,0 +1,348 @@
+// The fluid run (fluid_engine.h): advance from event to event, integrate levels and metrics over
+// each stretch of constant rates, sample the time series at metrics intervals.
+#include "sim/fluid_engine.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <sstream>
+
+#include "model/traffic.h"
+#include "sim/fluid_latency.h"
+#include "sim/fluid_network.h"
+#include "sim/fluid_rates.h"
+
+namespace flinksim::sim {
+namespace {
+
+using fluid::kUnbounded;
+using model::Nanos;
+
+struct Accumulator {  // per thread, over a sample and over the measured run
+  double busy = 0, backpressured = 0, in = 0, out = 0;  // seconds, records
+};
+
+class FluidRun {
+ public:
+  FluidRun(const model::Scenario& sc, const model::JobGraph& g, const model::Placement& pl,
+           const EngineParams& params, const RunOptions& options)
+      : sc_(sc), g_(g), net_(fluid::build_network(sc, g, pl, params)), solver_(net_), options_(options) {
+    horizon_ = options.horizon > 0 ? options.horizon : sc.traffic.duration;
+    warmup_ = options.warmup >= 0 ? options.warmup : sc.simulation.warmup.value_or(0);
+    interval_ = options.metrics_interval > 0 ? options.metrics_interval : sc.simulation.metrics_interval;
+    if (interval_ <= 0) interval_ = model::kSecond;
+    const std::size_t nt = net_.threads.size(), nf = net_.flows.size();
+    backlog_.assign(nt, 0.0);
+    level_.assign(nf, 0.0);
+    delay_.assign(nt, 0.0);
+    batching_.assign(nt, 0.0);
+    sample_.assign(nt, {});
+    total_.assign(nt, {});
+    measured_s_.assign(nt, 0.0);
+    tm_cpu_.assign(net_.cores.size(), 0.0);
+    tm_total_.assign(net_.cores.size(), 0.0);
+    c_.arrival.assign(nt, 0.0);
+    c_.backlog_empty.assign(nt, 1);
+    c_.flow_empty.assign(nf, 1);
+    c_.flow_full.assign(nf, 0);
+  }
+
+  RunResult run(FluidStats* stats);
+
+ private:
+  void resolve();
+  Nanos next_event() const;
+  Nanos next_milestone() const { return horizon_ + 1; }  // checkpoints, failures: not yet
+  void accumulate(double dt);
+  void integrate_levels(double dt);
+  void sample(Nanos period);
+  RunResult summarize(double wall);
+  std::string check_conservation(RecordLedger& ledger) const;
+
+  const model::Scenario& sc_;
+  const model::JobGraph& g_;
+  fluid::Network net_;
+  fluid::RateSolver solver_;
+  RunOptions options_;
+  const fluid::Rates* r_ = nullptr;
+  fluid::Conditions c_;
+  Nanos horizon_ = 0, warmup_ = 0, interval_ = 0;
+  Nanos now_ = 0, level_time_ = 0, last_sample_ = 0;
+  std::uint64_t events_ = 0, samples_ = 0, passes_ = 0;
+
+  std::vector<double> backlog_, level_, delay_, batching_;
+  std::vector<Accumulator> sample_, total_;
+  std::vector<double> measured_s_;          // per thread: measured seconds
+  std::vector<double> tm_cpu_, tm_total_;   // core-seconds
+  double arrivals_now_ = 0, leave_now_ = 0, taken_now_ = 0, created_now_ = 0, dropped_now_ = 0;
+  double latency_now_ = 0, latency_worst_now_ = 0, latency_spread_now_ = 0;  // seconds
+  // Ledger (whole run) and job metrics.
+  double in_ = 0, out_ = 0, created_ = 0, dropped_ = 0;
+  double interval_taken_ = 0, interval_left_ = 0, interval_latency_ = 0, interval_latency_max_ = 0;
+  double throughput_sum_ = 0, throughput_max_ = 0, measured_ = 0;
+  double left_measured_ = 0, latency_sum_ = 0, latency_p99_ = 0, latency_max_ = 0;
+};
+
+// The state at now_ → what it allows → rates → latency estimate.
+void FluidRun::resolve() {
+  const double total_rate = model::fluid_rate(sc_.traffic, now_);
+  const double* inflow = r_ ? r_->inflow.data() : nullptr;
+  for (std::size_t i = 0; i < net_.threads.size(); ++i) {
+    const auto& t = net_.threads[i];
+    c_.arrival[i] = t.source ? total_rate * t.arrival_share : 0.0;
+    const double rate = r_ ? c_.arrival[i] + r_->take[i] : 0.0;
+    c_.backlog_empty[i] = backlog_[i] <= 1e-6 + 2e-9 * rate;
+  }
+  for (std::size_t q = 0; q < net_.flows.size(); ++q) {
+    // Within the distance a nanosecond's rounding of the event time can leave.
+    const double slack = 1e-6 + 1e-9 * net_.flows[q].capacity + (inflow ? 2e-9 * (inflow[q] + r_->drain[q]) : 0);
+    c_.flow_empty[q] = level_[q] <= slack;
+    c_.flow_full[q] = level_[q] >= net_.flows[q].capacity - slack;
+  }
+  r_ = &solver_.solve(c_);
+  passes_ += static_cast<std::uint64_t>(r_->passes);
+  ++events_;
+  fluid::estimate_latency(net_, *r_, backlog_, level_, delay_, batching_);
+  arrivals_now_ = leave_now_ = taken_now_ = created_now_ = dropped_now_ = 0;
+  double weighted = 0, worst = 0, spread = 0;
+  for (std::size_t i = 0; i < net_.threads.size(); ++i) {
+    const auto& t = net_.threads[i];
+    const double x = r_->take[i];
+    arrivals_now_ += c_.arrival[i];
+    if (t.source) taken_now_ += x;
+    created_now_ += x * t.created;
+    dropped_now_ += x * t.dropped;
+    const double left = x * t.leave;
+    if (left > 0) {
+      leave_now_ += left;
+      weighted += left * delay_[i];
+      if (delay_[i] + batching_[i] > worst) {
+        worst = delay_[i] + batching_[i];
+        spread = batching_[i];
+      }
+    }
+  }
+  latency_now_ = leave_now_ > 0 ? weighted / leave_now_ : 0;
+  latency_worst_now_ = worst;
+  latency_spread_now_ = spread;
+}
+
+Nanos FluidRun::next_event() const {
+  double dt = kUnbounded;
+  for (std::size_t q = 0; q < net_.flows.size(); ++q) {
+    const double d = r_->inflow[q] - r_->drain[q];
+    if (d > 0 && !c_.flow_full[q]) dt = std::min(dt, (net_.flows[q].capacity - level_[q]) / d);
+    if (d < 0 && !c_.flow_empty[q]) dt = std::min(dt, level_[q] / -d);
+  }
+  for (std::size_t i = 0; i < net_.threads.size(); ++i) {
+    if (!net_.threads[i].source) continue;
+    const double d = c_.arrival[i] - r_->take[i];
+    if (d < 0 && !c_.backlog_empty[i]) dt = std::min(dt, backlog_[i] / -d);
+  }
+  Nanos next = std::min(model::next_rate_change(sc_.traffic, now_), next_milestone());
+  if (dt < static_cast<double>(horizon_ - now_) * 1e-9)
+    next = std::min(next, now_ + std::max<Nanos>(1, static_cast<Nanos>(std::ceil(dt * 1e9))));
+  return std::min(next, horizon_);
+}
+
+// Metrics over dt seconds of the current rates (levels move apart, in integrate_levels).
+void FluidRun::accumulate(double dt) {
+  for (std::size_t i = 0; i < net_.threads.size(); ++i) {
+    const auto& t = net_.threads[i];
+    auto& a = sample_[i];
+    a.busy += r_->busy[i] * dt;
+    a.backpressured += r_->backpressured[i] * dt;
+    if (!t.source) a.in += r_->take[i] * dt;
+    a.out += r_->take[i] * t.emit * dt;
+    tm_cpu_[t.taskmanager] += r_->cpu[i] * dt;
+  }
+  interval_taken_ += taken_now_ * dt;
+  interval_left_ += leave_now_ * dt;
+  interval_latency_ += leave_now_ * latency_now_ * dt;
+  if (leave_now_ > 0) interval_latency_max_ = std::max(interval_latency_max_, latency_worst_now_);
+  if (now_ >= warmup_ && leave_now_ > 0) {
+    latency_p99_ = std::max(latency_p99_, latency_worst_now_ - 0.02 * latency_spread_now_);
+    latency_max_ = std::max(latency_max_, latency_worst_now_);
+  }
+}
+
+void FluidRun::integrate_levels(double dt) {
+  for (std::size_t q = 0; q < net_.flows.size(); ++q) level_[q] += (r_->inflow[q] - r_->drain[q]) * dt;
+  for (std::size_t i = 0; i < net_.threads.size(); ++i)
+    if (net_.threads[i].source) backlog_[i] += (c_.arrival[i] - r_->take[i]) * dt;
+  in_ += arrivals_now_ * dt;
+  out_ += leave_now_ * dt;
+  created_ += created_now_ * dt;
+  dropped_ += dropped_now_ * dt;
+}
+
+// Samples (now_ − period, now_], as the buffer level does; only intervals that start after the
+// warm-up count in the summary.
+void FluidRun::sample(Nanos period) {
+  if (period <= 0) return;
+  ++samples_;
+  const bool measured = now_ - period >= warmup_;
+  const double dt = static_cast<double>(period) * 1e-9;
+  const double since_levels = static_cast<double>(now_ - level_time_) * 1e-9;
+  for (std::size_t i = 0; i < net_.threads.size(); ++i) {
+    const auto& t = net_.threads[i];
+    auto& a = sample_[i];
+    if (options_.sink) {
+      SubtaskSample s;
+      s.vertex = t.vertex;
+      s.subtask = t.index;
+      s.busy_ms_per_s = a.busy / dt * 1000;
+      s.backpressured_ms_per_s = a.backpressured / dt * 1000;
+      s.idle_ms_per_s = std::max(0.0, 1000 - s.busy_ms_per_s - s.backpressured_ms_per_s);
+      s.records_in_per_s = a.in / dt;
+      s.records_out_per_s = a.out / dt;
+      if (t.source)
+        s.pending_records = std::llround(std::max(0.0, backlog_[i] + (c_.arrival[i] - r_->take[i]) * since_levels));
+      options_.sink->on_subtask(now_, s);
+    }
+    if (measured) {
+      total_[i].busy += a.busy;
+      total_[i].backpressured += a.backpressured;
+      total_[i].in += a.in;
+      total_[i].out += a.out;
+      measured_s_[i] += dt;
+    }
+    a = {};
+  }
+  for (std::size_t tm = 0; tm < tm_cpu_.size(); ++tm) {
+    if (options_.sink) options_.sink->on_taskmanager(now_, static_cast<int>(tm), tm_cpu_[tm] / (net_.cores[tm] * dt));
+    if (measured) tm_total_[tm] += tm_cpu_[tm];
+    tm_cpu_[tm] = 0;
+  }
+  const double throughput = interval_taken_ / dt;
+  if (options_.sink) {
+    JobSample job;
+    job.throughput = throughput;
+    job.latency_mean_ms = interval_left_ > 0 ? interval_latency_ / interval_left_ * 1e3 : 0.0;
+    job.latency_max_ms = interval_latency_max_ * 1e3;
+    options_.sink->on_job(now_, job);
+  }
+  if (measured) {
+    throughput_sum_ += interval_taken_;
+    throughput_max_ = std::max(throughput_max_, throughput);
+    measured_ += dt;
+    left_measured_ += interval_left_;
+    latency_sum_ += interval_latency_;
+  }
+  interval_taken_ = interval_left_ = interval_latency_ = interval_latency_max_ = 0;
+  last_sample_ = now_;
+}
+
+RunResult FluidRun::run(FluidStats* stats) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  resolve();
+  Nanos next_sample = interval_;
+  for (;;) {
+    const Nanos until = next_event();
+    // Samples inside (now_, until]: the rates hold over the whole stretch.
+    while (next_sample <= until) {
+      accumulate(static_cast<double>(next_sample - now_) * 1e-9);
+      now_ = next_sample;
+      sample(now_ - last_sample_);
+      next_sample += interval_;
+    }
+    accumulate(static_cast<double>(until - now_) * 1e-9);
+    now_ = until;
+    integrate_levels(static_cast<double>(now_ - level_time_) * 1e-9);
+    level_time_ = now_;
+    if (now_ >= horizon_) break;
+    resolve();
+  }
+  if (last_sample_ < horizon_) sample(horizon_ - last_sample_);  // the last partial interval
+
+  RecordLedger ledger;
+  const std::string error = check_conservation(ledger);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  RunResult result = summarize(wall);
+  result.records = ledger;
+  result.conserved = error.empty();
+  result.conservation_error = error;
+  if (stats) {
+    stats->samples = samples_;
+    stats->passes = passes_;
+    stats->flows = net_.flows.size();
+  }
+  return result;
+}
+
+std::string FluidRun::check_conservation(RecordLedger& ledger) const {
+  double held = 0;
+  for (double b : backlog_) held += b;
+  for (double l : level_) held += l;
+  const double imbalance = in_ + created_ - out_ - dropped_ - held;
+  ledger.in = std::llround(in_);
+  ledger.created = std::llround(created_);
+  ledger.out = std::llround(out_);
+  ledger.dropped = std::llround(dropped_);
+  // Rounded consistently: the whole-record ledger balances by construction.
+  ledger.in_flight = ledger.in + ledger.created - ledger.out - ledger.dropped;
+  if (std::abs(imbalance) <= 1e-9 * (in_ + created_) + 1e-6) return "";
+  std::ostringstream why;
+  why << "fluid job: in " << in_ << " + created " << created_ << " != out " << out_ << " + dropped " << dropped_
+      << " + held " << held << " (off by " << imbalance << ")";
+  return why.str();
+}
+
+RunResult FluidRun::summarize(double wall) {
+  RunResult r;
+  r.throughput_mean = measured_ > 0 ? throughput_sum_ / measured_ : 0;
+  r.throughput_max = throughput_max_;
+  r.latency.count = static_cast<std::uint64_t>(std::llround(left_measured_));
+  r.latency.mean = left_measured_ > 0 ? latency_sum_ / left_measured_ * 1e9 : 0;
+  r.latency.p50 = r.latency.mean;
+  r.latency.p99 = std::max(r.latency.mean, latency_p99_ * 1e9);
+  r.latency.max = std::max(r.latency.p99, latency_max_ * 1e9);
+  for (int v = 0; v < static_cast<int>(g_.vertices.size()); ++v) {
+    VertexSummary out;
+    out.name = g_.vertices[v].name;
+    out.parallelism = g_.vertices[v].parallelism;
+    const int first = net_.first_thread[v];
+    for (int i = first; i < first + out.parallelism; ++i) {
+      if (measured_s_[i] <= 0) continue;
+      const double busy = total_[i].busy / measured_s_[i] * 1000;
+      const double bp = total_[i].backpressured / measured_s_[i] * 1000;
+      out.busy_ms_per_s += busy / out.parallelism;
+      out.busy_ms_per_s_max = std::max(out.busy_ms_per_s_max, busy);
+      out.backpressured_ms_per_s += bp / out.parallelism;
+      out.idle_ms_per_s += std::max(0.0, 1000 - busy - bp) / out.parallelism;
+      out.records_in_per_s += total_[i].in / measured_s_[i];
+      out.records_out_per_s += total_[i].out / measured_s_[i];
+    }
+    if (g_.vertices[v].is_source) {
+      out.pending_records = 0;
+      for (int i = first; i < first + out.parallelism; ++i) out.pending_records += std::llround(std::max(0.0, backlog_[i]));
+    }
+    r.vertices.push_back(std::move(out));
+  }
+  for (std::size_t tm = 0; tm < tm_total_.size(); ++tm)
+    r.taskmanagers.push_back({measured_ > 0 ? tm_total_[tm] / (net_.cores[tm] * measured_) : 0});
+  r.events = events_;
+  r.simulated = horizon_;
+  r.wall_seconds = wall;
+  return r;
+}
+
+}  // namespace
+
+// A layout that does not fit is refused with the buffer level's own error (same text, one place).
+RunResult simulate_fluid(const model::Scenario& scenario, const model::JobGraph& graph,
+                         const model::Placement& placement, const EngineParams& params,
+                         const RunOptions& options, FluidStats* stats) {
+  if (!placement.fits) return simulate(scenario, graph, placement, params, options);  // throws
+  FluidRun run(scenario, graph, placement, params, options);
+  return run.run(stats);
+}
+
+RunResult simulate_fluid(const model::Scenario& scenario, const RunOptions& options, FluidStats* stats) {
+  const model::JobGraph graph = model::build_job_graph(scenario);
+  const model::Placement placement = model::place_job(graph, scenario);
+  if (!placement.fits) return simulate(scenario, options);  // throws with the scheduler's reason
+  return simulate_fluid(scenario, graph, placement, engine_params(scenario), options, stats);
+}
+
+}  // namespace flinksim::sim

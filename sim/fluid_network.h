@@ -1,0 +1,79 @@
+// The fluid level's picture of a placed job: subtask threads with their per-record factors, and
+// flows — the channels that carry records between them — with their gains and credit bounds.
+// Built once per run (fluid_build.cpp); the rate solve (fluid_rates.h) and the run
+// (fluid_engine.h) only read it.
+//
+// Model (the same facts the buffer-level engine uses, sim/engine.h, reduced to means):
+//  - A thread's factors are per record it takes (from its backlog or its input gate): its chain
+//    is a tree, operator k receives n_k records (head 1, a child n_parent × selectivity_parent),
+//    costs n_k × cpu_per_record and emits m_k = n_k × selectivity; an output edge gets the m_k of
+//    its emitting operator, a sink's m_k leaves the job. created/dropped follow the buffer level's
+//    ledger (copies to several consumers and broadcast copies are created; selectivity < 1 drops).
+//  - A flow is one channel (upstream subtask → downstream subtask of one job edge) that carries
+//    records: `gain` = records into it per record the upstream takes = m_k × the channel's share
+//    of the edge (rebalance/shuffle 1/p; forward/rescale 1/consumers of the pointwise block; hash
+//    the receiving subtask's key share from model/key_distribution.h; broadcast 1; global 1 to
+//    subtask 0). Channels with no share (gain 0) are left out.
+//  - A flow's bound is the records that can be in flight when the sender is blocked: full
+//    buffers (segment_size ÷ record size records each) the sender's subpartition may hold
+//    (max_buffers_per_channel, within the partition's pool), plus on a remote channel the
+//    receiver's exclusive buffers and an even split of the gate's floating buffers.
+//
+// Invariants: threads are in JobGraph vertex order, then subtask index, so every flow goes from a
+// lower to a higher thread index (the graph is topologically ordered); `in_flows` and `out_flows`
+// list each thread's flows contiguously.
+#pragma once
+
+#include <limits>
+#include <vector>
+
+#include "model/job_graph.h"
+#include "model/placement.h"
+#include "model/scenario.h"
+#include "sim/engine.h"
+
+namespace flinksim::sim::fluid {
+
+inline constexpr double kUnbounded = std::numeric_limits<double>::infinity();
+
+struct Thread {  // one subtask
+  int vertex = 0;
+  int index = 0;
+  int taskmanager = 0;
+  bool source = false;
+  double cost = 0;           // CPU seconds per record taken (chain, mean)
+  double arrival_share = 0;  // sources: share of the total traffic
+  double leave = 0;          // records leaving the job per record taken
+  double emit = 0;           // numRecordsOut per record taken (records written to output edges)
+  double created = 0;        // ledger, per record taken
+  double dropped = 0;
+  int first_in = 0, ins = 0;    // into Network::in_flows
+  int first_out = 0, outs = 0;  // into Network::out_flows
+};
+
+struct Flow {  // one channel that carries records
+  int from = 0;  // thread
+  int to = 0;    // thread
+  int edge = 0;
+  double gain = 0;               // records into the channel per record `from` takes
+  double capacity = 0;           // records in flight at most (the credit bound)
+  double records_per_buffer = 1; // a full buffer
+  bool remote = false;
+};
+
+struct Network {
+  std::vector<Thread> threads;
+  std::vector<Flow> flows;
+  std::vector<int> in_flows;   // flow indices grouped by consumer thread
+  std::vector<int> out_flows;  // grouped by producer thread
+  std::vector<double> cores;   // per TaskManager
+  std::vector<std::vector<int>> threads_on;  // per TaskManager
+  std::vector<int> first_thread;             // per vertex
+  EngineParams params;
+};
+
+// REQUIRES: placement.fits; graph and placement built for `scenario` (or consistently in code).
+Network build_network(const model::Scenario& scenario, const model::JobGraph& graph,
+                      const model::Placement& placement, const EngineParams& params);
+
+}  // namespace flinksim::sim::fluid

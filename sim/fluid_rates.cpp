@@ -1,0 +1,153 @@
+// The rate solve (fluid_rates.h): max-min water-filling and the fixed point of CPU shares, input
+// limits and backpressure.
+#include "sim/fluid_rates.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace flinksim::sim::fluid {
+namespace {
+
+// A zero-cost thread is never CPU-bound; a finite stand-in keeps every rate finite (a backlog in
+// front of it empties within nanoseconds, as at buffer level where it takes no time at all).
+constexpr double kMaxRate = 1e12;
+constexpr int kMaxPasses = 500;
+
+}  // namespace
+
+double water_fill(const double* demand, double* share, int n, double capacity, double cap, int* order) {
+  double total = 0;
+  for (int i = 0; i < n; ++i) total += std::min(demand[i], cap);
+  if (total <= capacity) {  // nobody is short: the common case, no sort
+    for (int i = 0; i < n; ++i) share[i] = std::min(demand[i], cap);
+    return kUnbounded;
+  }
+  for (int i = 0; i < n; ++i) order[i] = i;
+  std::sort(order, order + n, [&](int a, int b) {
+    const double da = std::min(demand[a], cap), db = std::min(demand[b], cap);
+    return da != db ? da < db : a < b;
+  });
+  double remaining = capacity;
+  for (int k = 0; k < n; ++k) {
+    const int i = order[k];
+    const double fair = remaining / (n - k);
+    const double d = std::min(demand[i], cap);
+    if (d <= fair) {
+      share[i] = d;
+      remaining -= d;
+      continue;
+    }
+    for (int j = k; j < n; ++j) share[order[j]] = fair;
+    return fair;
+  }
+  return kUnbounded;  // unreachable: total > capacity means someone is short
+}
+
+RateSolver::RateSolver(const Network& net) : net_(net) {
+  const std::size_t nt = net.threads.size(), nf = net.flows.size();
+  for (auto* v : {&r_.take, &r_.offer, &r_.want, &r_.bp_cap, &r_.cpu_cap, &r_.cpu, &r_.speed, &r_.busy,
+                  &r_.backpressured})
+    v->assign(nt, 0.0);
+  previous_.assign(nt, 0.0);
+  r_.inflow.assign(nf, 0.0);
+  r_.drain.assign(nf, 0.0);
+  std::size_t widest = nt;
+  for (const auto& t : net.threads) widest = std::max(widest, static_cast<std::size_t>(t.ins));
+  demand_.assign(widest, 0.0);
+  share_.assign(widest, 0.0);
+  order_.assign(widest, 0);
+  tm_level_.assign(net.cores.size(), kUnbounded);
+}
+
+const Rates& RateSolver::solve(const Conditions& c) {
+  const std::size_t nt = net_.threads.size();
+  std::fill(r_.bp_cap.begin(), r_.bp_cap.end(), kUnbounded);
+  for (std::size_t i = 0; i < nt; ++i) {
+    const double cost = net_.threads[i].cost;
+    r_.cpu_cap[i] = cost > 0 ? 1.0 / cost : kMaxRate;  // a core each until shares say otherwise
+  }
+  r_.passes = 0;
+  for (int pass = 0; pass < kMaxPasses; ++pass) {
+    double moved = 0;
+    previous_ = r_.take;  // same size: no allocation
+    forward(c);
+    backward(c);
+    cpu_shares();
+    for (std::size_t i = 0; i < nt; ++i)
+      moved = std::max(moved, std::abs(r_.take[i] - previous_[i]) / (1.0 + std::abs(r_.take[i])));
+    r_.passes = pass + 1;
+    if (pass > 0 && moved <= 1e-12) break;
+  }
+  forward(c);  // takes and drains consistent with the final caps
+  classify();
+  return r_;
+}
+
+void RateSolver::forward(const Conditions& c) {
+  const std::size_t nt = net_.threads.size();
+  for (std::size_t i = 0; i < nt; ++i) {
+    const Thread& t = net_.threads[i];
+    double offer = 0;
+    if (t.source) {
+      offer = c.backlog_empty[i] ? c.arrival[i] : kUnbounded;
+    } else {
+      for (int k = 0; k < t.ins; ++k) {
+        const int q = net_.in_flows[t.first_in + k];
+        const Flow& f = net_.flows[q];
+        r_.inflow[q] = r_.take[f.from] * f.gain;
+        demand_[k] = c.flow_empty[q] ? r_.inflow[q] : kUnbounded;
+        offer += demand_[k];
+      }
+    }
+    r_.offer[i] = offer;
+    r_.want[i] = std::min(offer, r_.bp_cap[i]);
+    r_.take[i] = std::min(r_.want[i], r_.cpu_cap[i]);
+    if (t.ins > 0) {
+      water_fill(demand_.data(), share_.data(), t.ins, r_.take[i], kUnbounded, order_.data());
+      for (int k = 0; k < t.ins; ++k) r_.drain[net_.in_flows[t.first_in + k]] = share_[k];
+    }
+  }
+}
+
+void RateSolver::backward(const Conditions& c) {
+  for (std::size_t i = net_.threads.size(); i-- > 0;) {
+    const Thread& t = net_.threads[i];
+    double cap = kUnbounded;
+    for (int k = 0; k < t.outs; ++k) {
+      const int q = net_.out_flows[t.first_out + k];
+      if (c.flow_full[q]) cap = std::min(cap, r_.drain[q] / net_.flows[q].gain);
+    }
+    r_.bp_cap[i] = cap;
+  }
+}
+
+void RateSolver::cpu_shares() {
+  for (std::size_t tm = 0; tm < net_.threads_on.size(); ++tm) {
+    const auto& on = net_.threads_on[tm];
+    const int n = static_cast<int>(on.size());
+    for (int k = 0; k < n; ++k) {
+      const Thread& t = net_.threads[on[k]];
+      demand_[k] = t.cost > 0 ? std::min(1.0, r_.want[on[k]] * t.cost) : 0.0;
+    }
+    tm_level_[tm] = water_fill(demand_.data(), share_.data(), n, net_.cores[tm], 1.0, order_.data());
+    for (int k = 0; k < n; ++k) {
+      const Thread& t = net_.threads[on[k]];
+      r_.cpu_cap[on[k]] = t.cost > 0 ? share_[k] / t.cost : kMaxRate;
+    }
+  }
+}
+
+void RateSolver::classify() {
+  for (std::size_t i = 0; i < net_.threads.size(); ++i) {
+    const Thread& t = net_.threads[i];
+    const double speed = std::min(1.0, tm_level_[t.taskmanager]);
+    r_.speed[i] = speed;
+    r_.cpu[i] = r_.take[i] * t.cost;
+    r_.busy[i] = std::min(1.0, r_.cpu[i] / speed);
+    const double rest = 1.0 - r_.busy[i];
+    const bool blocked = r_.bp_cap[i] < kUnbounded && r_.bp_cap[i] <= std::min(r_.offer[i], r_.cpu_cap[i]) * (1 + 1e-9);
+    r_.backpressured[i] = blocked ? rest : 0.0;
+  }
+}
+
+}  // namespace flinksim::sim::fluid

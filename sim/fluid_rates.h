@@ -1,0 +1,79 @@
+// The fluid level's rate solve: given which queues are empty or full, the rate at which every
+// thread takes records and every flow drains, constant until the next event.
+//
+// Constraints (all at once, solved as a fixed point):
+//  - CPU: a TaskManager's cores are shared max-min fair among its threads, one core at most per
+//    thread (water_fill below); a thread's demand is the rate it would take without a CPU limit
+//    × its cost per record. A thread takes at most share ÷ cost records/s.
+//  - Input: a source with an empty backlog takes at most its arrival rate; a downstream thread
+//    reads an empty channel at most as fast as records flow in. A non-empty channel holds work,
+//    and the gate serves channels with data in turn (Flink's inputChannelsWithData), so the
+//    thread's rate is split max-min fair over its channels: an empty channel asks for its inflow,
+//    a non-empty one for as much as it can get.
+//  - Backpressure: a thread blocks when the record in hand has no buffer, so into a full channel
+//    it writes no faster than the channel drains: take × gain ≤ drain for every full out-flow.
+// Gauss–Seidel: a forward pass in thread order (a topological order) sets takes and drains, a
+// backward pass sets the backpressure caps, then the CPU shares; repeated until no take moves by
+// more than a relative 1e-12 (typically graph depth + 2 passes).
+//
+// Metrics per thread, as the buffer level defines them: busy = the time the thread wants a core =
+// CPU used ÷ the speed a runnable thread gets (min(1, water level)); the rest of the second is
+// back-pressured when a full out-flow is what limits the thread, else idle.
+//
+// Cost: O(passes × (flows log flows + threads log threads)); no allocation after construction.
+#pragma once
+
+#include <vector>
+
+#include "sim/fluid_network.h"
+
+namespace flinksim::sim::fluid {
+
+// Max-min fair split of `capacity` over n demands, each also capped at `cap`: shares[i] =
+// min(demand[i], cap, level). Returns the level (kUnbounded when every capped demand is met).
+// `order` is scratch of size ≥ n. Ties are broken by index, so the result is deterministic.
+double water_fill(const double* demand, double* share, int n, double capacity, double cap, int* order);
+
+// What the state allows at this instant.
+struct Conditions {
+  std::vector<double> arrival;      // per thread: records/s arriving at a source's backlog
+  std::vector<char> backlog_empty;  // per thread (sources)
+  std::vector<char> flow_empty;     // per flow
+  std::vector<char> flow_full;      // per flow
+};
+
+struct Rates {
+  std::vector<double> take;           // per thread: records/s taken (read or from the backlog)
+  std::vector<double> offer;          // per thread: what its input allows
+  std::vector<double> want;           // per thread: min(offer, backpressure cap)
+  std::vector<double> bp_cap;         // per thread: the cap from full out-flows
+  std::vector<double> cpu_cap;        // per thread: share ÷ cost
+  std::vector<double> cpu;            // per thread: cores used
+  std::vector<double> speed;          // per thread: speed while runnable (≤ 1)
+  std::vector<double> busy;           // per thread: fraction of the second
+  std::vector<double> backpressured;  // per thread: fraction of the second
+  std::vector<double> inflow;         // per flow: records/s written
+  std::vector<double> drain;          // per flow: records/s read
+  int passes = 0;
+};
+
+class RateSolver {
+ public:
+  explicit RateSolver(const Network& net);
+  // REQUIRES: conditions sized for the network. The result stays valid until the next solve.
+  const Rates& solve(const Conditions& conditions);
+
+ private:
+  void forward(const Conditions& c);
+  void backward(const Conditions& c);
+  void cpu_shares();
+  void classify();
+
+  const Network& net_;
+  Rates r_;
+  std::vector<double> demand_, share_, previous_;  // scratch
+  std::vector<int> order_;
+  std::vector<double> tm_level_;
+};
+
+}  // namespace flinksim::sim::fluid

@@ -46,7 +46,7 @@ class FakeFlink : public calibrate::RestSource {
     else if (route == "/taskmanagers") file = "taskmanagers.json";
     else if (route == "/jobmanager/config") file = "jobmanager-config.json";
     else if (route == "/jobs/overview") file = "jobs-overview.json";
-    else if (parts.size() == 4 && parts[0] == "taskmanagers" && parts[3] == "metrics") return tm_metrics(parts[1]);
+    else if (parts.size() == 3 && parts[0] == "taskmanagers" && parts[2] == "metrics") return tm_metrics(parts[1]);
     else if (parts.size() == 2 && parts[0] == "jobs") file = "job-details.json";
     else if (parts.size() == 3 && parts[2] == "plan") file = "job-plan.json";
     else if (parts.size() == 3 && parts[2] == "config") file = "job-config.json";

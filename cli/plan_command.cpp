@@ -1,6 +1,8 @@
 // `flinksim plan SCENARIO`: how Flink would lay the job out (chains, slots, placement, network
 // buffers, memory) and what the layout carries in steady state (CPU and network per TaskManager,
-// the bottleneck, the largest source rate). Nothing is simulated; see model/steady_state.h.
+// the bottleneck, the largest source rate), where state lives and whether it fits, what one
+// checkpoint costs, and the recovery timeline of each [[failure]]. Nothing is simulated; see
+// model/steady_state.h, model/state_model.h, model/checkpoint_model.h, model/recovery_model.h.
 #include <algorithm>
 #include <cmath>
 #include <iostream>
@@ -10,10 +12,14 @@
 #include "cli/commands.h"
 #include "cli/json_output.h"
 #include "cli/scenario_loading.h"
+#include "model/checkpoint_model.h"
 #include "model/job_graph.h"
 #include "model/memory.h"
 #include "model/network_buffers.h"
 #include "model/placement.h"
+#include "model/recovery_model.h"
+#include "model/restart_strategy.h"
+#include "model/state_model.h"
 #include "model/steady_state.h"
 
 namespace flinksim::cli {
@@ -28,12 +34,24 @@ constexpr const char* kPlanHelp =
     "Exit 0: the job deploys and carries the rate. Exit 1: it would not deploy (not enough\n"
     "slots, not enough network buffers) or cannot carry the rate (a thread, a TaskManager's\n"
     "cores or its network over capacity); the plan is printed all the same, with the problem\n"
-    "in `warnings`. Exit 2: bad input.";
+    "in `warnings`. Also exit 1 when heap state does not fit, a checkpoint would expire, a\n"
+    "failure loses the job, or slo.max_recovery / slo.max_checkpoint_duration is missed.\n"
+    "State and checkpoints are estimated at the end of traffic.duration (the largest state),\n"
+    "each recovery at its failure's time. Exit 2: bad input.";
 
 struct PlanOptions {
   ScenarioOptions scenario;
   bool json = false;
   std::string rate;  // records/s: "1500000", "1.5M/s"; empty = traffic peak
+  std::string detection = "heartbeat";  // TaskManager loss noticed: heartbeat | immediate
+};
+
+// One objective of [slo], as `run` reports it: value and limit in the objective's unit.
+struct SloCheck {
+  std::string name;
+  std::optional<double> value;  // nullopt: no figure (job lost, never catches up, expires)
+  double limit = 0.0;
+  bool met = false;
 };
 
 // Everything `plan` reports, computed once, printed as JSON or as tables.
@@ -44,6 +62,14 @@ struct Plan {
   SteadyState steady;
   TaskManagerMemory memory;  // every TaskManager has the same configuration
   NetworkBufferReport buffers;
+  StateLayout layout;
+  Nanos state_at = 0;                      // when state and checkpoints are estimated
+  std::vector<TaskManagerState> state;     // per TaskManager at state_at
+  CheckpointSettings checkpoint_settings;
+  std::optional<CheckpointEstimate> checkpoint;  // when checkpointing is enabled
+  RestartStrategy restart;
+  std::vector<RecoveryEstimate> recovery;  // per [[failure]], scenario order
+  std::vector<SloCheck> slos;
   int slots_total = 0;
   std::vector<std::string> warnings;
   bool feasible = true;
@@ -96,6 +122,81 @@ int slots_used(const Placement& placement, int taskmanager) {
   return used;
 }
 
+double ms(Nanos ns) { return static_cast<double>(ns) / 1e6; }
+
+LossDetection parse_detection(const std::string& text) {
+  if (text == "heartbeat") return LossDetection::HeartbeatTimeout;
+  if (text == "immediate") return LossDetection::Immediate;
+  InputError error;  // built field by field: GCC 12 misreads a braced SourcePos{} here
+  error.field = "--tm-loss-detection";
+  error.message = "'" + text + "' is not a detection mode; accepted: heartbeat, immediate";
+  throw InputFailure({error});
+}
+
+// State per TaskManager, one checkpoint, each failure's recovery and their objectives.
+void add_state_and_recovery(const PlanOptions& options, Plan& plan) {
+  const Scenario& scenario = plan.scenario;
+  plan.layout = layout_state(scenario, plan.graph, plan.placement, plan.memory);
+  plan.state_at = scenario.traffic.duration;
+  plan.state = state_per_taskmanager(plan.layout, plan.state_at);
+  for (std::size_t t = 0; t < plan.state.size(); ++t) {
+    if (plan.state[t].fits) continue;
+    plan.feasible = false;
+    plan.warnings.push_back("taskmanager " + std::to_string(t) + ": " +
+                            format_bytes(static_cast<Bytes>(plan.state[t].heap_state)) +
+                            " of heap state, more than half the task heap (" +
+                            format_bytes(plan.memory.task_heap) +
+                            "): expect long GC pauses, then OutOfMemoryError");
+  }
+  plan.checkpoint_settings = resolve_checkpoint_settings(scenario.flink);
+  if (plan.checkpoint_settings.enabled) {
+    CheckpointInputs inputs = checkpoint_inputs(plan.checkpoint_settings, plan.layout, plan.steady,
+                                                plan.graph, scenario, plan.state_at);
+    inputs.backpressured = plan.steady.source_rate > plan.steady.max_source_rate;
+    // Under backpressure the buffers in use are about all the job may hold.
+    for (const TaskManagerBuffers& buffers : plan.buffers.taskmanagers) {
+      inputs.in_flight_bytes += static_cast<double>(buffers.required * plan.memory.segment_size);
+    }
+    plan.checkpoint = estimate_checkpoint(plan.checkpoint_settings, inputs,
+                                          scenario.storage.write_bandwidth,
+                                          scenario.network.bandwidth_per_taskmanager);
+    if (plan.checkpoint->expired) {
+      plan.feasible = false;
+      plan.warnings.push_back("checkpoints expire: they take longer than "
+                              "execution.checkpointing.timeout (" +
+                              format_duration(plan.checkpoint_settings.timeout) + ")");
+    }
+  }
+  plan.restart = resolve_restart_strategy(scenario.flink);
+  plan.recovery = estimate_scenario_failures(scenario, plan.graph, plan.layout, plan.steady,
+                                             parse_detection(options.detection));
+  for (std::size_t i = 0; i < plan.recovery.size(); ++i) {
+    if (!plan.recovery[i].job_lost) continue;
+    plan.warnings.push_back("failure " + std::to_string(i) + " at " +
+                            format_duration(scenario.failures[i].at) + ": " +
+                            plan.recovery[i].reason);
+  }
+  if (scenario.slo.max_recovery) {
+    SloCheck slo{"recovery", 0.0, ms(*scenario.slo.max_recovery), true};
+    for (const RecoveryEstimate& e : plan.recovery) {
+      if (!e.total) slo.value.reset();
+      if (slo.value) slo.value = std::max(*slo.value, ms(*e.total));
+    }
+    if (plan.recovery.empty()) slo.value.reset();  // nothing fails, nothing to measure
+    slo.met = plan.recovery.empty() || (slo.value && *slo.value <= slo.limit);
+    plan.slos.push_back(slo);
+  }
+  if (scenario.slo.max_checkpoint_duration) {
+    SloCheck slo{"checkpointDuration", std::nullopt, ms(*scenario.slo.max_checkpoint_duration),
+                 !plan.checkpoint};
+    if (plan.checkpoint && plan.checkpoint->end_to_end_duration) {
+      slo.value = ms(*plan.checkpoint->end_to_end_duration);
+      slo.met = *slo.value <= slo.limit;
+    }
+    plan.slos.push_back(slo);
+  }
+}
+
 Plan make_plan(const PlanOptions& options) {
   Plan plan;
   plan.scenario = load_scenario(options.scenario);
@@ -127,6 +228,7 @@ Plan make_plan(const PlanOptions& options) {
   }
   if (plan.steady.source_rate > plan.steady.max_source_rate) plan.feasible = false;
   for (const std::string& warning : plan.steady.warnings) plan.warnings.push_back(warning);
+  add_state_and_recovery(options, plan);
   return plan;
 }
 
@@ -170,6 +272,95 @@ Json vertex_json(const Plan& plan, std::size_t v) {
   return json;
 }
 
+Json optional_ms(const std::optional<Nanos>& ns) {
+  return ns ? json_number(ms(*ns)) : Json(nullptr);
+}
+
+// Heap and managed memory need vs available (Flink's Heap.Used / Managed.Used meanings; see
+// model/state_model.h), bytes.
+Json state_json(const Plan& plan, std::size_t t) {
+  const TaskManagerState& state = plan.state[t];
+  Json json;
+  json["backend"] = to_string(plan.layout.backend);
+  json["heapUsed"] = json_number(state.heap_used);
+  json["heapAvailable"] = json_number(state.heap_available);
+  json["taskHeap"] = plan.memory.task_heap;
+  json["managedUsed"] = json_number(state.managed_used);
+  json["managedTotal"] = json_number(state.managed_total);
+  json["managedPerSlot"] = plan.layout.managed_share;
+  json["rocksdbSlots"] = state.rocksdb_slots;
+  json["rocksdbStateSize"] = json_number(state.rocksdb_state);
+  json["blockCacheHitRatio"] = json_number(state.cache_hit_ratio);
+  json["fits"] = state.fits;
+  return json;
+}
+
+// Settings as Flink's /checkpoints/config names them, figures as its checkpoint statistics do
+// (end_to_end_duration, state_size, checkpointed_size, persisted_data), in camelCase; ms, bytes.
+Json checkpoints_json(const Plan& plan) {
+  const CheckpointSettings& s = plan.checkpoint_settings;
+  Json json;
+  json["enabled"] = s.enabled;
+  json["interval"] = json_number(ms(s.interval));
+  json["timeout"] = json_number(ms(s.timeout));
+  json["minPause"] = json_number(ms(s.min_pause));
+  json["maxConcurrent"] = s.max_concurrent;
+  json["tolerableFailedCheckpoints"] = s.tolerable_failures;
+  json["unalignedCheckpoints"] = s.unaligned;
+  json["alignedCheckpointTimeout"] = json_number(ms(s.aligned_timeout));
+  json["incremental"] = s.incremental;
+  json["stateBackend"] = to_string(s.backend);
+  json["at"] = json_number(ms(plan.state_at));
+  if (!plan.checkpoint) return json;
+  const CheckpointEstimate& e = *plan.checkpoint;
+  json["checkpointType"] = e.unaligned ? "UNALIGNED_CHECKPOINT" : "CHECKPOINT";
+  json["alignment"] = optional_ms(e.alignment);
+  json["sync"] = json_number(ms(e.sync));
+  json["async"] = json_number(ms(e.async));
+  json["endToEndDuration"] = optional_ms(e.end_to_end_duration);
+  json["stateSize"] = json_number(e.state_size);
+  json["checkpointedSize"] = json_number(e.checkpointed_size);
+  json["persistedData"] = json_number(e.persisted_data);
+  json["expired"] = e.expired;
+  json["effectiveInterval"] = optional_ms(e.effective_interval);
+  return json;
+}
+
+Json recovery_json(const Plan& plan) {
+  Json list = Json::array();
+  for (std::size_t i = 0; i < plan.recovery.size(); ++i) {
+    const FailureSpec& failure = plan.scenario.failures[i];
+    const RecoveryEstimate& e = plan.recovery[i];
+    Json json;
+    json["at"] = json_number(ms(failure.at));
+    json["kind"] = failure.kind == FailureKind::JobManager ? "jobmanager" : "taskmanager";
+    if (failure.kind == FailureKind::TaskManager) json["taskmanager"] = failure.taskmanager;
+    json["jobLost"] = e.job_lost;
+    if (e.job_lost) json["reason"] = e.reason;
+    json["detection"] = json_number(ms(e.detection));
+    json["restartDelay"] = json_number(ms(e.restart_delay));
+    json["podWait"] = json_number(ms(e.pod_wait));
+    json["restore"] = json_number(ms(e.restore));
+    json["downtime"] = e.job_lost ? Json(nullptr) : json_number(ms(e.downtime));
+    json["rewind"] = e.job_lost ? Json(nullptr) : json_number(ms(e.rewind));
+    json["backlog"] = json_number(e.backlog);  // records
+    json["catchUp"] = optional_ms(e.catch_up);
+    json["total"] = optional_ms(e.total);
+    list.push_back(json);
+  }
+  return list;
+}
+
+Json slo_json(const Plan& plan) {
+  Json json = Json::object();
+  for (const SloCheck& slo : plan.slos) {
+    json[slo.name] = {{"value", slo.value ? json_number(*slo.value) : Json(nullptr)},
+                      {"limit", json_number(slo.limit)},
+                      {"met", slo.met}};
+  }
+  return json;
+}
+
 Json taskmanager_json(const Plan& plan, std::size_t t) {
   const TaskManagerLoad& load = plan.steady.taskmanagers[t];
   Json subtasks = Json::array();
@@ -193,6 +384,7 @@ Json taskmanager_json(const Plan& plan, std::size_t t) {
   json["stateSize"] = json_number(load.state_bytes);
   json["networkIn"] = breakdown_json(load.network_in);
   json["networkOut"] = breakdown_json(load.network_out);
+  if (t < plan.state.size()) json["state"] = state_json(plan, t);
   return json;
 }
 
@@ -223,6 +415,11 @@ Json plan_json(const Plan& plan) {
                        {"where", bottleneck.where},
                        {"description", bottleneck.description}};
   doc["warnings"] = plan.warnings;
+  doc["checkpoints"] = checkpoints_json(plan);
+  doc["restartStrategy"] = {{"type", to_string(plan.restart.kind)},
+                            {"configured", plan.restart.configured}};
+  doc["recovery"] = recovery_json(plan);
+  doc["slo"] = slo_json(plan);
   return doc;
 }
 
@@ -254,6 +451,87 @@ std::string buffers_text(const Plan& plan, std::size_t t) {
   const std::string available = std::to_string(plan.memory.network_buffers());
   if (t >= plan.buffers.taskmanagers.size()) return "-/" + available;
   return std::to_string(plan.buffers.taskmanagers[t].required) + "/" + available;
+}
+
+// Sizes of state rounded for reading ("9.54 GiB"); JSON keeps exact bytes.
+std::string size_text(double bytes) {
+  if (bytes >= static_cast<double>(kGiB)) return format_fixed(bytes / kGiB, 2) + " GiB";
+  if (bytes >= static_cast<double>(kMiB)) return format_fixed(bytes / kMiB, 1) + " MiB";
+  return format_bytes(static_cast<Bytes>(bytes));
+}
+
+std::string optional_duration(const std::optional<Nanos>& ns, const char* none) {
+  return ns ? format_duration(*ns) : std::string(none);
+}
+
+void print_state_tables(const Plan& plan, std::ostream& out) {
+  out << "\nState per TaskManager (" << to_string(plan.layout.backend) << ", at "
+      << format_duration(plan.state_at) << ")\n";
+  Table state({"id", "heap state", "heap available", "managed used", "managed total",
+               "RocksDB state", "cache hits", "fits"},
+              std::vector<Align>(8, Align::Right));
+  for (std::size_t t = 0; t < plan.state.size(); ++t) {
+    const TaskManagerState& s = plan.state[t];
+    state.add_row({std::to_string(t), size_text(s.heap_used),
+                   size_text(s.heap_available),
+                   size_text(s.managed_used),
+                   size_text(s.managed_total),
+                   size_text(s.rocksdb_state),
+                   format_percent(s.cache_hit_ratio), s.fits ? "yes" : "NO"});
+  }
+  state.print(out, 2);
+
+  const CheckpointSettings& settings = plan.checkpoint_settings;
+  out << "\nCheckpoints: ";
+  if (!plan.checkpoint) {
+    out << "disabled (no execution.checkpointing.interval)\n";
+  } else {
+    const CheckpointEstimate& e = *plan.checkpoint;
+    out << "every " << format_duration(settings.interval) << ", timeout "
+        << format_duration(settings.timeout) << ", "
+        << (settings.incremental ? "incremental" : "full") << ", "
+        << (settings.unaligned ? "unaligned" : "aligned") << "\n  state size "
+        << size_text(e.state_size) << ", checkpointed size "
+        << size_text(e.checkpointed_size) << ", end-to-end duration "
+        << optional_duration(e.end_to_end_duration, "never (aligned under backpressure)")
+        << " (alignment " << optional_duration(e.alignment, "unbounded") << ", sync "
+        << format_duration(e.sync) << ", upload " << format_duration(e.async) << ")"
+        << (e.expired ? ": EXPIRES" : "") << "\n";
+  }
+  out << "Restart strategy: " << to_string(plan.restart.kind)
+      << (plan.restart.configured ? "" : " (Flink's default for this configuration)") << "\n";
+  if (!plan.recovery.empty()) {
+    out << "\nRecovery per failure\n";
+    Table recovery({"at", "kind", "detection", "restart", "pod wait", "restore", "downtime",
+                    "rewind", "catch-up", "total"},
+                   std::vector<Align>(10, Align::Right));
+    for (std::size_t i = 0; i < plan.recovery.size(); ++i) {
+      const FailureSpec& failure = plan.scenario.failures[i];
+      const RecoveryEstimate& e = plan.recovery[i];
+      const std::string kind = failure.kind == FailureKind::JobManager
+                                   ? "jobmanager"
+                                   : "taskmanager " + std::to_string(failure.taskmanager);
+      if (e.job_lost) {
+        recovery.add_row({format_duration(failure.at), kind, "JOB LOST"});
+        continue;
+      }
+      recovery.add_row({format_duration(failure.at), kind, format_duration(e.detection),
+                        format_duration(e.restart_delay), format_duration(e.pod_wait),
+                        format_duration(e.restore), format_duration(e.downtime),
+                        format_duration(e.rewind), optional_duration(e.catch_up, "never"),
+                        optional_duration(e.total, "never")});
+    }
+    recovery.print(out, 2);
+  }
+  if (!plan.slos.empty()) {
+    out << "\nSLOs\n";
+    for (const SloCheck& slo : plan.slos) {
+      out << "  " << slo.name << ": "
+          << (slo.value ? format_duration(static_cast<Nanos>(*slo.value * 1e6)) : "-")
+          << " (limit " << format_duration(static_cast<Nanos>(slo.limit * 1e6)) << ") "
+          << (slo.met ? "met" : "MISSED") << "\n";
+    }
+  }
 }
 
 void print_tables(const Plan& plan, std::ostream& out) {
@@ -321,6 +599,7 @@ void print_tables(const Plan& plan, std::ostream& out) {
   out << "\nBottleneck (" << to_string(bottleneck.kind) << "): " << bottleneck.description
       << "\nMax source rate: "
       << format_count(plan.steady.max_source_rate) << " records/s\n";
+  print_state_tables(plan, out);
   if (!plan.warnings.empty()) {
     out << "\nWarnings\n";
     for (const std::string& warning : plan.warnings) out << "  - " << warning << "\n";
@@ -338,6 +617,10 @@ void add_plan_command(CLI::App& app) {
   command->add_option("--rate", options->rate,
                       "Total source rate, records/s (\"1500000\", \"1.5M/s\"); default: the "
                       "traffic peak");
+  command->add_option("--tm-loss-detection", options->detection,
+                      "When Flink notices a lost TaskManager: \"heartbeat\" (after "
+                      "heartbeat.timeout, default, conservative) or \"immediate\" (a killed "
+                      "pod's connections reset)");
   command->callback([options] {
     const Plan plan = make_plan(*options);
     if (options->json) {
@@ -345,7 +628,9 @@ void add_plan_command(CLI::App& app) {
     } else {
       print_tables(plan, std::cout);
     }
-    if (!plan.feasible) throw Exit{kExitNegative};
+    const bool slos_met = std::all_of(plan.slos.begin(), plan.slos.end(),
+                                      [](const SloCheck& slo) { return slo.met; });
+    if (!plan.feasible || !slos_met) throw Exit{kExitNegative};
   });
 }
 

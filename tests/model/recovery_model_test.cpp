@@ -5,6 +5,7 @@
 
 #include "model/recovery_model.h"
 #include "tests/model/recovery_fixture.h"
+#include "tests/test_paths.h"
 
 using namespace flinksim::model;
 using flinksim::testing::build;
@@ -142,4 +143,28 @@ TEST_CASE("scenario failures: restart delays in order, restore of the state at t
   CHECK(b[0].restore > a[0].restore);
   CHECK(*b[0].total > *a[0].total);
   CHECK(a[2].job_lost);  // high-availability.type defaults to NONE
+}
+
+TEST_CASE("bundled pair: JobManager loss without HA loses the job, with HA it recovers") {
+  auto plan = [](const std::string& name) {
+    const std::string path = flinksim::testing::source_dir() + "/scenarios/" + name;
+    flinksim::testing::Built b;
+    b.scenario = read_scenario_file(path);
+    b.graph = build_job_graph(b.scenario);
+    b.placement = place_job(b.graph, b.scenario);
+    b.memory = derive_taskmanager_memory(b.scenario.flink);
+    b.steady = compute_steady_state(b.scenario, b.graph, b.placement);
+    b.layout = layout_state(b.scenario, b.graph, b.placement, b.memory);
+    return estimate_scenario_failures(b.scenario, b.graph, b.layout, b.steady,
+                                      LossDetection::HeartbeatTimeout);
+  };
+  const auto lost = plan("jobmanager-loss-no-ha.toml");
+  const auto kept = plan("jobmanager-loss-ha.toml");
+  REQUIRE(lost.size() == 1);
+  REQUIRE(kept.size() == 1);
+  CHECK(lost[0].job_lost);
+  REQUIRE_FALSE(kept[0].job_lost);
+  // New leader after max(lease 15 s, pod 45 s), then ~5.12 GB at 400 MB/s.
+  CHECK(seconds(kept[0].downtime) == Approx(45.0 + 5.12e9 / 400e6).epsilon(0.01));
+  CHECK(*kept[0].total < 5 * kMinute);
 }

@@ -1,4 +1,5 @@
-// `flinksim run SCENARIO`: simulates one layout at buffer granularity (sim/engine.h) and reports
+// `flinksim run SCENARIO`: simulates one layout at buffer granularity (sim/engine.h) or fluid
+// granularity (sim/fluid_engine.h), as `[simulation] granularity` says (sim/fluid_auto.h), and reports
 // Flink's metrics, the latency, the record ledger and the SLOs (../shared/design/cli.md).
 //
 // Exit 0: every SLO given is met. Exit 1: an SLO is missed (the report is complete all the same).
@@ -20,6 +21,7 @@
 #include "model/units.h"
 #include "sim/csv_sink.h"
 #include "sim/engine.h"
+#include "sim/fluid_auto.h"
 
 namespace flinksim::cli {
 namespace {
@@ -27,9 +29,11 @@ namespace {
 constexpr int kExitConservation = 70;
 
 constexpr const char* kRunHelp =
-    "Simulates the scenario as written, one network buffer per event, and reports throughput,\n"
-    "end-to-end latency, Flink's task metrics per vertex, CPU per TaskManager, the record ledger\n"
-    "and the SLOs. Checkpoints and failures are not simulated yet (their fields are zero).\n"
+    "Simulates the scenario as written and reports throughput, end-to-end latency, Flink's task\n"
+    "metrics per vertex, CPU per TaskManager, the record ledger and the SLOs. [simulation]\n"
+    "granularity: buffer (an event per network buffer), fluid (events when rates change; latency\n"
+    "is then an estimate) or auto (buffer when it fits event_budget). Checkpoints and failures are\n"
+    "not simulated yet (their fields are zero).\n"
     "Exit 0: every SLO met. Exit 1: an SLO missed. Exit 2: bad input. Exit 70: the run lost or\n"
     "made up records (an engine bug).";
 
@@ -70,8 +74,9 @@ std::vector<Slo> evaluate_slos(const model::Scenario& scenario, const sim::RunRe
   return slos;
 }
 
-Json to_json(const model::Scenario& scenario, const sim::RunResult& r, const std::vector<Slo>& slos,
+Json to_json(const model::Scenario& scenario, const sim::AutoRun& run, const std::vector<Slo>& slos,
              bool timing) {
+  const sim::RunResult& r = run.result;
   Json doc;
   doc["scenario"] = scenario.name;
   doc["throughput"] = {{"mean", json_number(r.throughput_mean)}, {"max", json_number(r.throughput_max)}};
@@ -80,6 +85,7 @@ Json to_json(const model::Scenario& scenario, const sim::RunResult& r, const std
                     {"p99", json_number(ms(r.latency.p99))},
                     {"max", json_number(ms(r.latency.max))},
                     {"count", r.latency.count}};
+  if (run.latency_estimate) doc["latency"]["estimate"] = true;  // fluid level: not measured
   Json vertices = Json::array();
   for (const auto& v : r.vertices) {
     Json j;
@@ -118,7 +124,7 @@ Json to_json(const model::Scenario& scenario, const sim::RunResult& r, const std
                    {"met", s.met ? Json(*s.met) : Json(nullptr)}};
   }
   doc["slo"] = std::move(slo);
-  Json engine = {{"granularity", "buffer"},
+  Json engine = {{"granularity", sim::to_string(run.granularity)},
                  {"events", r.events},
                  {"simulatedSeconds", json_number(static_cast<double>(r.simulated) / 1e9)}};
   if (timing) engine["wallSeconds"] = json_number(r.wall_seconds);
@@ -126,16 +132,17 @@ Json to_json(const model::Scenario& scenario, const sim::RunResult& r, const std
   return doc;
 }
 
-void print_summary(const model::Scenario& scenario, const sim::RunResult& r, const std::vector<Slo>& slos,
+void print_summary(const model::Scenario& scenario, const sim::AutoRun& run, const std::vector<Slo>& slos,
                    bool timing, std::ostream& out) {
+  const sim::RunResult& r = run.result;
   out << "Scenario   " << scenario.name << "\n";
-  out << "Simulated  " << model::format_duration(r.simulated) << " at buffer level, " << r.events
+  out << "Simulated  " << model::format_duration(r.simulated) << " at " << sim::to_string(run.granularity) << " level, " << r.events
       << " events";
   if (timing) out << ", " << format_fixed(r.wall_seconds, 2) << " s wall";
   out << "\n";
   out << "Throughput mean " << model::format_rate(r.throughput_mean) << ", max "
       << model::format_rate(r.throughput_max) << "\n";
-  out << "Latency    mean " << format_fixed(ms(r.latency.mean), 3) << " ms, p50 "
+  out << "Latency    " << (run.latency_estimate ? "(estimate) " : "") << "mean " << format_fixed(ms(r.latency.mean), 3) << " ms, p50 "
       << format_fixed(ms(r.latency.p50), 3) << " ms, p99 " << format_fixed(ms(r.latency.p99), 3)
       << " ms, max " << format_fixed(ms(r.latency.max), 3) << " ms\n";
   out << "Records    in " << r.records.in << ", out " << r.records.out << ", in flight "
@@ -180,19 +187,17 @@ void run(const RunCommandOptions& options) {
     }
     run_options.horizon = *horizon;
   }
-  if (scenario.simulation.granularity == model::Granularity::Fluid)
-    std::cerr << "warning: granularity \"fluid\" is not available yet; simulating at buffer level\n";
-  // Buffer level costs a few events per record and operator; say so before a long wait.
-  const model::Nanos horizon = run_options.horizon > 0 ? run_options.horizon : scenario.traffic.duration;
-  const double estimate = scenario.traffic.peak * (static_cast<double>(horizon) / 1e9) *
-                          2.0 * static_cast<double>(scenario.operators.size());
-  if (estimate > static_cast<double>(scenario.simulation.event_budget))
+  // Buffer level costs a few events per record and operator; when asked for explicitly over the
+  // budget, say so before a long wait (auto goes fluid instead).
+  const double estimate = sim::estimated_buffer_events(scenario, run_options.horizon);
+  if (scenario.simulation.granularity == model::Granularity::Buffer &&
+      estimate > static_cast<double>(scenario.simulation.event_budget))
     std::cerr << "warning: about " << format_count(estimate) << " events at buffer level, over the event budget of "
               << format_count(static_cast<double>(scenario.simulation.event_budget))
-              << " (the fluid level is not available yet); consider --horizon\n";
+              << "; consider granularity = \"auto\" or \"fluid\", or --horizon\n";
 
   std::unique_ptr<sim::CsvMetricsSink> sink;
-  sim::RunResult result;
+  sim::AutoRun run;
   try {
     if (!options.out_dir.empty()) {
       // Vertex names are needed before the run; the graph is rebuilt by simulate() (cheap).
@@ -201,13 +206,14 @@ void run(const RunCommandOptions& options) {
       sink = std::make_unique<sim::CsvMetricsSink>(options.out_dir, names);
       run_options.sink = sink.get();
     }
-    result = sim::simulate(scenario, run_options);
+    run = sim::simulate_auto(scenario, run_options);
     if (sink) sink->finish();
   } catch (const std::runtime_error& e) {
     if (dynamic_cast<const model::InputFailure*>(&e)) throw;
     std::cerr << "error: " << e.what() << "\n";
     throw Exit{kExitBadInput};
   }
+  const sim::RunResult& result = run.result;
   if (!result.conserved) {
     std::cerr << "internal error: records not conserved (a bug in the engine): "
               << result.conservation_error << "\n";
@@ -215,9 +221,9 @@ void run(const RunCommandOptions& options) {
   }
   const auto slos = evaluate_slos(scenario, result);
   if (options.json) {
-    print_json(to_json(scenario, result, slos, !options.no_timing), std::cout);
+    print_json(to_json(scenario, run, slos, !options.no_timing), std::cout);
   } else {
-    print_summary(scenario, result, slos, !options.no_timing, std::cout);
+    print_summary(scenario, run, slos, !options.no_timing, std::cout);
   }
   for (const auto& s : slos)
     if (s.met && !*s.met) throw Exit{kExitNegative};

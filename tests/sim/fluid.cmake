@@ -3,3 +3,4 @@ flinksim_test(fluid_rates_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/fluid_rates_tes
 flinksim_test(fluid_engine_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/fluid_engine_test.cpp
                                         ${CMAKE_CURRENT_LIST_DIR}/job_builder.cpp
               DEPS fluid scenario)
+flinksim_test(fluid_auto_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/fluid_auto_test.cpp DEPS fluid scenario)

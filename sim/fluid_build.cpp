@@ -142,7 +142,10 @@ Network build_network(const model::Scenario& sc, const model::JobGraph& g, const
         f.gain = gain;
         f.records_per_buffer = rpb;
         f.remote = !model::is_local_channel(placement, edge, t.index, d);
-        double buffers = std::min(p.max_buffers_per_channel, pool_max);
+        // The partition's pool is shared by its subpartitions: under backpressure each holds an
+        // even part of it, at most max_buffers_per_channel.
+        double buffers = std::min(static_cast<double>(p.max_buffers_per_channel),
+                                  static_cast<double>(pool_max) / consumers.size());
         if (f.remote) {
           const int gate_channels = model::channels_of(g, edge, d).size();
           buffers += p.buffers_per_channel +

@@ -16,7 +16,7 @@
 //    subtask 0). Channels with no share (gain 0) are left out.
 //  - A flow's bound is the records that can be in flight when the sender is blocked: full
 //    buffers (segment_size ÷ record size records each) the sender's subpartition may hold
-//    (max_buffers_per_channel, within the partition's pool), plus on a remote channel the
+//    (max_buffers_per_channel, at most an even part of the partition's pool), plus on a remote channel the
 //    receiver's exclusive buffers and an even split of the gate's floating buffers.
 //
 // Invariants: threads are in JobGraph vertex order, then subtask index, so every flow goes from a

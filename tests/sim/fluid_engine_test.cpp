@@ -46,8 +46,8 @@ TEST_CASE("fluid: a lightly loaded line follows the traffic and uses cost × rat
 TEST_CASE("fluid: an overloaded sink back-pressures the source; the backlog grows at arrival − capacity",
           "[fluid][backpressure]") {
   // Sink 500 µs → 2000/s capacity; arrivals 3000/s. Source (10 µs) blocks on its full channel
-  // once the channel holds its credit bound: (10 subpartition + 2 exclusive + 8 floating) buffers
-  // of 327 records (32 KiB ÷ 100 B) = 6540 records, full after 6.54 s at 1000/s excess.
+  // once the channel holds its credit bound: (min(10, pool 1×2+8) subpartition + 2 exclusive + 8
+  // floating) buffers of 327 records (32 KiB ÷ 100 B) = 6540 records, full after 6.54 s.
   auto job = testing::line_job({stage(1, 10 * kMicrosecond), stage(1, 500 * kMicrosecond, model::Partition::Rebalance)},
                                3000, 2, 1.0);
   job.placement.taskmanager_of[1][0] = 1;  // the sink on its own TaskManager (a remote channel)

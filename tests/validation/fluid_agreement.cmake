@@ -1,0 +1,5 @@
+# Fluid level vs buffer level on every bundled scenario (its peak window, shortened) and on
+# loaded adversarial jobs: throughput, busy/back-pressured/idle, TaskManager CPU, source lag.
+flinksim_test(fluid_agreement_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/fluid_agreement_test.cpp
+                                           ${CMAKE_CURRENT_LIST_DIR}/../sim/job_builder.cpp
+              DEPS fluid scenario LABELS validation)

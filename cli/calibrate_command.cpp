@@ -12,6 +12,7 @@
 #include "calibrate/sampling.h"
 #include "calibrate/scenario_emit.h"
 #include "cli/commands.h"
+#include "cli/option_values.h"
 #include "cli/json_output.h"
 #include "model/diagnostics.h"
 #include "model/scenario_reader.h"
@@ -30,21 +31,6 @@ struct CalibrateOptions {
   std::string interval = "10s";
   std::string timeout = "30s";
 };
-
-[[noreturn]] void usage_error(const std::string& field, const std::string& message) {
-  model::InputError error;
-  error.pos.file = "(command line)";
-  error.field = field;
-  error.message = message;
-  throw model::InputFailure({error});
-}
-
-model::Nanos duration_option(const std::string& text, const char* flag) {
-  auto value = model::parse_duration(text);
-  if (!value || *value <= 0)
-    usage_error(flag, "expected a duration such as \"10s\"; " + model::duration_units_hint());
-  return *value;
-}
 
 std::string read_scrape(const std::string& where, const CalibrateOptions& options) {
   if (where.rfind("http://", 0) == 0 || where.rfind("https://", 0) == 0) {

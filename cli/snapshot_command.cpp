@@ -7,6 +7,7 @@
 #include "calibrate/remote_error.h"
 #include "calibrate/sampling.h"
 #include "cli/commands.h"
+#include "cli/option_values.h"
 #include "model/diagnostics.h"
 #include "model/units.h"
 
@@ -20,21 +21,6 @@ struct SnapshotOptions {
   std::string interval = "10s";
   std::string timeout = "30s";
 };
-
-[[noreturn]] void usage_error(const std::string& field, const std::string& message) {
-  model::InputError error;
-  error.pos.file = "(command line)";
-  error.field = field;
-  error.message = message;
-  throw model::InputFailure({error});
-}
-
-model::Nanos duration_option(const std::string& text, const char* flag) {
-  auto value = model::parse_duration(text);
-  if (!value || *value <= 0)
-    usage_error(flag, "expected a duration such as \"10s\"; " + model::duration_units_hint());
-  return *value;
-}
 
 void run(SnapshotOptions& options) {
   options.live.interval = duration_option(options.interval, "--interval");

@@ -44,8 +44,7 @@ void throw_if_errors(const Diagnostics& diagnostics) {
   if (!diagnostics.ok()) throw InputFailure(diagnostics.errors());
 }
 
-// Levenshtein distance, case-insensitive: typos in keys are what it is for.
-static std::size_t edit_distance(std::string_view a, std::string_view b) {
+std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
   std::iota(row.begin(), row.end(), 0);
   for (std::size_t i = 1; i <= a.size(); ++i) {

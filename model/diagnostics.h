@@ -54,6 +54,9 @@ class InputFailure : public std::runtime_error {
 // Throws InputFailure if `diagnostics` holds any error.
 void throw_if_errors(const Diagnostics& diagnostics);
 
+// Levenshtein distance, case-insensitive: typos in keys are what it is for.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+
 // "did you mean" support: the candidate closest to `word` by edit distance, or "" when none is
 // close enough to be a plausible typo (distance ≤ max(1, len/3)).
 std::string closest_match(std::string_view word, const std::vector<std::string>& candidates);

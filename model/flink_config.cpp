@@ -45,24 +45,6 @@ std::optional<Nanos> parse_flink_duration(std::string_view text) {
   return parse_duration(s);
 }
 
-// Levenshtein distance (case-insensitive) for telling a misspelt key from a key we do not model.
-std::size_t key_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  std::iota(row.begin(), row.end(), 0);
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                        std::tolower(static_cast<unsigned char>(b[j - 1]));
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 }  // namespace
 
 void FlinkConfig::set(const std::string& key, std::string value, SourcePos pos) {
@@ -185,7 +167,7 @@ void FlinkConfig::check_keys(Diagnostics& diagnostics) const {
     // Only a near-miss is reported: real Flink keys that flinksim does not model are many and
     // pass through silently.
     const std::string guess = closest_match(key, known);
-    if (!guess.empty() && key_distance(key, guess) <= 2) {
+    if (!guess.empty() && edit_distance(key, guess) <= 2) {
       diagnostics.warning(entry.pos, key, "unknown key; did you mean '" + guess + "'?");
     }
   }

@@ -5,9 +5,10 @@
 //
 // Reported time is thread CPU time per event on both sides (manual timing: one engine run, or a
 // million hold steps, per iteration, divided by its events), so the ratio survives a machine
-// shared with compilers. Counters: events per run, simulated seconds per wall second.
+// shared with compilers. Counters per run: events, stale CPU completions (stale_per_run), the
+// pending-set high-water mark (max_pending, also the baseline's size); simulated s per wall s.
 //
-//   build-queue/bench/engine_bench
+//   build-perf/bench/engine_bench --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true
 #include <ctime>
 #include <cstdint>
 #include <functional>
@@ -56,17 +57,25 @@ testing::TestJob bundled_like(model::Nanos buffer_timeout) {
   return job;
 }
 
-// The engine keeps at most one pending event per source subtask, TaskManager, channel and subtask
-// (world.h), so this bounds the pending set; the baseline runs at that size.
-constexpr int kPending = kSourceP + 2 + (kSourceP * kEnrichP + kEnrichP * kWindowP + kWindowP * kSinkP) +
-                         (kSourceP + kEnrichP + kWindowP + kSinkP);
-
-void engine(benchmark::State& state) {
-  const auto job = bundled_like(state.range(1));
+// The baseline runs at the engine's measured pending-set size: RunResult::max_pending of the
+// same run (a high-water mark; stale CPU completions included), not a bound guessed from world.h.
+sim::RunOptions run_options() {
   sim::RunOptions options;
   options.horizon = 2 * model::kSecond;
   options.warmup = 0;
-  double events = 0, wall = 0, simulated = 0;
+  return options;
+}
+
+std::int64_t measured_pending(model::Nanos buffer_timeout) {
+  const auto job = bundled_like(buffer_timeout);
+  return static_cast<std::int64_t>(
+      sim::simulate(job.scenario, job.graph, job.placement, job.params, run_options()).max_pending);
+}
+
+void engine(benchmark::State& state) {
+  const auto job = bundled_like(state.range(1));
+  const sim::RunOptions options = run_options();
+  double events = 0, wall = 0, simulated = 0, stale = 0, pending = 0;
   for (auto _ : state) {
     const double cpu = thread_cpu_seconds();
     const auto r = sim::simulate(job.scenario, job.graph, job.placement, job.params, options);
@@ -75,8 +84,12 @@ void engine(benchmark::State& state) {
     events += static_cast<double>(r.events);
     wall += r.wall_seconds;
     simulated += static_cast<double>(r.simulated) * 1e-9;
+    stale += static_cast<double>(r.stale_events);
+    pending = static_cast<double>(r.max_pending);
   }
   state.counters["events_per_run"] = events / static_cast<double>(state.iterations());
+  state.counters["stale_per_run"] = stale / static_cast<double>(state.iterations());
+  state.counters["max_pending"] = pending;
   state.counters["sim_s_per_wall_s"] = simulated / wall;
 }
 
@@ -106,12 +119,13 @@ void baseline(benchmark::State& state) {
 const bool registered = [] {
   // Args: pending-set size, buffer timeout (0: a buffer per record; 1 ms: batched buffers).
   for (const std::int64_t timeout : {std::int64_t{0}, model::kMillisecond}) {
+    const std::int64_t pending = measured_pending(timeout);
     benchmark::RegisterBenchmark("event/baseline", baseline)
-        ->Args({kPending, timeout})
+        ->Args({pending, timeout})
         ->UseManualTime()
         ->Iterations(5);
     benchmark::RegisterBenchmark("event/engine", engine)
-        ->Args({kPending, timeout})
+        ->Args({pending, timeout})
         ->UseManualTime()
         ->Iterations(3);
   }

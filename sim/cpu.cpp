@@ -17,10 +17,15 @@ double speed(const TaskManagerState& tm) {
   return n <= tm.cores ? 1.0 : tm.cores / n;
 }
 
-// Min-heap on virtual finish time; ties by subtask index, so the order is total.
-bool later(const std::pair<double, int>& a, const std::pair<double, int>& b) {
-  return a.first != b.first ? a.first > b.first : a.second > b.second;
-}
+// Min-heap on virtual finish time; ties by subtask index, so the order is total. A function
+// object, not a function: std::push_heap / pop_heap then inline the comparison instead of calling
+// through a pointer (callgrind: ~6% of the engine's instructions before).
+struct Later {
+  bool operator()(const std::pair<double, int>& a, const std::pair<double, int>& b) const {
+    return a.first != b.first ? a.first > b.first : a.second > b.second;
+  }
+};
+constexpr Later later{};
 
 }  // namespace
 
@@ -65,7 +70,10 @@ void Engine::cpu_reschedule(int taskmanager) {
 
 void Engine::cpu_done(int taskmanager, std::uint32_t generation) {
   auto& tm = taskmanagers_[taskmanager];
-  if (generation != tm.generation) return;  // stale: the runnable set changed since
+  if (generation != tm.generation) {  // stale: the runnable set changed since
+    ++stale_events_;
+    return;
+  }
   cpu_advance(tm);
   std::pop_heap(tm.heap.begin(), tm.heap.end(), later);
   const int subtask = tm.heap.back().second;

@@ -1,5 +1,6 @@
 // The engine loop: pops events in (time, seq) order, dispatches by kind to the entity's handler,
 // then lets every woken subtask advance. At the end it checks that no record was lost or made up.
+#include <algorithm>
 #include <chrono>
 #include <sstream>
 
@@ -12,7 +13,8 @@ namespace detail {
 Engine::Engine(const model::Scenario& scenario, const model::JobGraph& graph,
                const model::Placement& placement, const EngineParams& params, const RunOptions& options)
     : scenario_(scenario), graph_(graph), placement_(placement), params_(params), options_(options) {
-  horizon_ = options.horizon > 0 ? options.horizon : scenario.traffic.duration;
+  start_ = std::max<Nanos>(options.start, 0);
+  horizon_ = options.horizon > 0 ? options.horizon : std::max<Nanos>(scenario.traffic.duration - start_, 0);
   warmup_ = options.warmup >= 0 ? options.warmup : scenario.simulation.warmup.value_or(0);
   interval_ = options.metrics_interval > 0 ? options.metrics_interval : scenario.simulation.metrics_interval;
   if (interval_ <= 0) interval_ = model::kSecond;

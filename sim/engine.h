@@ -95,7 +95,11 @@ struct EngineParams {
 EngineParams engine_params(const model::Scenario& scenario);
 
 struct RunOptions {
-  Nanos horizon = 0;   // simulated time; 0 = scenario.traffic.duration
+  // Where in the traffic profile the run starts (e.g. model::peak_window(traffic).start): the
+  // profile is evaluated at start + t. Horizon, warm-up, metrics times and RunResult::simulated
+  // all count from the start; the job starts empty there (no backlog carried in).
+  Nanos start = 0;
+  Nanos horizon = 0;   // simulated time from `start`; 0 = scenario.traffic.duration − start
   Nanos warmup = -1;   // < 0: scenario.simulation.warmup, else 0
   Nanos metrics_interval = 0;  // 0: scenario.simulation.metrics_interval
   class MetricsSink* sink = nullptr;  // time series; nullptr = none
@@ -173,7 +177,9 @@ struct RunResult {
   RecordLedger records;
   bool conserved = true;       // the ledger balanced, per channel, subtask and backlog
   std::string conservation_error;  // what did not balance (a bug in the engine)
-  std::uint64_t events = 0;
+  std::uint64_t events = 0;        // events popped, stale ones included
+  std::uint64_t stale_events = 0;  // of those, CPU completions skipped (the runnable set changed)
+  std::uint64_t max_pending = 0;   // high-water mark of the pending-event set (buffer level)
   Nanos simulated = 0;
   double wall_seconds = 0;
 };
@@ -185,5 +191,12 @@ RunResult simulate(const model::Scenario& scenario, const RunOptions& options);
 RunResult simulate(const model::Scenario& scenario, const model::JobGraph& graph,
                    const model::Placement& placement, const EngineParams& params,
                    const RunOptions& options);
+
+// About how many events a buffer-level run over [from, to) of the traffic profile takes (stale
+// ones included), for budget checks: per record the sources bring in, one arrival, one CPU
+// completion per job vertex (a chain is one thread) and half an event per job edge (buffer
+// arrivals and credits, batched by the buffer timeout). On the bundled scenarios' golden runs
+// it is within 0.7–1.4× of the events counted; fan-out and selectivity are ignored.
+double estimated_events(const model::Scenario& scenario, Nanos from, Nanos to);
 
 }  // namespace flinksim::sim

@@ -9,7 +9,7 @@
 
 namespace flinksim::sim::detail {
 
-double Engine::total_rate(Nanos at) const { return model::arrival_rate(scenario_.traffic, at); }
+double Engine::total_rate(Nanos at) const { return model::arrival_rate(scenario_.traffic, start_ + at); }
 
 // The rate is held over each gap (piecewise); where the rate is 0 the stream looks again every
 // millisecond, so a step or burst out of silence starts within 1 ms.
@@ -21,7 +21,10 @@ Nanos Engine::draw_next(const SourceState& source, Rng& rng, Nanos from, int) co
     const double mean_gap = 1e9 / rate;
     const double gap = scenario_.traffic.arrival == model::Arrival::Poisson ? rng.exponential(mean_gap)
                                                                            : mean_gap;
-    return t + static_cast<Nanos>(std::llround(gap));
+    // std::llround for gap ≥ 0 without the libm call: gap − trunc(gap) is exact in a double.
+    auto whole = static_cast<Nanos>(gap);
+    if (gap - static_cast<double>(whole) >= 0.5) ++whole;
+    return t + whole;
   }
   return horizon_ + 1;
 }

@@ -23,13 +23,6 @@ double draw_cost(const ChainOp& op, Rng& rng) {
 
 }  // namespace
 
-void Engine::wake(int subtask) {
-  auto& s = subtasks_[subtask];
-  if (s.woken) return;
-  s.woken = true;
-  work_list_.push_back(subtask);
-}
-
 // A freed output buffer matters only to a producer blocked on one.
 void Engine::wake_if_back_pressured(int subtask) {
   if (subtasks_[subtask].state == ThreadState::kBackPressured) wake(subtask);

@@ -17,6 +17,7 @@
 //    re-enters another entity's handler.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -185,7 +186,13 @@ class Engine {
   double total_rate(Nanos at) const;
   void count_arrivals(Nanos until);
   // subtask.cpp
-  void wake(int subtask);
+  // Puts the subtask on the work list (once). Inline: called several times per event.
+  void wake(int subtask) {
+    auto& s = subtasks_[subtask];
+    if (s.woken) return;
+    s.woken = true;
+    work_list_.push_back(subtask);
+  }
   void wake_if_back_pressured(int subtask);
   void advance(int subtask);
   void set_state(SubtaskState& s, ThreadState state);
@@ -219,6 +226,7 @@ class Engine {
 
   void schedule(Nanos time, std::uint32_t kind, std::uint32_t target, std::uint32_t generation = 0) {
     events_.push(time, kind, target, generation);
+    max_pending_ = std::max<std::uint64_t>(max_pending_, events_.size());
   }
 
   const model::Scenario& scenario_;
@@ -227,10 +235,13 @@ class Engine {
   EngineParams params_;
   RunOptions options_;
   Nanos now_ = 0;
+  Nanos start_ = 0;  // RunOptions::start: the traffic profile is read at start_ + now_
   Nanos horizon_ = 0;
   Nanos warmup_ = 0;
   Nanos interval_ = 0;
   std::uint64_t event_count_ = 0;
+  std::uint64_t stale_events_ = 0;  // CPU completions skipped by generation
+  std::uint64_t max_pending_ = 0;   // high-water mark of the pending-event set
 
   EventQueue events_;
   std::vector<VertexState> vertices_;

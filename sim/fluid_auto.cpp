@@ -8,8 +8,7 @@ namespace flinksim::sim {
 
 double estimated_buffer_events(const model::Scenario& scenario, model::Nanos horizon) {
   if (horizon <= 0) horizon = scenario.traffic.duration;
-  const double records = model::records_between(scenario.traffic, 0, horizon);
-  return records * 2.0 * static_cast<double>(scenario.operators.size());
+  return estimated_events(scenario, 0, horizon);  // sim/engine.h: per job vertex and edge
 }
 
 model::Granularity choose_granularity(const model::Scenario& scenario, model::Nanos horizon) {

@@ -9,9 +9,9 @@
 
 namespace flinksim::sim {
 
-// Buffer level costs about two events per record and operator (a CPU completion and a buffer or
-// an arrival); records are those the traffic brings in over the horizon. A rough figure, meant
-// for the budget check, not for planning.
+// sim::estimated_events (engine.h) over [0, horizon): about one event per record and job vertex
+// plus arrivals and half an event per job edge. A rough figure, meant for the budget check, not
+// for planning.
 double estimated_buffer_events(const model::Scenario& scenario, model::Nanos horizon);
 
 // Granularity::Buffer or Granularity::Fluid, never Auto. horizon 0 = the traffic duration.

@@ -8,8 +8,12 @@ namespace flinksim::model {
 std::string InputError::render() const {
   std::string out = pos.file.empty() ? std::string("<input>") : pos.file;
   if (pos.line > 0) {
-    out += ":" + std::to_string(pos.line);
-    if (pos.column > 0) out += ":" + std::to_string(pos.column);
+    out += ':';
+    out += std::to_string(pos.line);
+    if (pos.column > 0) {
+      out += ':';
+      out += std::to_string(pos.column);
+    }
   }
   out += ": ";
   if (!field.empty()) out += field + ": ";

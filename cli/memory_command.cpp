@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/json_output.h"
+#include "cli/memory_json.h"
 #include "model/flink_config.h"
 #include "model/memory.h"
 
@@ -30,17 +31,7 @@ void add_row(Table& table, const std::string& name, Bytes bytes) {
 void print_taskmanager(const TaskManagerMemory& m, bool json) {
   if (json) {
     // Flink's REST memoryConfiguration names (/taskmanagers/:id).
-    Json doc;
-    doc["frameworkHeap"] = m.framework_heap;
-    doc["taskHeap"] = m.task_heap;
-    doc["frameworkOffHeap"] = m.framework_off_heap;
-    doc["taskOffHeap"] = m.task_off_heap;
-    doc["networkMemory"] = m.network;
-    doc["managedMemory"] = m.managed;
-    doc["jvmMetaspace"] = m.jvm_metaspace;
-    doc["jvmOverhead"] = m.jvm_overhead;
-    doc["totalFlinkMemory"] = m.total_flink;
-    doc["totalProcessMemory"] = m.total_process;
+    Json doc = memory_configuration_json(m);
     doc["networkBuffers"] = m.network_buffers();
     doc["segmentSize"] = m.segment_size;
     print_json(doc, std::cout);

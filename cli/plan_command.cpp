@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "cli/json_output.h"
+#include "cli/memory_json.h"
 #include "cli/scenario_loading.h"
 #include "model/checkpoint_model.h"
 #include "model/job_graph.h"
@@ -243,15 +244,6 @@ Json breakdown_json(const NetworkBreakdown& network) {
   return json;
 }
 
-// Flink's names from the REST memoryConfiguration of a TaskManager, in bytes.
-Json memory_json(const TaskManagerMemory& memory) {
-  return {{"frameworkHeap", memory.framework_heap},    {"taskHeap", memory.task_heap},
-          {"frameworkOffHeap", memory.framework_off_heap}, {"taskOffHeap", memory.task_off_heap},
-          {"networkMemory", memory.network},           {"managedMemory", memory.managed},
-          {"jvmMetaspace", memory.jvm_metaspace},      {"jvmOverhead", memory.jvm_overhead},
-          {"totalFlinkMemory", memory.total_flink},    {"totalProcessMemory", memory.total_process}};
-}
-
 Json vertex_json(const Plan& plan, std::size_t v) {
   const JobVertex& vertex = plan.graph.vertices[v];
   const VertexLoad& load = plan.steady.vertices[v];
@@ -378,7 +370,7 @@ Json taskmanager_json(const Plan& plan, std::size_t t) {
     json["networkBuffersTarget"] = plan.buffers.taskmanagers[t].target;
   }
   json["networkBuffersAvailable"] = plan.memory.network_buffers();
-  json["memory"] = memory_json(plan.memory);
+  json["memory"] = memory_configuration_json(plan.memory);
   json["cpuDemand"] = json_number(load.cpu_demand);
   json["cpuUtilization"] = json_number(load.cpu_utilization);
   json["stateSize"] = json_number(load.state_bytes);

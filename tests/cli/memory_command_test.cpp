@@ -13,28 +13,14 @@
 
 #include <nlohmann/json.hpp>
 
-#include "test_paths.h"
+#include "cli/run_flinksim.h"
 
 namespace {
 
-struct Result {
-  int exit_code = -1;
-  std::string out;  // stdout, and stderr too when asked for
-};
+using Result = flinksim::testing::RunResult;
 
 Result memory(const std::string& args, bool with_stderr = false) {
-  const std::string command = flinksim::testing::flinksim_binary() + " memory " + args +
-                              (with_stderr ? " 2>&1" : " 2>/dev/null");
-  Result result;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> chunk{};
-  while (const std::size_t n = fread(chunk.data(), 1, chunk.size(), pipe)) {
-    result.out.append(chunk.data(), n);
-  }
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  return flinksim::testing::run_flinksim_shell("memory " + args, with_stderr);
 }
 
 }  // namespace

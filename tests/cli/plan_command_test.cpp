@@ -10,26 +10,15 @@
 
 #include <nlohmann/json.hpp>
 
-#include "test_paths.h"
+#include "cli/run_flinksim.h"
 
 namespace {
 
-struct Result {
-  int exit_code = -1;
-  std::string out;
-};
+using Result = flinksim::testing::RunResult;
 
 // Runs `flinksim plan <args>` with stderr discarded; stdout must hold only the answer.
 Result plan(const std::string& args) {
-  const std::string command = flinksim::testing::flinksim_binary() + " plan " + args + " 2>/dev/null";
-  Result result;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> chunk{};
-  while (const std::size_t n = fread(chunk.data(), 1, chunk.size(), pipe)) result.out.append(chunk.data(), n);
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  return flinksim::testing::run_flinksim_shell("plan " + args);
 }
 
 std::string example() { return flinksim::testing::source_dir() + "/scenarios/sizing-example.toml"; }

@@ -68,4 +68,20 @@ inline RunResult run_flinksim(const std::vector<std::string>& args) {
   return result;
 }
 
+// Runs `flinksim <args>` through the shell, for arguments written as one command line (quoting,
+// globs). stderr is discarded, or folded into `out` when `with_stderr`.
+inline RunResult run_flinksim_shell(const std::string& args, bool with_stderr = false) {
+  const std::string command =
+      flinksim_binary() + " " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
+  RunResult result;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  char chunk[4096];
+  while (const std::size_t n = fread(chunk, 1, sizeof chunk, pipe)) result.out.append(chunk, n);
+  const int status = pclose(pipe);
+  if (WIFEXITED(status)) result.exit_code = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) result.signal = WTERMSIG(status);
+  return result;
+}
+
 }  // namespace flinksim::testing

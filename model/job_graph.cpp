@@ -30,6 +30,7 @@ struct OpSettings {
   int parallelism = 1;
   int configured_max = -1;  // operator's, else pipeline.max-parallelism; −1: not set (Flink's)
   int max_parallelism = 128;
+  std::string slot_sharing_group = "default";  // resolved: explicit, else inherited
 };
 
 std::string field_of(const OperatorSpec& op) { return "operator \"" + op.name + "\""; }
@@ -180,7 +181,7 @@ bool chainable(const Scenario& scenario, const std::vector<OpSettings>& settings
   const OperatorSpec& down = scenario.operators[edge.to];
   if (down.inputs.size() != 1) return false;  // union / two-input operators head a chain
   if (!chaining_enabled) return false;
-  if (up.slot_sharing_group != down.slot_sharing_group) return false;
+  if (settings[edge.from].slot_sharing_group != settings[edge.to].slot_sharing_group) return false;
   if (edge.partition != Partition::Forward) return false;
   // Upstream NEVER refuses; HEAD and ALWAYS accept (FLIP-27 sources are HEAD). Downstream must
   // be ALWAYS: HEAD (startNewChain) and NEVER (disableChaining) start a new chain.
@@ -267,13 +268,40 @@ int JobGraph::slots_required() const {
   return total;
 }
 
+// Flink: StreamGraphGenerator#determineSlotSharingGroup. An operator without a group of its own
+// takes its inputs' group when they all agree, else "default"; a source without one is "default".
+// REQUIRES: the operator graph is acyclic.
+void resolve_slot_sharing_groups(const Scenario& scenario, const std::vector<OpEdge>& edges,
+                                 std::vector<OpSettings>& settings) {
+  const int nops = static_cast<int>(scenario.operators.size());
+  std::vector<std::vector<int>> inputs(nops);
+  for (const OpEdge& e : edges) inputs[e.to].push_back(e.from);
+  std::vector<bool> done(nops, false);
+  std::function<const std::string&(int)> group_of = [&](int op) -> const std::string& {
+    if (done[op]) return settings[op].slot_sharing_group;
+    const OperatorSpec& spec = scenario.operators[op];
+    std::string group = spec.slot_sharing_group;
+    if (!spec.slot_sharing_group_set && !inputs[op].empty()) {
+      group = group_of(inputs[op].front());
+      for (int in : inputs[op]) {
+        if (group_of(in) != group) group = "default";
+      }
+    }
+    settings[op].slot_sharing_group = std::move(group);
+    done[op] = true;
+    return settings[op].slot_sharing_group;
+  };
+  for (int op = 0; op < nops; ++op) group_of(op);
+}
+
 JobGraph build_job_graph(const Scenario& scenario) {
   Diagnostics diagnostics;
-  const std::vector<OpSettings> settings = resolve_settings(scenario, diagnostics);
+  std::vector<OpSettings> settings = resolve_settings(scenario, diagnostics);
   std::vector<OpEdge> edges = resolve_edges(scenario, settings, diagnostics);
   throw_if_errors(diagnostics);
   check_acyclic(scenario, edges, diagnostics);
   throw_if_errors(diagnostics);
+  resolve_slot_sharing_groups(scenario, edges, settings);
 
   const bool chaining_enabled = scenario.flink.get_bool(options::kOperatorChaining);
   const bool different_max_ok = scenario.flink.get_bool(options::kChainDifferentMaxParallelism);
@@ -302,7 +330,7 @@ JobGraph build_job_graph(const Scenario& scenario) {
     const OperatorSpec& head = scenario.operators[op];
     vertex.parallelism = settings[op].parallelism;
     vertex.max_parallelism = settings[op].max_parallelism;
-    vertex.slot_sharing_group = head.slot_sharing_group;
+    vertex.slot_sharing_group = settings[op].slot_sharing_group;
     vertex.is_source = head.kind == OperatorKind::Source;
     for (const ChainedOperator& c : vertex.operators) {
       chain_of_operator[c.op] = static_cast<int>(chains.size());

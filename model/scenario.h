@@ -70,6 +70,9 @@ struct OperatorSpec {
   std::int64_t source_partitions = 0;     // sources: Kafka partitions (0 = as many as subtasks)
 
   std::string slot_sharing_group = "default";
+  // false: not written in the scenario, so the operator inherits its inputs' group as Flink does
+  // (StreamGraphGenerator#determineSlotSharingGroup; see model/job_graph.cpp).
+  bool slot_sharing_group_set = false;
   Chaining chaining = Chaining::Always;
   SourcePos pos;
 };

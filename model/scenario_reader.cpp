@@ -627,7 +627,10 @@ OperatorSpec read_operator(Reader& r, const toml::table& t, int index) {
   assign(op.key_skew, r.number(t, "key_skew", prefix, 0.0));
   if (auto keys = r.integer(t, "key_count", prefix, 1)) op.key_count = keys;
   assign(op.source_partitions, r.integer(t, "source_partitions", prefix, 0));
-  if (auto group = r.string(t, "slot_sharing_group", prefix)) op.slot_sharing_group = *group;
+  if (auto group = r.string(t, "slot_sharing_group", prefix)) {
+    op.slot_sharing_group = *group;
+    op.slot_sharing_group_set = true;
+  }
   assign(op.chaining, r.word<Chaining>(t, "chaining", prefix,
                                        {{"always", Chaining::Always},
                                         {"never", Chaining::Never},

@@ -140,7 +140,8 @@ void write_operator(std::ostream& out, const OperatorSpec& op) {
   out << "key_skew = " << number(op.key_skew) << "           # Zipf exponent; 0 = uniform\n";
   if (op.key_count) out << "key_count = " << *op.key_count << "\n";
   out << "source_partitions = " << op.source_partitions << "\n";
-  out << "slot_sharing_group = " << quote(op.slot_sharing_group) << "\n";
+  if (op.slot_sharing_group_set)  // unset: inherited from the inputs, as Flink does
+    out << "slot_sharing_group = " << quote(op.slot_sharing_group) << "\n";
   out << "chaining = \"" << chaining_word(op.chaining) << "\"\n";
 }
 

@@ -53,4 +53,12 @@ struct ScenarioBuilder {
   }
 };
 
+// Puts an operator in a slot sharing group of its own choosing (slotSharingGroup("name") in Flink),
+// rather than the group it would inherit from its inputs.
+inline model::OperatorSpec& explicit_group(model::OperatorSpec& op, const std::string& group) {
+  op.slot_sharing_group = group;
+  op.slot_sharing_group_set = true;
+  return op;
+}
+
 }  // namespace flinksim::testing

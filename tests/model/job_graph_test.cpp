@@ -9,6 +9,7 @@
 
 using namespace flinksim::model;
 using flinksim::testing::ScenarioBuilder;
+using flinksim::testing::explicit_group;
 
 namespace {
 
@@ -105,7 +106,7 @@ TEST_CASE("chaining and ship strategies follow Flink's rules", "[job_graph]") {
       {"different slot sharing groups never chain",
        [](ScenarioBuilder& b) {
          b.op("src", 2);
-         b.op("sink", 2, {"src"}).slot_sharing_group = "sink";
+         explicit_group(b.op("sink", 2, {"src"}), "sink");
        },
        {"src", "sink"}, {P::Forward}},
       {"a union / two-input operator is never chained to its inputs",
@@ -272,7 +273,7 @@ TEST_CASE("slots required: Σ over slot sharing groups of the widest vertex", "[
   b.op("win", 16, {"src:hash"});
   SECTION("p=8 and p=16 in default: 16") { CHECK(build_job_graph(b.scenario).slots_required() == 16); }
   SECTION("a sink in group \"sink\" at p=4: 20") {
-    b.op("sink", 4, {"win"}).slot_sharing_group = "sink";
+    explicit_group(b.op("sink", 4, {"win"}), "sink");
     const JobGraph g = build_job_graph(b.scenario);
     CHECK(g.slots_required() == 20);
     CHECK(g.vertices.back().slot_sharing_group == "sink");
@@ -341,4 +342,26 @@ TEST_CASE("pointwise connections as Flink's EdgeManagerBuildUtil", "[job_graph]"
       CHECK(links == std::max(up, down));  // Flink: max(p1, p2) channels
     }
   }
+}
+
+TEST_CASE("slot sharing groups are inherited from the inputs as Flink does", "[job_graph][slots]") {
+  // Flink: StreamGraphGenerator#determineSlotSharingGroup — an operator without a group of its own
+  // takes its inputs' group when they agree, else "default".
+  ScenarioBuilder b;
+  explicit_group(b.op("src", 4), "ingest");
+  b.op("map", 4, {"src"});  // inherits "ingest", so it still chains with the source
+  explicit_group(b.op("rules", 4), "rules");
+  b.op("join", 4, {"map", "rules"});  // inputs disagree: "default"
+  b.op("sink", 4, {"join"});          // inherits "default" from join
+  const auto g = build_job_graph(b.scenario);
+  REQUIRE(g.vertices.size() == 3);
+  const auto vertex_named = [&](const std::string& name) -> const JobVertex& {
+    for (const auto& v : g.vertices) if (v.name == name) return v;
+    FAIL("no vertex " << name);
+    return g.vertices.front();
+  };
+  CHECK(vertex_named("src -> map").slot_sharing_group == "ingest");
+  CHECK(vertex_named("rules").slot_sharing_group == "rules");
+  CHECK(vertex_named("join -> sink").slot_sharing_group == "default");
+  CHECK(g.slots_required() == 12);  // three groups of 4
 }

@@ -8,6 +8,7 @@
 
 using namespace flinksim::model;
 using flinksim::testing::ScenarioBuilder;
+using flinksim::testing::explicit_group;
 
 namespace {
 
@@ -77,7 +78,7 @@ TEST_CASE("rescale: a subtask joins its producer's slot, the rest open new slots
 TEST_CASE("separate slot sharing groups take their own slots after the default ones",
           "[placement]") {
   ScenarioBuilder b = etl(5, 4);
-  b.op("sink", 4, {"win"}).slot_sharing_group = "sink";
+  explicit_group(b.op("sink", 4, {"win"}), "sink");
   const JobGraph g = build_job_graph(b.scenario);
   const Placement p = place_job(g, b.scenario);
   REQUIRE(p.fits);

@@ -40,6 +40,7 @@ Scenario sample() {
   window.key_skew = 1.1;
   window.key_count = 5000;
   window.slot_sharing_group = "heavy";
+  window.slot_sharing_group_set = true;
   OperatorSpec sink;
   sink.name = "sink";
   sink.kind = OperatorKind::Sink;

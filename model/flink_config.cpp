@@ -1,4 +1,5 @@
 #include "model/flink_config.h"
+#include "model/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -10,12 +11,6 @@
 
 namespace flinksim::model {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() &&

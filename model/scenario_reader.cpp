@@ -4,6 +4,7 @@
 // max parallelism, failures against the cluster) run after all tables are read, so a bad value
 // in one place does not hide a problem in another.
 #include "model/scenario_reader.h"
+#include "model/text.h"
 
 #include <algorithm>
 #include <charconv>
@@ -301,13 +302,6 @@ std::vector<std::string> split(std::string_view text, char separator) {
   return out;
 }
 
-std::string trim(std::string_view s) {
-  const auto b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos) return "";
-  const auto e = s.find_last_not_of(" \t");
-  return std::string(s.substr(b, e - b + 1));
-}
-
 // A TOML value when the text is one (`6`, `0.5`, `true`, `[1, 2]`, `"x"`), else the text as a
 // string, so that `--set traffic.peak=200k/s` needs no shell quoting. Scalars are rebuilt without
 // a source position so that errors point at --set, not at "line 1".
@@ -335,8 +329,8 @@ void apply_set(toml::table& root, const std::string& assignment, Diagnostics& di
     diag.error(at, assignment, "expected path=value, e.g. cluster.taskmanagers=6");
     return;
   }
-  const std::string path = trim(assignment.substr(0, eq));
-  const std::string value = trim(assignment.substr(eq + 1));
+  const std::string path(trim(assignment.substr(0, eq)));
+  const std::string value(trim(assignment.substr(eq + 1)));
 
   toml::table* target = &root;
   std::vector<std::string> segments;
@@ -658,8 +652,8 @@ void read_trace(Reader& r, const std::string& path, SourcePos from, TrafficSpec&
       r.error(at, "traffic.trace", "expected 'time,rate', e.g. '3600,1200' or '1h,1.2k/s'");
       continue;
     }
-    const std::string time_text = trim(line.substr(0, comma));
-    const std::string rate_text = trim(line.substr(comma + 1));
+    const std::string time_text(trim(line.substr(0, comma)));
+    const std::string rate_text(trim(line.substr(comma + 1)));
     auto bare = [](const std::string& s) -> std::optional<double> {
       double v = 0;
       auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);

@@ -1,4 +1,5 @@
 #include "model/units.h"
+#include "model/text.h"
 
 #include <array>
 #include <cctype>
@@ -10,12 +11,6 @@
 
 namespace flinksim::model {
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 std::string lower(std::string_view s) {
   std::string out(s);

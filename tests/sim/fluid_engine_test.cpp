@@ -7,6 +7,7 @@
 #include "model/scenario_reader.h"
 #include "sim/fluid_engine.h"
 #include "job_builder.h"
+#include "sim/throughput_sink.h"
 
 using namespace flinksim;
 using model::kMicrosecond;
@@ -77,12 +78,7 @@ TEST_CASE("fluid: the source rate follows a traffic step, per second", "[fluid][
   job.scenario.traffic.trough = 1000;
   job.scenario.traffic.step_at = 4 * kSecond;
   job.scenario.traffic.duration = 8 * kSecond;
-  struct Throughput : sim::MetricsSink {
-    std::vector<double> per_second;
-    void on_subtask(model::Nanos, const sim::SubtaskSample&) override {}
-    void on_taskmanager(model::Nanos, int, double) override {}
-    void on_job(model::Nanos, const sim::JobSample& s) override { per_second.push_back(s.throughput); }
-  } sink;
+  flinksim::testing::ThroughputSink sink;
   sim::RunOptions options;
   options.sink = &sink;
   const auto r = sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, options);

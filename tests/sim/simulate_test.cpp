@@ -11,6 +11,7 @@
 #include "model/steady_state.h"
 #include "sim/engine.h"
 #include "test_paths.h"
+#include "sim/throughput_sink.h"
 
 using namespace flinksim;
 using model::kSecond;
@@ -87,12 +88,7 @@ duration = "8s"
 arrival = "uniform"
 )",
                                                   "step.toml");
-  struct Throughput : sim::MetricsSink {
-    std::vector<double> per_second;
-    void on_subtask(model::Nanos, const sim::SubtaskSample&) override {}
-    void on_taskmanager(model::Nanos, int, double) override {}
-    void on_job(model::Nanos, const sim::JobSample& s) override { per_second.push_back(s.throughput); }
-  } sink;
+  flinksim::testing::ThroughputSink sink;
   sim::RunOptions options;
   options.sink = &sink;
   const auto r = sim::simulate(scenario, options);

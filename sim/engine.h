@@ -54,8 +54,9 @@
 // Conservation: every run balances each backlog, subtask and channel and the whole job
 // (in + created = out + dropped + in flight); `conserved` false means an engine bug.
 //
-// Not simulated yet: checkpoints and barriers, failures and recovery, state (heap/managed use),
-// the fluid granularity.
+// Checkpoints, failures and recovery fill RunResult::checkpoints, checkpoint_history and recovery
+// (contract below); until a granularity models them it leaves checkpoints.simulated = false and
+// recovery empty. The fluid granularity is sim/fluid_engine.h.
 //
 // Determinism: every random draw derives from scenario.seed, seeded per entity, so results do not
 // depend on event interleavings; the same inputs give identical results (wall_seconds aside).
@@ -123,6 +124,8 @@ struct JobSample {
   double latency_max_ms = 0;
 };
 
+struct CheckpointRecord;
+
 // Receives the time series as the run goes. Called once per metrics interval (not per event), so
 // a virtual call is fine here. `time` is the end of the interval.
 class MetricsSink {
@@ -131,6 +134,8 @@ class MetricsSink {
   virtual void on_subtask(Nanos time, const SubtaskSample& sample) = 0;
   virtual void on_taskmanager(Nanos time, int taskmanager, double cpu_utilization) = 0;
   virtual void on_job(Nanos time, const JobSample& sample) = 0;
+  // Once per checkpoint when it completes or fails (not per event).
+  virtual void on_checkpoint(const CheckpointRecord& /*checkpoint*/) {}
 };
 
 struct LatencySummary {  // nanoseconds
@@ -155,6 +160,53 @@ struct VertexSummary {  // means over the run after warm-up; rates summed over s
 
 struct TaskManagerSummary {
   double cpu_utilization = 0;  // CPU time used ÷ (cores × time), after warm-up
+  Bytes heap_used = 0;     // heapUsed: task heap taken by heap (hashmap) state, at its peak
+  Bytes managed_used = 0;  // managedUsed: managed memory taken by RocksDB state, at its peak
+};
+
+// One checkpoint as Flink's REST API reports it (/jobs/:id/checkpoints, `history[]`).
+enum class CheckpointStatus { Completed, Failed };  // Failed: expired (timeout) or aborted by a failure
+struct CheckpointRecord {
+  std::int64_t id = 0;                // 1, 2, … in trigger order
+  Nanos trigger_time = 0;             // from RunOptions::start
+  CheckpointStatus status = CheckpointStatus::Completed;
+  std::string failure_reason;         // "expired" (execution.checkpointing.timeout) | "task failure"
+  Nanos end_to_end_duration = 0;      // latest acknowledgement − trigger (end_to_end_duration)
+  Nanos alignment_duration = 0;       // the slowest subtask's first→last barrier (alignment_buffered)
+  Nanos sync_duration = 0;            // the slowest subtask's synchronous part
+  Nanos async_duration = 0;           // the slowest subtask's upload
+  Bytes state_size = 0;               // full size of the snapshot (state_size)
+  Bytes checkpointed_size = 0;        // bytes uploaded this time (checkpointed_size; < state_size when incremental)
+  Bytes persisted_data = 0;           // in-flight buffers persisted by unaligned checkpoints
+  bool unaligned = false;
+};
+
+struct CheckpointSummary {
+  bool simulated = false;      // false: this granularity/run does not model checkpoints
+  std::int64_t completed = 0;  // Flink's `counts.completed`
+  std::int64_t failed = 0;     // Flink's `counts.failed`
+  Nanos duration_p50 = 0;      // of completed checkpoints' end_to_end_duration
+  Nanos duration_max = 0;
+  Bytes state_size = 0;        // of the latest completed checkpoint
+  Bytes checkpointed_size_max = 0;
+  Nanos alignment_max = 0;
+};
+
+// One injected [[failure]] and what followed (times from RunOptions::start).
+struct RecoveryRecord {
+  int failure = 0;             // index into scenario.failures
+  model::FailureKind kind = model::FailureKind::TaskManager;
+  Nanos at = 0;                // the loss
+  Nanos detected = 0;          // heartbeat timeout (or at once when observed)
+  Nanos restarted = 0;         // tasks running again: restart delay, new pod, state restored
+  Nanos caught_up = -1;        // source lag back to its level before the failure; −1: not within the run
+  Nanos downtime = 0;          // restarted − at
+  Nanos catch_up = -1;         // caught_up − restarted; −1: not within the run
+  Nanos total = -1;            // caught_up − at; −1: not within the run
+  std::int64_t restored_checkpoint = 0;  // id of the checkpoint restored from; 0 = none (from scratch)
+  Bytes restored_bytes = 0;              // state read back over [storage] read_bandwidth
+  std::int64_t rewound_records = 0;      // records the sources read again after the rewind
+  bool job_lost = false;       // e.g. JobManager lost without HA: the job does not come back
 };
 
 // records in + created = out + dropped + in_flight + lost + duplicated must hold at the end.
@@ -175,6 +227,10 @@ struct RunResult {
   std::vector<VertexSummary> vertices;  // in JobGraph order
   std::vector<TaskManagerSummary> taskmanagers;
   RecordLedger records;
+  CheckpointSummary checkpoints;
+  std::vector<CheckpointRecord> checkpoint_history;  // every checkpoint triggered, in order
+  std::vector<RecoveryRecord> recovery;              // one per failure injected within the run
+  bool job_lost = false;       // a failure the job did not survive (no HA, restart strategy exhausted)
   bool conserved = true;       // the ledger balanced, per channel, subtask and backlog
   std::string conservation_error;  // what did not balance (a bug in the engine)
   std::uint64_t events = 0;        // events popped, stale ones included

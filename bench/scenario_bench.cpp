@@ -4,7 +4,7 @@
 //  - scenario/<name>: one run of the scenario's peak window. Counters: sim_s_per_wall_s, events
 //    per run, window_s (simulated seconds; capped_window = 1 when the peak hour would exceed
 //    kEventCap events by the engine's own estimate, sim::estimated_events, and the window
-//    was shortened to fit — the output says so), max_pending, stale_per_run.
+//    was shortened to fit — the output says so), max_pending.
 //  - memory/<horizon_s>: scenarios/streaming-etl.toml from its peak window at horizons 10 s, 100 s and
 //    1000 s. A counting global operator new in this binary measures what a run allocates and its
 //    peak of live heap bytes over the one before it; flat memory = the same figures at every
@@ -100,7 +100,7 @@ PeakRun peak_run(const std::string& path) {
 
 void peak(benchmark::State& state, const std::string& path) {
   const PeakRun run = peak_run(path);
-  double events = 0, cpu_total = 0, stale = 0, pending = 0;
+  double events = 0, cpu_total = 0, pending = 0;
   for (auto _ : state) {
     const double cpu = thread_cpu_seconds();
     const auto r = sim::simulate(run.scenario, run.options);
@@ -108,7 +108,6 @@ void peak(benchmark::State& state, const std::string& path) {
     state.SetIterationTime(spent);
     if (!r.conserved) state.SkipWithError(r.conservation_error.c_str());
     events += static_cast<double>(r.events);
-    stale += static_cast<double>(r.stale_events);
     pending = std::max(pending, static_cast<double>(r.max_pending));
     cpu_total += spent;
   }
@@ -116,7 +115,6 @@ void peak(benchmark::State& state, const std::string& path) {
   const double window_s = static_cast<double>(run.options.horizon) * 1e-9;
   state.counters["sim_s_per_wall_s"] = window_s * n / cpu_total;
   state.counters["events"] = events / n;
-  state.counters["stale_per_run"] = stale / n;
   state.counters["max_pending"] = pending;
   state.counters["window_s"] = window_s;
   state.counters["capped_window"] = run.capped ? 1 : 0;

@@ -200,9 +200,11 @@ void Engine::build() {
   for (int gi = 0; gi < ngates; ++gi) gates_[gi].waiting.assign(std::max(channels_of_gate[gi], 1), -1);
   edge_record_size_ = std::move(edge_size);
   work_list_.reserve(nsub * 2);
-  // Pending events: at most one per source, TaskManager, channel and flusher, plus the metrics
-  // tick and stale CPU completions.
+  // Pending events: at most one per source, channel (two) and flusher, plus the metrics tick;
+  // TaskManagers' CPU completions are timers beside the heap.
   events_.reserve(2 * (nsub + channels_.size() + taskmanagers_.size()) + 16);
+  // One timer per TaskManager: its next CPU completion, moved in place (sim/event_queue.h).
+  events_.make_timers(taskmanagers_.size(), kCpuDone);
 }
 
 }  // namespace flinksim::sim::detail

@@ -2,7 +2,8 @@
 // at most per thread (a thread is one Java thread; the pod has cpu_per_taskmanager cores).
 // By virtual time: all runnable threads progress at speed min(1, cores / runnable), so only the
 // speed changes when a thread joins or leaves, and the TaskManager has a single pending event —
-// the completion of the thread with the least work left. O(log n) per change.
+// the completion of the thread with the least work left: a timer of the event queue, moved in
+// place when the speed or the thread due first changes. O(log n) per change.
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -47,38 +48,33 @@ void Engine::cpu_add(int taskmanager, int subtask, double work_ns) {
   cpu_reschedule(taskmanager);
 }
 
-// A new completion event is needed only when the thread due first or the speed changed; otherwise
-// the pending one stays valid (keeps the heap small when cores are ample).
+// The completion timer moves only when the thread due first or the speed changed; otherwise it
+// stays valid.
 void Engine::cpu_reschedule(int taskmanager) {
   auto& tm = taskmanagers_[taskmanager];
+  const auto timer = static_cast<std::uint32_t>(taskmanager);
   if (tm.heap.empty()) {
     tm.virtual_now = 0;  // rebase: keeps the double's precision over long runs
-    tm.event_pending = false;
+    events_.disarm(timer);
     return;
   }
   const auto& top = tm.heap.front();
   const double s = speed(tm);
-  if (tm.event_pending && tm.scheduled_subtask == top.second && tm.scheduled_speed == s) return;
-  ++tm.generation;
+  if (events_.armed(timer) && tm.scheduled_subtask == top.second && tm.scheduled_speed == s) return;
   const double dt = std::max(0.0, (top.first - tm.virtual_now) / s);
-  tm.event_pending = true;
   tm.scheduled_subtask = top.second;
   tm.scheduled_speed = s;
-  schedule(now_ + static_cast<Nanos>(std::ceil(dt)), kCpuDone, static_cast<std::uint32_t>(taskmanager),
-           tm.generation);
+  events_.arm(timer, now_ + static_cast<Nanos>(std::ceil(dt)));
+  max_pending_ = std::max<std::uint64_t>(max_pending_, events_.size());
 }
 
-void Engine::cpu_done(int taskmanager, std::uint32_t generation) {
+// The timer fired (and was disarmed by the queue): the thread due first finishes its record.
+void Engine::cpu_done(int taskmanager) {
   auto& tm = taskmanagers_[taskmanager];
-  if (generation != tm.generation) {  // stale: the runnable set changed since
-    ++stale_events_;
-    return;
-  }
   cpu_advance(tm);
   std::pop_heap(tm.heap.begin(), tm.heap.end(), later);
   const int subtask = tm.heap.back().second;
   tm.heap.pop_back();
-  tm.event_pending = false;
   cpu_reschedule(taskmanager);
   subtasks_[subtask].running = false;
   wake(subtask);

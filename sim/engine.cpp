@@ -37,7 +37,7 @@ RunResult Engine::run() {
     ++event_count_;
     switch (e.kind) {
       case kSourceArrival: source_arrival(static_cast<int>(e.target)); break;
-      case kCpuDone: cpu_done(static_cast<int>(e.target), e.generation); break;
+      case kCpuDone: cpu_done(static_cast<int>(e.target)); break;
       case kChannelArrival: channel_arrival(static_cast<int>(e.target)); break;
       case kFlushTick: flush_tick(static_cast<int>(e.target)); break;
       case kMetricsTick: metrics_tick(); break;

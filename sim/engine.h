@@ -233,8 +233,7 @@ struct RunResult {
   bool job_lost = false;       // a failure the job did not survive (no HA, restart strategy exhausted)
   bool conserved = true;       // the ledger balanced, per channel, subtask and backlog
   std::string conservation_error;  // what did not balance (a bug in the engine)
-  std::uint64_t events = 0;        // events popped, stale ones included
-  std::uint64_t stale_events = 0;  // of those, CPU completions skipped (the runnable set changed)
+  std::uint64_t events = 0;        // events popped (CPU completions are timers moved in place: none is stale)
   std::uint64_t max_pending = 0;   // high-water mark of the pending-event set (buffer level)
   Nanos simulated = 0;
   double wall_seconds = 0;
@@ -248,8 +247,8 @@ RunResult simulate(const model::Scenario& scenario, const model::JobGraph& graph
                    const model::Placement& placement, const EngineParams& params,
                    const RunOptions& options);
 
-// About how many events a buffer-level run over [from, to) of the traffic profile takes (stale
-// ones included), for budget checks: per record the sources bring in, one arrival, one CPU
+// About how many events a buffer-level run over [from, to) of the traffic profile takes, for
+// budget checks: per record the sources bring in, one arrival, one CPU
 // completion per job vertex (a chain is one thread) and half an event per job edge (buffer
 // arrivals and credits, batched by the buffer timeout). On the bundled scenarios' golden runs
 // it is within 0.7–1.4× of the events counted; fan-out and selectivity are ignored.

@@ -5,8 +5,9 @@
 //   grows, so it is unique: no two events compare equal, and events scheduled for the same time
 //   leave in the order they were pushed (FIFO). No pointer and no double takes part in the key.
 //
-// Complexity (n = size())
-//   push  O(log n)           top   O(1)        pop  O(log n)
+// Complexity (n = heap events, k = timers)
+//   push  O(log n)           top   O(1)        pop  O(log n + log k)
+//   arm, disarm O(log k)
 //   empty, size O(1)         reserve O(capacity) once; no allocation by push while
 //                                                size() < the reserved capacity.
 //
@@ -15,8 +16,16 @@
 // the sizes that matter, and bench/event_queue_bench.cpp keeps that comparison running against a
 // bare std::priority_queue hold loop.
 //
-// Stale events are not removed: a handler compares `generation` with its entity's and skips the
-// event, which is cheaper than a decrease-key heap.
+// Timers: besides the heap, the queue holds a fixed set of keyed timers (one per TaskManager for
+// its next CPU completion). A timer is armed, re-armed or disarmed in place — a tournament tree
+// over the timers keeps the earliest at its root, O(log timers) per change — so an entity whose
+// "next" event moves often (every time a TaskManager's runnable set changes) leaves no stale
+// events behind and never touches the heap. Arming takes a seq from the same counter as push(),
+// so the (time, seq) order over heap and timers together is exactly what pushing a fresh event
+// (and skipping the old one) would give.
+//
+// Other stale events are not removed: a handler compares `generation` with its entity's and skips
+// the event.
 //
 // Thread safety: none; one queue per run.
 #pragma once
@@ -25,6 +34,7 @@
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "model/units.h"
@@ -64,16 +74,59 @@ class EventQueue {
     return seq;
   }
 
-  bool empty() const { return heap_.empty(); }
-  std::size_t size() const { return heap_.size(); }
-  // Events pushed so far (the next seq to be assigned).
+  // Makes `count` timers (all disarmed) whose events carry `kind` and target = the timer's index.
+  // Call before the run: allocates.
+  void make_timers(std::size_t count, std::uint32_t kind) {
+    leaves_ = 1;
+    while (leaves_ < count) leaves_ *= 2;
+    timers_.assign(leaves_, Event{kNever, ~std::uint64_t{0}, kind, 0, 0});
+    for (std::size_t i = 0; i < leaves_; ++i) timers_[i].target = static_cast<std::uint32_t>(i);
+    tree_.assign(2 * leaves_, 0);
+    for (std::size_t i = 0; i < leaves_; ++i) tree_[leaves_ + i] = static_cast<std::uint32_t>(i);
+    for (std::size_t n = leaves_ - 1; n >= 1; --n) tree_[n] = winner(tree_[2 * n], tree_[2 * n + 1]);
+    armed_ = 0;
+  }
+
+  // Arms (or moves) timer `t` to fire at `time`, with a fresh seq. O(log timers).
+  void arm(std::uint32_t t, model::Nanos time) {
+    assert(time >= 0 && t < leaves_);
+    if (timers_[t].time == kNever) ++armed_;
+    timers_[t].time = time;
+    timers_[t].seq = next_seq_++;
+    replay(t);
+  }
+  void disarm(std::uint32_t t) {
+    if (timers_[t].time == kNever) return;
+    --armed_;
+    timers_[t].time = kNever;
+    timers_[t].seq = ~std::uint64_t{0};
+    replay(t);
+  }
+  bool armed(std::uint32_t t) const { return timers_[t].time != kNever; }
+
+  bool empty() const { return heap_.empty() && armed_ == 0; }
+  // Pending events: the heap's and the armed timers.
+  std::size_t size() const { return heap_.size() + armed_; }
+  // Events pushed (or timers armed) so far (the next seq to be assigned).
   std::uint64_t pushed() const { return next_seq_; }
 
   // The earliest event. REQUIRES: !empty(). O(1).
-  const Event& top() const { return heap_.front(); }
+  const Event& top() const {
+    if (armed_ == 0) return heap_.front();
+    const Event& timer = timers_[tree_[1]];
+    return heap_.empty() || earlier(timer, heap_.front()) ? timer : heap_.front();
+  }
 
-  // Removes and returns the earliest event. REQUIRES: !empty(). O(log n).
+  // Removes and returns the earliest event (a timer that fires is disarmed). REQUIRES: !empty().
   Event pop() {
+    if (armed_ != 0) {
+      const std::uint32_t t = tree_[1];
+      if (heap_.empty() || earlier(timers_[t], heap_.front())) {
+        const Event e = timers_[t];
+        disarm(t);
+        return e;
+      }
+    }
     std::pop_heap(heap_.begin(), heap_.end(), Later{});
     const Event e = heap_.back();
     heap_.pop_back();
@@ -81,12 +134,28 @@ class EventQueue {
   }
 
  private:
+  static constexpr model::Nanos kNever = std::numeric_limits<model::Nanos>::max();
+
+  std::uint32_t winner(std::uint32_t a, std::uint32_t b) const {
+    return earlier(timers_[b], timers_[a]) ? b : a;
+  }
+  // Replays the matches on the path from timer t's leaf to the root.
+  void replay(std::uint32_t t) {
+    for (std::size_t n = (leaves_ + t) / 2; n >= 1; n /= 2) tree_[n] = winner(tree_[2 * n], tree_[2 * n + 1]);
+  }
+
   // std heaps keep the "largest" on top, so the heap is ordered by "leaves later".
   struct Later {
     constexpr bool operator()(const Event& a, const Event& b) const { return earlier(b, a); }
   };
   std::vector<Event> heap_;
   std::uint64_t next_seq_ = 0;
+  // Timers: leaves_ (a power of two ≥ the count asked for) events, a tournament tree over them
+  // (tree_[1] = index of the earliest; tree_[leaves_ + i] = i), and how many are armed.
+  std::vector<Event> timers_;
+  std::vector<std::uint32_t> tree_;
+  std::size_t leaves_ = 0;
+  std::size_t armed_ = 0;
 };
 
 }  // namespace flinksim::sim

@@ -125,7 +125,6 @@ RunResult Engine::summarize(double wall_seconds) {
     r.taskmanagers.push_back(t);
   }
   r.events = event_count_;
-  r.stale_events = stale_events_;
   r.max_pending = max_pending_;
   r.simulated = horizon_;
   r.wall_seconds = wall_seconds;

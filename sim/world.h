@@ -8,7 +8,8 @@
 // Invariants
 //  - At most one pending event per source subtask (next arrival while idle), per TaskManager
 //    (next CPU completion), two per channel (arrival of its head buffer in flight, the next
-//    credit back at the sender) and one per subtask (its output flusher tick); a TaskManager's stale completions are skipped by generation.
+//    credit back at the sender) and one per subtask (its output flusher tick).
+//    A TaskManager's completion is a timer of the queue, moved in place, so no event is ever stale.
 //  - A channel's ring holds, in order: [credited, head) read by the receiver, credit on its way
 //    back (the slot keeps when it reaches the sender), [head, arrived) at the receiver,
 //    [arrived, sent) on the wire, [sent, tail) queued at the sender's subpartition. Local
@@ -158,10 +159,8 @@ struct TaskManagerState {
   double virtual_now = 0;
   Nanos last = 0;
   std::vector<std::pair<double, int>> heap;
-  std::uint32_t generation = 0;
-  bool event_pending = false;
-  int scheduled_subtask = -1;   // the thread its pending event completes
-  double scheduled_speed = 0;   // the speed that event was computed with
+  int scheduled_subtask = -1;   // the thread its completion timer completes
+  double scheduled_speed = 0;   // the speed that timer was computed with
   double cpu_ns = 0;        // CPU time used since the last sample
   double total_cpu_ns = 0;  // after warm-up
   Nanos link_out_free = 0;  // when its outbound link is free
@@ -205,7 +204,7 @@ class Engine {
   void flush_tick(int subtask);
   // cpu.cpp
   void cpu_add(int taskmanager, int subtask, double work_ns);
-  void cpu_done(int taskmanager, std::uint32_t generation);
+  void cpu_done(int taskmanager);
   void cpu_advance(TaskManagerState& tm);
   void cpu_reschedule(int taskmanager);
   // channel.cpp
@@ -240,7 +239,6 @@ class Engine {
   Nanos warmup_ = 0;
   Nanos interval_ = 0;
   std::uint64_t event_count_ = 0;
-  std::uint64_t stale_events_ = 0;  // CPU completions skipped by generation
   std::uint64_t max_pending_ = 0;   // high-water mark of the pending-event set
 
   EventQueue events_;

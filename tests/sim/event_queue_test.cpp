@@ -105,3 +105,56 @@ TEST_CASE("order holds across the whole range of simulated time", "[event_queue]
   while (!q.empty()) order.push_back(q.pop().target);
   CHECK(order == std::vector<std::uint32_t>{3, 1, 4, 5, 0, 2});
 }
+
+// Timers (one per TaskManager in the engine): moving a timer must give exactly the order that
+// pushing a fresh event and skipping the superseded one would give. Oracle: a plain queue where
+// every arm is a push and superseded events are skipped on pop.
+TEST_CASE("timers moved in place leave in the order of fresh pushes with stale ones skipped", "[event_queue]") {
+  std::mt19937_64 gen(20261124);
+  constexpr std::uint32_t kTimers = 5, kTimerKind = 9;
+  EventQueue q;
+  q.make_timers(kTimers, kTimerKind);
+  EventQueue oracle;
+  std::vector<std::uint64_t> live_seq(kTimers, ~std::uint64_t{0});  // oracle: the valid arm per timer
+  std::int64_t now = 0;
+  int timer_pops = 0;
+  for (int step = 0; step < 50'000; ++step) {
+    const auto r = gen() % 100;
+    if (r < 30) {  // an ordinary event
+      const std::int64_t t = now + static_cast<std::int64_t>(gen() % 40);
+      q.push(t, 1, static_cast<std::uint32_t>(step));
+      oracle.push(t, 1, static_cast<std::uint32_t>(step));
+    } else if (r < 60) {  // arm or move a timer
+      const auto k = static_cast<std::uint32_t>(gen() % kTimers);
+      const std::int64_t t = now + static_cast<std::int64_t>(gen() % 40);
+      q.arm(k, t);
+      live_seq[k] = oracle.push(t, kTimerKind, k);
+    } else if (r < 65) {  // disarm
+      const auto k = static_cast<std::uint32_t>(gen() % kTimers);
+      q.disarm(k);
+      live_seq[k] = ~std::uint64_t{0};
+    } else if (!q.empty()) {
+      const Event e = q.pop();
+      Event o = oracle.pop();
+      while (o.kind == kTimerKind && o.seq != live_seq[o.target]) o = oracle.pop();  // stale
+      REQUIRE(e.time == o.time);
+      REQUIRE(e.kind == o.kind);
+      REQUIRE(e.target == o.target);
+      if (e.kind == kTimerKind) {
+        ++timer_pops;
+        live_seq[e.target] = ~std::uint64_t{0};
+        CHECK_FALSE(q.armed(e.target));
+      }
+      now = e.time;
+    }
+  }
+  CHECK(timer_pops > 1000);
+  std::size_t armed = 0;
+  for (std::uint32_t k = 0; k < kTimers; ++k) armed += q.armed(k) ? 1 : 0;
+  std::size_t heap_events = 0;
+  while (!oracle.empty()) {
+    const Event o = oracle.pop();
+    if (o.kind != kTimerKind) ++heap_events;
+  }
+  CHECK(q.size() == heap_events + armed);
+}

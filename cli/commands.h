@@ -25,5 +25,6 @@ void add_memory_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 void add_snapshot_command(CLI::App& app);
 void add_calibrate_command(CLI::App& app);
+void add_serve_command(CLI::App& app);
 
 }  // namespace flinksim::cli

@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   cli::add_run_command(app);
   cli::add_snapshot_command(app);
   cli::add_calibrate_command(app);
+  cli::add_serve_command(app);
 
   try {
     app.parse(argc, argv);

@@ -76,20 +76,6 @@ struct Plan {
   bool feasible = true;
 };
 
-// Flink's ship_strategy names, as in the plan JSON of the web UI.
-const char* ship_strategy(Partition partition) {
-  switch (partition) {
-    case Partition::Forward: return "FORWARD";
-    case Partition::Rebalance: return "REBALANCE";
-    case Partition::Rescale: return "RESCALE";
-    case Partition::Hash: return "HASH";
-    case Partition::Broadcast: return "BROADCAST";
-    case Partition::Random: return "SHUFFLE";
-    case Partition::Global: return "GLOBAL";
-  }
-  return "FORWARD";
-}
-
 std::optional<double> parse_rate_option(const std::string& text) {
   if (text.empty()) return std::nullopt;
   std::optional<double> rate = parse_rate(text);
@@ -392,7 +378,7 @@ Json plan_json(const Plan& plan) {
   for (const JobEdge& edge : plan.graph.edges) {
     doc["edges"].push_back({{"source", plan.graph.vertices[edge.source].name},
                             {"target", plan.graph.vertices[edge.target].name},
-                            {"shipStrategy", ship_strategy(edge.partition)}});
+                            {"shipStrategy", model::ship_strategy_name(edge.partition)}});
   }
   doc["slotsRequired"] = plan.graph.slots_required();
   doc["slotsTotal"] = plan.slots_total;
@@ -546,7 +532,7 @@ void print_tables(const Plan& plan, std::ostream& out) {
     Table edges({"from", "to", "ship strategy"});
     for (const JobEdge& edge : plan.graph.edges) {
       edges.add_row({plan.graph.vertices[edge.source].name, plan.graph.vertices[edge.target].name,
-                     ship_strategy(edge.partition)});
+                     model::ship_strategy_name(edge.partition)});
     }
     edges.print(out, 2);
   }

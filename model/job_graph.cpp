@@ -13,6 +13,19 @@
 #include <tuple>
 
 namespace flinksim::model {
+
+const char* ship_strategy_name(Partition partition) {
+  switch (partition) {
+    case Partition::Forward: return "FORWARD";
+    case Partition::Rebalance: return "REBALANCE";
+    case Partition::Rescale: return "RESCALE";
+    case Partition::Hash: return "HASH";
+    case Partition::Broadcast: return "BROADCAST";
+    case Partition::Random: return "SHUFFLE";
+    case Partition::Global: return "GLOBAL";
+  }
+  return "FORWARD";
+}
 namespace {
 
 using OpGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS>;

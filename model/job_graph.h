@@ -30,6 +30,9 @@ struct ChainedOperator {
   int parent = -1;       // position in JobVertex::operators of the operator feeding it; −1: head
 };
 
+// Flink's ship_strategy name of a partitioner, as the job plan JSON spells it.
+const char* ship_strategy_name(Partition partition);
+
 struct JobEdge {
   int source = 0;  // upstream vertex index
   int target = 0;  // downstream vertex index

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <thread>
 
+#include "calibrate/job_reader.h"
 #include "cli/json_output.h"
 #include "cli/memory_json.h"
 #include "model/checkpoint_model.h"
@@ -45,14 +46,6 @@ std::vector<std::string> split_ids(const std::string& ids) {
   for (std::string id; std::getline(ss, id, ',');)
     if (!id.empty()) out.push_back(id);
   return out;
-}
-
-// Flink's operator metric scope name: what job_reader's operator_metric_prefix reads back.
-std::string operator_scope(const std::string& name) {
-  std::string out = name;
-  for (char& c : out)
-    if (c == ' ' || c == '.' || c == ':' || c == ',') c = '_';
-  return out.substr(0, 80);
 }
 
 std::string query_value(const std::string& target, const std::string& key) {
@@ -165,7 +158,7 @@ std::string SimulatedFlink::metric_value(int vertex, int subtask, const std::str
   }
   for (std::size_t k = 0; k < v.operators.size(); ++k) {
     const model::OperatorSpec& spec = scenario_.operators[v.operators[k].op];
-    if (operator_scope(spec.name) != scope) continue;
+    if (calibrate::operator_metric_prefix(spec.name) != scope) continue;
     const double in = chain_in * v.operators[k].rate_factor;
     if (metric == "numRecordsInPerSecond") return metric_string(in);
     if (metric == "numRecordsOutPerSecond") return metric_string(in * spec.selectivity);

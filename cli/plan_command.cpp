@@ -15,6 +15,7 @@
 #include "cli/scenario_loading.h"
 #include "model/checkpoint_model.h"
 #include "model/job_graph.h"
+#include "model/layout_assessment.h"
 #include "model/memory.h"
 #include "model/network_buffers.h"
 #include "model/placement.h"
@@ -47,34 +48,7 @@ struct PlanOptions {
   std::string detection = "heartbeat";  // TaskManager loss noticed: heartbeat | immediate
 };
 
-// One objective of [slo], as `run` reports it: value and limit in the objective's unit.
-struct SloCheck {
-  std::string name;
-  std::optional<double> value;  // nullopt: no figure (job lost, never catches up, expires)
-  double limit = 0.0;
-  bool met = false;
-};
-
-// Everything `plan` reports, computed once, printed as JSON or as tables.
-struct Plan {
-  Scenario scenario;
-  JobGraph graph;
-  Placement placement;
-  SteadyState steady;
-  TaskManagerMemory memory;  // every TaskManager has the same configuration
-  NetworkBufferReport buffers;
-  StateLayout layout;
-  Nanos state_at = 0;                      // when state and checkpoints are estimated
-  std::vector<TaskManagerState> state;     // per TaskManager at state_at
-  CheckpointSettings checkpoint_settings;
-  std::optional<CheckpointEstimate> checkpoint;  // when checkpointing is enabled
-  RestartStrategy restart;
-  std::vector<RecoveryEstimate> recovery;  // per [[failure]], scenario order
-  std::vector<SloCheck> slos;
-  int slots_total = 0;
-  std::vector<std::string> warnings;
-  bool feasible = true;
-};
+using Plan = LayoutAssessment;
 
 std::optional<double> parse_rate_option(const std::string& text) {
   if (text.empty()) return std::nullopt;
@@ -96,6 +70,23 @@ std::optional<double> parse_rate_option(const std::string& text) {
   return rate;
 }
 
+LossDetection parse_detection(const std::string& text) {
+  if (text == "heartbeat") return LossDetection::HeartbeatTimeout;
+  if (text == "immediate") return LossDetection::Immediate;
+  InputError error;  // built field by field: GCC 12 misreads a braced SourcePos{} here
+  error.field = "--tm-loss-detection";
+  error.message = "'" + text + "' is not a detection mode; accepted: heartbeat, immediate";
+  throw InputFailure({error});
+}
+
+Plan make_plan(const PlanOptions& options) {
+  AssessOptions assess;
+  Scenario scenario = load_scenario(options.scenario);
+  assess.rate = parse_rate_option(options.rate);
+  assess.detection = parse_detection(options.detection);
+  return assess_layout(std::move(scenario), assess);
+}
+
 // Flink's subtask name as the web UI shows it: "name (3/80)", 1-based.
 std::string subtask_name(const JobGraph& graph, const SubtaskId& id) {
   const JobVertex& vertex = graph.vertices[id.vertex];
@@ -110,114 +101,6 @@ int slots_used(const Placement& placement, int taskmanager) {
 }
 
 double ms(Nanos ns) { return static_cast<double>(ns) / 1e6; }
-
-LossDetection parse_detection(const std::string& text) {
-  if (text == "heartbeat") return LossDetection::HeartbeatTimeout;
-  if (text == "immediate") return LossDetection::Immediate;
-  InputError error;  // built field by field: GCC 12 misreads a braced SourcePos{} here
-  error.field = "--tm-loss-detection";
-  error.message = "'" + text + "' is not a detection mode; accepted: heartbeat, immediate";
-  throw InputFailure({error});
-}
-
-// State per TaskManager, one checkpoint, each failure's recovery and their objectives.
-void add_state_and_recovery(const PlanOptions& options, Plan& plan) {
-  const Scenario& scenario = plan.scenario;
-  plan.layout = layout_state(scenario, plan.graph, plan.placement, plan.memory);
-  plan.state_at = scenario.traffic.duration;
-  plan.state = state_per_taskmanager(plan.layout, plan.state_at);
-  for (std::size_t t = 0; t < plan.state.size(); ++t) {
-    if (plan.state[t].fits) continue;
-    plan.feasible = false;
-    plan.warnings.push_back("taskmanager " + std::to_string(t) + ": " +
-                            format_bytes(static_cast<Bytes>(plan.state[t].heap_state)) +
-                            " of heap state, more than half the task heap (" +
-                            format_bytes(plan.memory.task_heap) +
-                            "): expect long GC pauses, then OutOfMemoryError");
-  }
-  plan.checkpoint_settings = resolve_checkpoint_settings(scenario.flink);
-  if (plan.checkpoint_settings.enabled) {
-    CheckpointInputs inputs = checkpoint_inputs(plan.checkpoint_settings, plan.layout, plan.steady,
-                                                plan.graph, scenario, plan.state_at);
-    inputs.backpressured = plan.steady.source_rate > plan.steady.max_source_rate;
-    // Under backpressure the buffers in use are about all the job may hold.
-    for (const TaskManagerBuffers& buffers : plan.buffers.taskmanagers) {
-      inputs.in_flight_bytes += static_cast<double>(buffers.required * plan.memory.segment_size);
-    }
-    plan.checkpoint = estimate_checkpoint(plan.checkpoint_settings, inputs,
-                                          scenario.storage.write_bandwidth,
-                                          scenario.network.bandwidth_per_taskmanager);
-    if (plan.checkpoint->expired) {
-      plan.feasible = false;
-      plan.warnings.push_back("checkpoints expire: they take longer than "
-                              "execution.checkpointing.timeout (" +
-                              format_duration(plan.checkpoint_settings.timeout) + ")");
-    }
-  }
-  plan.restart = resolve_restart_strategy(scenario.flink);
-  plan.recovery = estimate_scenario_failures(scenario, plan.graph, plan.layout, plan.steady,
-                                             parse_detection(options.detection));
-  for (std::size_t i = 0; i < plan.recovery.size(); ++i) {
-    if (!plan.recovery[i].job_lost) continue;
-    plan.warnings.push_back("failure " + std::to_string(i) + " at " +
-                            format_duration(scenario.failures[i].at) + ": " +
-                            plan.recovery[i].reason);
-  }
-  if (scenario.slo.max_recovery) {
-    SloCheck slo{"recovery", 0.0, ms(*scenario.slo.max_recovery), true};
-    for (const RecoveryEstimate& e : plan.recovery) {
-      if (!e.total) slo.value.reset();
-      if (slo.value) slo.value = std::max(*slo.value, ms(*e.total));
-    }
-    if (plan.recovery.empty()) slo.value.reset();  // nothing fails, nothing to measure
-    slo.met = plan.recovery.empty() || (slo.value && *slo.value <= slo.limit);
-    plan.slos.push_back(slo);
-  }
-  if (scenario.slo.max_checkpoint_duration) {
-    SloCheck slo{"checkpointDuration", std::nullopt, ms(*scenario.slo.max_checkpoint_duration),
-                 !plan.checkpoint};
-    if (plan.checkpoint && plan.checkpoint->end_to_end_duration) {
-      slo.value = ms(*plan.checkpoint->end_to_end_duration);
-      slo.met = *slo.value <= slo.limit;
-    }
-    plan.slos.push_back(slo);
-  }
-}
-
-Plan make_plan(const PlanOptions& options) {
-  Plan plan;
-  plan.scenario = load_scenario(options.scenario);
-  const std::optional<double> rate = parse_rate_option(options.rate);
-  plan.graph = build_job_graph(plan.scenario);
-  std::string why;
-  plan.placement = place_job(plan.graph, plan.scenario, &why);
-  plan.memory = derive_taskmanager_memory(plan.scenario.flink);
-  plan.buffers = network_buffer_needs(plan.graph, plan.placement,
-                                      network_buffer_settings(plan.scenario.flink),
-                                      plan.memory.network_buffers());
-  plan.steady = compute_steady_state(plan.scenario, plan.graph, plan.placement, rate);
-  plan.slots_total = plan.scenario.cluster.taskmanagers *
-                     static_cast<int>(plan.scenario.flink.get_int(options::kNumberOfTaskSlots));
-
-  if (!plan.placement.fits) {
-    plan.feasible = false;
-    plan.warnings.push_back(
-        "not enough slots: " +
-        (why.empty() ? "the job needs " + std::to_string(plan.graph.slots_required()) +
-                           " slots, the cluster has " + std::to_string(plan.slots_total)
-                     : why));
-  }
-  for (std::size_t t = 0; t < plan.buffers.taskmanagers.size(); ++t) {
-    const TaskManagerBuffers& buffers = plan.buffers.taskmanagers[t];
-    if (buffers.sufficient()) continue;
-    plan.feasible = false;
-    plan.warnings.push_back("taskmanager " + std::to_string(t) + ": " + buffers.error);
-  }
-  if (plan.steady.source_rate > plan.steady.max_source_rate) plan.feasible = false;
-  for (const std::string& warning : plan.steady.warnings) plan.warnings.push_back(warning);
-  add_state_and_recovery(options, plan);
-  return plan;
-}
 
 Json breakdown_json(const NetworkBreakdown& network) {
   Json json;

@@ -22,6 +22,7 @@
 #include "sim/csv_sink.h"
 #include "sim/engine.h"
 #include "sim/fluid_auto.h"
+#include "sim/slo_evaluation.h"
 
 namespace flinksim::cli {
 namespace {
@@ -47,32 +48,8 @@ struct RunCommandOptions {
 
 double ms(double ns) { return ns / 1e6; }
 
-struct Slo {
-  std::string name;
-  std::optional<double> value;
-  double limit = 0;
-  std::optional<bool> met;  // unset: not evaluated (not simulated yet)
-};
-
-std::vector<Slo> evaluate_slos(const model::Scenario& scenario, const sim::RunResult& r) {
-  std::vector<Slo> slos;
-  if (scenario.slo.max_latency_p99) {
-    const double limit = ms(static_cast<double>(*scenario.slo.max_latency_p99));
-    slos.push_back({"latencyP99", ms(r.latency.p99), limit, ms(r.latency.p99) <= limit});
-  }
-  if (scenario.slo.target_utilization) {
-    double busiest = 0;
-    for (const auto& v : r.vertices) busiest = std::max(busiest, v.busy_ms_per_s_max / 1000);
-    const double limit = *scenario.slo.target_utilization;
-    slos.push_back({"utilization", busiest, limit, busiest <= limit});
-  }
-  if (scenario.slo.max_checkpoint_duration)
-    slos.push_back({"checkpointDuration", std::nullopt, ms(static_cast<double>(*scenario.slo.max_checkpoint_duration)),
-                    std::nullopt});
-  if (scenario.slo.max_recovery)
-    slos.push_back({"recovery", std::nullopt, ms(static_cast<double>(*scenario.slo.max_recovery)), std::nullopt});
-  return slos;
-}
+using Slo = sim::SloResult;
+using sim::evaluate_slos;
 
 Json to_json(const model::Scenario& scenario, const sim::AutoRun& run, const std::vector<Slo>& slos,
              bool timing) {

@@ -26,5 +26,6 @@ void add_run_command(CLI::App& app);
 void add_snapshot_command(CLI::App& app);
 void add_calibrate_command(CLI::App& app);
 void add_serve_command(CLI::App& app);
+void add_sweep_command(CLI::App& app);
 
 }  // namespace flinksim::cli

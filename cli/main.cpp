@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   cli::add_snapshot_command(app);
   cli::add_calibrate_command(app);
   cli::add_serve_command(app);
+  cli::add_sweep_command(app);
 
   try {
     app.parse(argc, argv);

@@ -144,8 +144,10 @@ struct SearchSpec {
   std::vector<int> slots_per_taskmanager;
   std::vector<double> cpu_per_taskmanager;
   std::vector<Bytes> memory_per_taskmanager;
-  double price_per_core_hour = 0.0;
-  double price_per_gib_hour = 0.0;
+  // Made-up list prices (about a cloud VM's hour per core and per GiB) so that a sweep ranks
+  // layouts by cost out of the box; a customer's own prices belong in the scenario.
+  double price_per_core_hour = 0.04;
+  double price_per_gib_hour = 0.005;
 };
 
 struct Scenario {

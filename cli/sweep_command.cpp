@@ -1,0 +1,201 @@
+// `flinksim sweep SCENARIO... --vary KEY=V1,V2… [--vary …] [--jobs N] [--json] [--out FILE]`:
+// the grid of layouts (sim/sweep.h), one CSV or JSON row each; several scenario files are swept
+// alike, one after the other (`flinksim sweep a.toml b.toml` with no --vary compares two
+// configurations row against row). A progress bar goes to stderr when it is a terminal. With
+// --out, the file is written aside and renamed, so it is never half-written.
+// Exit 0: at least one layout is feasible. Exit 1: none is. Exit 2: bad input.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "cli/commands.h"
+#include "cli/json_output.h"
+#include "cli/option_values.h"
+#include "sim/sweep.h"
+
+namespace flinksim::cli {
+namespace {
+
+struct SweepCommandOptions {
+  std::vector<std::string> scenarios;
+  std::vector<std::string> dynamic_properties;
+  std::vector<std::string> sets;
+  std::string config_file;
+  std::vector<std::string> vary;
+  int jobs = 1;
+  bool json = false;
+  std::string out;
+  std::string horizon;
+};
+
+std::string number(double value) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.10g", value);
+  return text;
+}
+
+// RFC 4180: quote a cell that holds a comma, a quote or a line break.
+std::string csv_cell(const std::string& cell) {
+  if (cell.find_first_of(",\"\n\r") == std::string::npos) return cell;
+  std::string out = "\"";
+  for (char c : cell) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+// The SLO names in the rows, in the order evaluate_slos gives them.
+std::vector<std::string> slo_names(const std::vector<sim::SweepRow>& rows) {
+  std::vector<std::string> names;
+  for (const auto& row : rows)
+    for (const auto& slo : row.slos)
+      if (std::find(names.begin(), names.end(), slo.name) == names.end()) names.push_back(slo.name);
+  return names;
+}
+
+const sim::SloResult* find_slo(const sim::SweepRow& row, const std::string& name) {
+  for (const auto& slo : row.slos)
+    if (slo.name == name) return &slo;
+  return nullptr;
+}
+
+void write_csv(const std::vector<sim::Vary>& vary, const std::vector<sim::SweepRow>& rows, std::ostream& out) {
+  const auto slos = slo_names(rows);
+  std::vector<std::string> header = {"scenario"};
+  for (const auto& v : vary) header.push_back(v.key);
+  for (const char* h : {"taskmanagers", "slotsPerTaskmanager", "cpuPerTaskmanager", "memoryPerTaskmanager",
+                        "costPerHour", "deploys", "granularity", "throughput", "latencyP99"})
+    header.push_back(h);
+  for (const auto& name : slos) {
+    header.push_back("slo." + name);
+    header.push_back("slo." + name + ".limit");
+    header.push_back("slo." + name + ".met");
+    header.push_back("slo." + name + ".source");
+  }
+  header.push_back("feasible");
+  header.push_back("why");
+  for (std::size_t i = 0; i < header.size(); ++i) out << (i ? "," : "") << csv_cell(header[i]);
+  out << "\n";
+  for (const auto& row : rows) {
+    std::vector<std::string> cells = {row.scenario};
+    for (const auto& value : row.values) cells.push_back(value);
+    cells.push_back(std::to_string(row.taskmanagers));
+    cells.push_back(std::to_string(row.slots_per_taskmanager));
+    cells.push_back(number(row.cpu_per_taskmanager));
+    cells.push_back(std::to_string(row.memory_per_taskmanager));
+    cells.push_back(number(row.cost_per_hour));
+    cells.push_back(row.deploys ? "true" : "false");
+    cells.push_back(row.granularity);
+    cells.push_back(row.simulated ? number(row.throughput) : "");
+    cells.push_back(row.simulated ? number(row.latency_p99_ms) : "");
+    for (const auto& name : slos) {
+      const auto* slo = find_slo(row, name);
+      cells.push_back(slo && slo->value ? number(*slo->value) : "");
+      cells.push_back(slo ? number(slo->limit) : "");
+      cells.push_back(slo && slo->met ? (*slo->met ? "true" : "false") : "");
+      cells.push_back(slo ? slo->source : "");
+    }
+    cells.push_back(row.feasible ? "true" : "false");
+    cells.push_back(row.why);
+    for (std::size_t i = 0; i < cells.size(); ++i) out << (i ? "," : "") << csv_cell(cells[i]);
+    out << "\n";
+  }
+}
+
+Json rows_json(const std::vector<sim::Vary>& vary, const std::vector<sim::SweepRow>& rows) {
+  Json list = Json::array();
+  std::optional<std::size_t> cheapest;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const auto& row = rows[r];
+    Json values = Json::object();
+    for (std::size_t i = 0; i < vary.size() && i < row.values.size(); ++i) values[vary[i].key] = row.values[i];
+    Json slo = Json::object();
+    for (const auto& s : row.slos)
+      slo[s.name] = {{"value", s.value ? json_number(*s.value) : Json(nullptr)}, {"limit", json_number(s.limit)},
+                     {"met", s.met ? Json(*s.met) : Json(nullptr)}, {"source", s.source}};
+    list.push_back({{"scenario", row.scenario}, {"values", values}, {"taskmanagers", row.taskmanagers},
+                    {"slotsPerTaskmanager", row.slots_per_taskmanager},
+                    {"cpuPerTaskmanager", json_number(row.cpu_per_taskmanager)},
+                    {"memoryPerTaskmanager", row.memory_per_taskmanager},
+                    {"costPerHour", json_number(row.cost_per_hour)}, {"deploys", row.deploys},
+                    {"granularity", row.granularity},
+                    {"throughput", row.simulated ? json_number(row.throughput) : Json(nullptr)},
+                    {"latencyP99", row.simulated ? json_number(row.latency_p99_ms) : Json(nullptr)},
+                    {"slo", slo}, {"feasible", row.feasible}, {"why", row.why}});
+    if (row.feasible && (!cheapest || row.cost_per_hour < rows[*cheapest].cost_per_hour)) cheapest = r;
+  }
+  Json doc;
+  doc["rows"] = list;
+  doc["cheapestFeasible"] = cheapest ? Json(*cheapest) : Json(nullptr);  // index into rows
+  return doc;
+}
+
+void sweep(const SweepCommandOptions& options) {
+  std::vector<sim::Vary> vary;
+  for (const auto& text : options.vary) vary.push_back(sim::parse_vary(text));
+  sim::SweepOptions sweep_options;
+  if (!options.config_file.empty()) sweep_options.base.config_file = options.config_file;
+  sweep_options.base.dynamic_properties = options.dynamic_properties;
+  sweep_options.base.sets = options.sets;
+  sweep_options.jobs = options.jobs;
+  if (!options.horizon.empty()) sweep_options.horizon = duration_option(options.horizon, "--horizon");
+  if (isatty(STDERR_FILENO)) {
+    sweep_options.progress = [](std::size_t done, std::size_t total) {
+      constexpr int kWidth = 30;
+      const int filled = static_cast<int>(kWidth * done / std::max<std::size_t>(total, 1));
+      std::cerr << "\r[" << std::string(filled, '#') << std::string(kWidth - filled, ' ') << "] " << done << "/"
+                << total << (done == total ? "\n" : "") << std::flush;
+    };
+  }
+  const auto rows = sim::run_sweep(options.scenarios, vary, sweep_options);
+
+  std::ostringstream text;
+  if (options.json)
+    print_json(rows_json(vary, rows), text);
+  else
+    write_csv(vary, rows, text);
+  if (options.out.empty()) {
+    std::cout << text.str();
+  } else {
+    const std::string aside = options.out + ".tmp";
+    {
+      std::ofstream file(aside, std::ios::binary);
+      file << text.str();
+      if (!file) usage_error("--out", "cannot write " + aside);
+    }
+    std::filesystem::rename(aside, options.out);
+  }
+  bool any = false;
+  for (const auto& row : rows) any = any || row.feasible;
+  if (!any) throw Exit{kExitNegative};
+}
+
+}  // namespace
+
+void add_sweep_command(CLI::App& app) {
+  auto options = std::make_shared<SweepCommandOptions>();
+  CLI::App* command = app.add_subcommand("sweep", "simulate a grid of layouts (or compare scenario files)");
+  command->footer(
+      "--vary KEY=V1,V2,… or KEY=A..B: KEY is a scenario field as --set takes it\n"
+      "(cluster.taskmanagers, cluster.cpu_per_taskmanager, operator.<name>.parallelism, traffic.peak)\n"
+      "or flink.<Flink key> (flink.taskmanager.numberOfTaskSlots). Several --vary make a grid.\n"
+      "Each layout is screened (slots, buffers, memory) and, if it deploys, simulated; rows give\n"
+      "its cost per hour ([search] prices), every [slo] figure and `feasible`.\n"
+      "Exit 0: some layout is feasible. Exit 1: none is. Exit 2: bad input.");
+  command->add_option("SCENARIO", options->scenarios, "scenario TOML file(s)")->required();
+  command->add_option("-D", options->dynamic_properties, "Flink configuration key=value for every layout")
+      ->allow_extra_args(false);
+  command->add_option("--set", options->sets, "scenario field path=value for every layout")->allow_extra_args(false);
+  command->add_option("--config", options->config_file, "Flink config.yaml / flink-conf.yaml read first");
+  command->add_option("--vary", options->vary, "KEY=V1,V2,… or KEY=A..B (repeatable: a grid)")->allow_extra_args(false);
+  command->add_option("--jobs", options->jobs, "layouts simulated in parallel (default 1)")->check(CLI::PositiveNumber);
+  command->add_flag("--json", options->json, "one JSON document instead of CSV");
+  command->add_option("--out", options->out, "write to FILE (aside, then renamed) instead of stdout");
+  command->add_option("--horizon", options->horizon, "simulated time per layout (default: the traffic duration)");
+  command->callback([options] { sweep(*options); });
+}
+
+}  // namespace flinksim::cli

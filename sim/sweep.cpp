@@ -1,0 +1,193 @@
+#include "sim/sweep.h"
+
+#include <atomic>
+#include <cctype>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include "model/diagnostics.h"
+#include "model/flink_options.h"
+#include "model/layout_assessment.h"
+#include "sim/fluid_auto.h"
+
+namespace flinksim::sim {
+namespace {
+
+[[noreturn]] void vary_error(const std::string& text, const std::string& message) {
+  model::InputError error;
+  error.field = "--vary " + text;
+  error.message = message;
+  throw model::InputFailure({error});
+}
+
+bool all_digits(const std::string& s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  return true;
+}
+
+std::string first_reason(const SweepRow& row) {
+  for (const auto& slo : row.slos)
+    if (slo.met && !*slo.met)
+      return slo.name + " " + (slo.value ? std::to_string(*slo.value) : std::string("(none)")) + " over " +
+             std::to_string(slo.limit);
+  return "";
+}
+
+}  // namespace
+
+Vary parse_vary(const std::string& text) {
+  const auto eq = text.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
+    vary_error(text, "expected KEY=V1,V2,… or KEY=A..B, e.g. cluster.taskmanagers=2..8");
+  Vary vary;
+  vary.key = text.substr(0, eq);
+  vary.flink = vary.key.rfind("flink.", 0) == 0;
+  if (vary.flink && vary.key.size() == 6) vary_error(text, "flink. needs a Flink key after it");
+  std::string item;
+  const std::string list = text.substr(eq + 1) + ",";
+  for (char c : list) {
+    if (c != ',') {
+      item += c;
+      continue;
+    }
+    if (item.empty()) vary_error(text, "an empty value in the list");
+    const auto dots = item.find("..");
+    if (dots != std::string::npos) {
+      const std::string a = item.substr(0, dots), b = item.substr(dots + 2);
+      if (!all_digits(a) || !all_digits(b) || std::stoll(a) > std::stoll(b))
+        vary_error(text, "'" + item + "' is not a range A..B of integers with A ≤ B");
+      if (std::stoll(b) - std::stoll(a) > 10'000) vary_error(text, "'" + item + "' has more than 10,000 values");
+      for (long long v = std::stoll(a); v <= std::stoll(b); ++v) vary.values.push_back(std::to_string(v));
+    } else {
+      vary.values.push_back(item);
+    }
+    item.clear();
+  }
+  return vary;
+}
+
+std::vector<std::vector<std::string>> expand_grid(const std::vector<Vary>& vary) {
+  std::vector<std::vector<std::string>> grid{{}};
+  for (const auto& v : vary) {
+    std::vector<std::vector<std::string>> next;
+    next.reserve(grid.size() * v.values.size());
+    for (const auto& point : grid)
+      for (const auto& value : v.values) {
+        next.push_back(point);
+        next.back().push_back(value);
+      }
+    grid = std::move(next);
+  }
+  return grid;
+}
+
+model::ScenarioOverrides point_overrides(const model::ScenarioOverrides& base, const std::vector<Vary>& vary,
+                                         const std::vector<std::string>& point) {
+  model::ScenarioOverrides overrides = base;
+  for (std::size_t i = 0; i < vary.size(); ++i) {
+    if (vary[i].flink)
+      overrides.dynamic_properties.push_back(vary[i].key.substr(6) + "=" + point[i]);
+    else
+      overrides.sets.push_back(vary[i].key + "=" + point[i]);
+  }
+  return overrides;
+}
+
+double cost_per_hour(const model::Scenario& scenario) {
+  const double gib = static_cast<double>(scenario.flink.get_memory(model::options::kTmProcessSize)) /
+                     static_cast<double>(model::kGiB);
+  return scenario.cluster.taskmanagers * (scenario.cluster.cpu_per_taskmanager * scenario.search.price_per_core_hour +
+                                          gib * scenario.search.price_per_gib_hour);
+}
+
+SweepRow evaluate_layout(const std::string& scenario_path, const model::ScenarioOverrides& overrides,
+                         std::optional<model::Nanos> horizon) {
+  SweepRow row;
+  row.scenario = scenario_path;
+  const model::Scenario scenario = model::read_scenario_file(scenario_path, overrides);
+  row.taskmanagers = scenario.cluster.taskmanagers;
+  row.slots_per_taskmanager = static_cast<int>(scenario.flink.get_int(model::options::kNumberOfTaskSlots));
+  row.cpu_per_taskmanager = scenario.cluster.cpu_per_taskmanager;
+  row.memory_per_taskmanager = scenario.flink.get_memory(model::options::kTmProcessSize);
+  row.cost_per_hour = cost_per_hour(scenario);
+
+  std::optional<model::LayoutAssessment> analytic;
+  try {
+    analytic = model::assess_layout(scenario);
+  } catch (const model::InputFailure& e) {  // e.g. memory Flink would refuse
+    row.why = e.what();
+    return row;
+  }
+  row.deploys = analytic->placement.fits;
+  for (const auto& buffers : analytic->buffers.taskmanagers) row.deploys = row.deploys && buffers.sufficient();
+  if (!row.deploys) {
+    row.why = analytic->warnings.empty() ? "does not deploy" : analytic->warnings.front();
+    return row;
+  }
+  RunOptions run;
+  if (horizon) run.horizon = *horizon;
+  const AutoRun result = simulate_auto(scenario, run);
+  row.simulated = true;
+  row.granularity = to_string(result.granularity);
+  row.throughput = result.result.throughput_mean;
+  row.latency_p99_ms = result.result.latency.p99 / 1e6;
+  row.slos = evaluate_slos(scenario, result.result, &*analytic);
+  if (!result.result.conserved) {
+    row.why = "records not conserved (an engine bug): " + result.result.conservation_error;
+    return row;
+  }
+  row.why = first_reason(row);
+  row.feasible = row.why.empty();
+  return row;
+}
+
+std::vector<SweepRow> run_sweep(const std::vector<std::string>& scenarios, const std::vector<Vary>& vary,
+                                const SweepOptions& options) {
+  const auto grid = expand_grid(vary);
+  struct Task {
+    const std::string* scenario;
+    const std::vector<std::string>* point;
+  };
+  std::vector<Task> tasks;
+  for (const auto& file : scenarios) {
+    // Every key and the first value of each: a typo fails here, before anything runs.
+    for (std::size_t i = 0; i < vary.size(); ++i)
+      for (const auto& value : vary[i].values) {
+        std::vector<std::string> point;
+        for (std::size_t k = 0; k < vary.size(); ++k) point.push_back(k == i ? value : vary[k].values.front());
+        model::read_scenario_file(file, point_overrides(options.base, vary, point));
+      }
+    for (const auto& point : grid) tasks.push_back({&file, &point});
+  }
+
+  std::vector<SweepRow> rows(tasks.size());
+  std::atomic<std::size_t> next{0};
+  std::mutex progress_mutex;
+  std::size_t done = 0;
+  auto worker = [&] {
+    for (std::size_t i = next++; i < tasks.size(); i = next++) {
+      try {
+        rows[i] = evaluate_layout(*tasks[i].scenario, point_overrides(options.base, vary, *tasks[i].point),
+                                  options.horizon);
+      } catch (const std::exception& e) {
+        rows[i].scenario = *tasks[i].scenario;
+        rows[i].why = e.what();
+      }
+      rows[i].values = *tasks[i].point;
+      std::lock_guard lock(progress_mutex);
+      ++done;
+      if (options.progress) options.progress(done, tasks.size());
+    }
+  };
+  const int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(tasks.size())));
+  std::vector<std::thread> threads;
+  for (int j = 1; j < jobs; ++j) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  return rows;
+}
+
+}  // namespace flinksim::sim

@@ -1,0 +1,88 @@
+// A sweep: the grid of layouts given by --vary, each screened analytically
+// (model/layout_assessment.h) and, when it deploys, simulated (sim/fluid_auto.h: buffer or fluid
+// level as the scenario asks), with its cost per hour and every [slo] figure. `flinksim sweep`
+// prints the rows; `recommend` will search the same way.
+//
+// Keys of --vary
+//   `flink.<key>` sets a Flink configuration key (as -D does): `flink.taskmanager.numberOfTaskSlots=2,4`;
+//   anything else is a scenario field path (as --set takes it): `cluster.taskmanagers=1..8`,
+//   `cluster.cpu_per_taskmanager=2,4`, `operator.enrich.parallelism=4,8,16`, `traffic.peak=100k/s,300k/s`.
+//   Values: a comma-separated list, or an integer range `A..B` (inclusive), or both (`1..4,8,16`).
+//   Several --vary make a grid; the first key varies slowest (row order = nested loops in --vary
+//   order), whatever the number of jobs.
+//
+// Cost per hour (made-up prices from [search]): per TaskManager, cpu_per_taskmanager ×
+// price_per_core_hour + taskmanager.memory.process.size in GiB × price_per_gib_hour, times the
+// TaskManager count. The JobManager is not counted (one pod, the same in every layout).
+//
+// Determinism: every row is a function of the scenario file, the overrides and its grid values
+// only (each run seeds from the scenario); rows are returned in grid order, so the output is the
+// same for any `jobs`. Wall-clock time is not part of a row.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/scenario.h"
+#include "model/scenario_reader.h"
+#include "sim/slo_evaluation.h"
+
+namespace flinksim::sim {
+
+struct Vary {
+  std::string key;                  // as written after --vary
+  std::vector<std::string> values;  // expanded (ranges written out)
+  bool flink = false;               // key is flink.<key>: a Flink configuration key
+};
+
+// Parses "KEY=V1,V2,A..B". Throws model::InputFailure naming --vary on a malformed argument.
+Vary parse_vary(const std::string& text);
+
+// The grid in row order: each point holds one value per Vary, in --vary order.
+std::vector<std::vector<std::string>> expand_grid(const std::vector<Vary>& vary);
+
+// The overrides of one grid point on top of `base`.
+model::ScenarioOverrides point_overrides(const model::ScenarioOverrides& base, const std::vector<Vary>& vary,
+                                         const std::vector<std::string>& point);
+
+double cost_per_hour(const model::Scenario& scenario);
+
+struct SweepRow {
+  std::string scenario;               // the file
+  std::vector<std::string> values;    // the grid point, in --vary order
+  int taskmanagers = 0;
+  int slots_per_taskmanager = 0;
+  double cpu_per_taskmanager = 0;
+  model::Bytes memory_per_taskmanager = 0;  // taskmanager.memory.process.size
+  double cost_per_hour = 0;
+  bool deploys = false;               // slots, network buffers and memory fit (the analytic screen)
+  bool simulated = false;
+  std::string granularity;            // "buffer" | "fluid" when simulated
+  double throughput = 0;              // records/s, mean
+  double latency_p99_ms = 0;
+  std::vector<SloResult> slos;
+  bool feasible = false;              // deploys, simulated, conserved, and every evaluated SLO met
+  std::string why;                    // the first reason it is not feasible ("" when feasible)
+};
+
+struct SweepOptions {
+  model::ScenarioOverrides base;  // -D, --set, --config given to every layout
+  int jobs = 1;
+  std::optional<model::Nanos> horizon;  // default: the scenario's traffic duration
+  // Called after each row (from worker threads, serialized): rows done, rows in all.
+  std::function<void(std::size_t, std::size_t)> progress;
+};
+
+// One row per grid point of every scenario file (files in the order given, then grid order).
+// Throws model::InputFailure when a --vary key or value is not accepted by the scenario (checked
+// on the first point of each file before anything runs).
+std::vector<SweepRow> run_sweep(const std::vector<std::string>& scenarios, const std::vector<Vary>& vary,
+                                const SweepOptions& options);
+
+// One layout: reads the scenario with `overrides`, screens it, simulates it if it deploys.
+SweepRow evaluate_layout(const std::string& scenario_path, const model::ScenarioOverrides& overrides,
+                         std::optional<model::Nanos> horizon);
+
+}  // namespace flinksim::sim

@@ -1,0 +1,73 @@
+// `flinksim sweep` end to end: CSV and JSON rows, the same bytes for any --jobs, --out written
+// aside and renamed, two scenario files compared, a typo in --vary, and exit 1 when no layout is
+// feasible.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "run_flinksim.h"
+
+using namespace flinksim;
+namespace fs = std::filesystem;
+
+namespace {
+const std::string kStaging = "scenarios/staging.toml";
+std::size_t lines(const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
+}  // namespace
+
+TEST_CASE("sweep: a CSV row per layout, identical for --jobs 1 and 3", "[sweep]") {
+  const std::vector<std::string> args = {"sweep", kStaging, "--vary", "cluster.taskmanagers=1..2", "--vary",
+                                         "flink.taskmanager.numberOfTaskSlots=4,16", "--horizon", "20s"};
+  auto one = args, three = args;
+  one.insert(one.end(), {"--jobs", "1"});
+  three.insert(three.end(), {"--jobs", "3"});
+  const auto a = testing::run_flinksim(one), b = testing::run_flinksim(three);
+  INFO(a.err);
+  REQUIRE(a.exit_code == 0);
+  CHECK(a.out == b.out);
+  CHECK(lines(a.out) == 5);  // header + 2 × 2
+  CHECK(a.out.rfind("scenario,cluster.taskmanagers,flink.taskmanager.numberOfTaskSlots,taskmanagers,", 0) == 0);
+  CHECK(a.out.find("\nscenarios/staging.toml,2,16,2,16,") != std::string::npos);
+}
+
+TEST_CASE("sweep --json --out: rows and the cheapest feasible one, written aside then renamed", "[sweep]") {
+  const fs::path out = fs::temp_directory_path() / ("flinksim-sweep-" + std::to_string(::getpid()) + ".json");
+  const auto r = testing::run_flinksim({"sweep", kStaging, "--vary", "cluster.taskmanagers=3,1,2", "--horizon",
+                                        "20s", "--json", "--out", out.string()});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.empty());
+  CHECK_FALSE(fs::exists(out.string() + ".tmp"));
+  const auto doc = nlohmann::json::parse(testing::slurp(out));
+  REQUIRE(doc["rows"].size() == 3);
+  CHECK(doc["rows"][0]["values"]["cluster.taskmanagers"] == "3");
+  CHECK(doc["cheapestFeasible"] == 1);  // one TaskManager is the cheapest, and it carries staging's load
+  CHECK(doc["rows"][1]["costPerHour"].get<double>() < doc["rows"][2]["costPerHour"].get<double>());
+  fs::remove(out);
+}
+
+TEST_CASE("sweep a.toml b.toml compares two configurations row against row", "[sweep]") {
+  const auto r = testing::run_flinksim({"sweep", kStaging, "scenarios/streaming-etl.toml", "--horizon", "10s"});
+  INFO(r.err);
+  CHECK(r.exit_code <= 1);
+  CHECK(lines(r.out) == 3);
+  CHECK(r.out.find("\nscenarios/staging.toml,") != std::string::npos);
+  CHECK(r.out.find("\nscenarios/streaming-etl.toml,") != std::string::npos);
+}
+
+TEST_CASE("sweep: a typo in --vary exits 2 naming it; nothing feasible exits 1", "[sweep]") {
+  const auto typo = testing::run_flinksim({"sweep", kStaging, "--vary", "cluster.taskmanager=1,2"});
+  CHECK(typo.exit_code == 2);
+  CHECK(typo.err.find("taskmanager") != std::string::npos);
+  CHECK(typo.err.find("did you mean") != std::string::npos);
+  CHECK(typo.out.empty());
+  const auto bad_range = testing::run_flinksim({"sweep", kStaging, "--vary", "cluster.taskmanagers=4..2"});
+  CHECK(bad_range.exit_code == 2);
+  const auto none = testing::run_flinksim({"sweep", kStaging, "--vary", "cluster.taskmanagers=1,2", "--set",
+                                           "slo.max_latency_p99=1us", "--horizon", "10s"});
+  CHECK(none.exit_code == 1);
+  CHECK(none.out.find("latencyP99") != std::string::npos);
+}

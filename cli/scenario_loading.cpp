@@ -22,11 +22,16 @@ void add_scenario_options(CLI::App& command, ScenarioOptions& options) {
                      "Flink config.yaml / flink-conf.yaml read before the scenario's [flink]");
 }
 
-model::Scenario load_scenario(const ScenarioOptions& options) {
+model::ScenarioOverrides scenario_overrides(const ScenarioOptions& options) {
   model::ScenarioOverrides overrides;
   if (!options.config_file.empty()) overrides.config_file = options.config_file;
   overrides.dynamic_properties = options.dynamic_properties;
   overrides.sets = options.sets;
+  return overrides;
+}
+
+model::Scenario load_scenario(const ScenarioOptions& options) {
+  const model::ScenarioOverrides overrides = scenario_overrides(options);
   model::Diagnostics warnings;
   model::Scenario scenario;
   try {

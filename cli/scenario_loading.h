@@ -20,6 +20,7 @@
 #include <CLI/CLI.hpp>
 
 #include "model/scenario.h"
+#include "model/scenario_reader.h"
 
 namespace flinksim::cli {
 
@@ -32,6 +33,9 @@ struct ScenarioOptions {
 
 // Registers SCENARIO, -D, --set and --config on `command`. `options` must outlive parsing.
 void add_scenario_options(CLI::App& command, ScenarioOptions& options);
+
+// The -D / --set / --config part of the options as the scenario reader takes it.
+model::ScenarioOverrides scenario_overrides(const ScenarioOptions& options);
 
 // Reads and checks the scenario. Prints warnings to stderr as `warning: FILE:LINE:COL: ...`.
 // Throws model::InputFailure (every error found) on bad input; main.cpp turns it into exit 2.

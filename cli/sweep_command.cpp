@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "cli/json_output.h"
 #include "cli/option_values.h"
+#include "cli/scenario_loading.h"
 #include "sim/sweep.h"
 
 namespace flinksim::cli {
@@ -23,9 +24,7 @@ namespace {
 
 struct SweepCommandOptions {
   std::vector<std::string> scenarios;
-  std::vector<std::string> dynamic_properties;
-  std::vector<std::string> sets;
-  std::string config_file;
+  ScenarioOptions overrides;  // -D, --set, --config (its path is unused: several files)
   std::vector<std::string> vary;
   int jobs = 1;
   bool json = false;
@@ -137,9 +136,7 @@ void sweep(const SweepCommandOptions& options) {
   std::vector<sim::Vary> vary;
   for (const auto& text : options.vary) vary.push_back(sim::parse_vary(text));
   sim::SweepOptions sweep_options;
-  if (!options.config_file.empty()) sweep_options.base.config_file = options.config_file;
-  sweep_options.base.dynamic_properties = options.dynamic_properties;
-  sweep_options.base.sets = options.sets;
+  sweep_options.base = scenario_overrides(options.overrides);
   sweep_options.jobs = options.jobs;
   if (!options.horizon.empty()) sweep_options.horizon = duration_option(options.horizon, "--horizon");
   if (isatty(STDERR_FILENO)) {
@@ -186,10 +183,10 @@ void add_sweep_command(CLI::App& app) {
       "its cost per hour ([search] prices), every [slo] figure and `feasible`.\n"
       "Exit 0: some layout is feasible. Exit 1: none is. Exit 2: bad input.");
   command->add_option("SCENARIO", options->scenarios, "scenario TOML file(s)")->required();
-  command->add_option("-D", options->dynamic_properties, "Flink configuration key=value for every layout")
+  command->add_option("-D", options->overrides.dynamic_properties, "Flink configuration key=value for every layout")
       ->allow_extra_args(false);
-  command->add_option("--set", options->sets, "scenario field path=value for every layout")->allow_extra_args(false);
-  command->add_option("--config", options->config_file, "Flink config.yaml / flink-conf.yaml read first");
+  command->add_option("--set", options->overrides.sets, "scenario field path=value for every layout")->allow_extra_args(false);
+  command->add_option("--config", options->overrides.config_file, "Flink config.yaml / flink-conf.yaml read first");
   command->add_option("--vary", options->vary, "KEY=V1,V2,… or KEY=A..B (repeatable: a grid)")->allow_extra_args(false);
   command->add_option("--jobs", options->jobs, "layouts simulated in parallel (default 1)")->check(CLI::PositiveNumber);
   command->add_flag("--json", options->json, "one JSON document instead of CSV");

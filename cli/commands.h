@@ -27,5 +27,6 @@ void add_snapshot_command(CLI::App& app);
 void add_calibrate_command(CLI::App& app);
 void add_serve_command(CLI::App& app);
 void add_sweep_command(CLI::App& app);
+void add_recommend_command(CLI::App& app);
 
 }  // namespace flinksim::cli

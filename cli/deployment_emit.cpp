@@ -85,6 +85,12 @@ std::string emit_flinkdeployment(const model::Scenario& scenario, const EmitOpti
   out << YAML::EndMap;
   std::string text = out.c_str();
   text += "\n";
+  // The staging review's first finding: say it where the deployment is decided.
+  const std::string ha = scenario.flink.get_string(model::options::kHighAvailabilityType);
+  if (ha.empty() || ha == "NONE" || ha == "none")
+    text += "# high-availability.type is NONE: losing the JobManager loses the job (see\n"
+            "# scenarios/jobmanager-loss-no-ha.toml). For production set high-availability.type: kubernetes\n"
+            "# and high-availability.storageDir (and jobManager.replicas: 2 for a standby).\n";
   if (!options.parallelism.empty()) {
     text += "# Per-operator parallelism (set in the job with setParallelism, or once it runs with\n"
             "# pipeline.jobvertex-parallelism-overrides: <JobVertexID>:<parallelism>,...):\n";

@@ -28,5 +28,6 @@ void add_calibrate_command(CLI::App& app);
 void add_serve_command(CLI::App& app);
 void add_sweep_command(CLI::App& app);
 void add_recommend_command(CLI::App& app);
+void add_merge_command(CLI::App& app);
 
 }  // namespace flinksim::cli

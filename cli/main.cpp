@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   cli::add_serve_command(app);
   cli::add_sweep_command(app);
   cli::add_recommend_command(app);
+  cli::add_merge_command(app);
 
   try {
     app.parse(argc, argv);

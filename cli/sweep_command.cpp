@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <tuple>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -17,6 +19,7 @@
 #include "cli/json_output.h"
 #include "cli/option_values.h"
 #include "cli/scenario_loading.h"
+#include "cli/sweep_output.h"
 #include "sim/sweep.h"
 
 namespace flinksim::cli {
@@ -30,6 +33,7 @@ struct SweepCommandOptions {
   bool json = false;
   std::string out;
   std::string horizon;
+  std::string shard;
 };
 
 std::string number(double value) {
@@ -46,12 +50,25 @@ std::string csv_cell(const std::string& cell) {
   return out + "\"";
 }
 
-// The SLO names in the rows, in the order evaluate_slos gives them.
-std::vector<std::string> slo_names(const std::vector<sim::SweepRow>& rows) {
-  std::vector<std::string> names;
+// The objective columns: those the scenario files set (and any a row has), in the order
+// evaluate_slos gives them, so every shard of a sweep writes the same header.
+std::vector<std::string> slo_names(const std::vector<std::string>& scenarios, const model::ScenarioOverrides& base,
+                                   const std::vector<sim::SweepRow>& rows) {
+  std::vector<bool> used(4, false);
+  const char* kNames[] = {"latencyP99", "utilization", "checkpointDuration", "recovery"};
+  for (const auto& file : scenarios) {
+    const auto s = model::read_scenario_file(file, base);
+    used[0] = used[0] || s.slo.max_latency_p99.has_value();
+    used[1] = used[1] || s.slo.target_utilization.has_value();
+    used[2] = used[2] || s.slo.max_checkpoint_duration.has_value();
+    used[3] = used[3] || s.slo.max_recovery.has_value();
+  }
   for (const auto& row : rows)
     for (const auto& slo : row.slos)
-      if (std::find(names.begin(), names.end(), slo.name) == names.end()) names.push_back(slo.name);
+      for (int k = 0; k < 4; ++k) used[k] = used[k] || slo.name == kNames[k];
+  std::vector<std::string> names;
+  for (int k = 0; k < 4; ++k)
+    if (used[k]) names.push_back(kNames[k]);
   return names;
 }
 
@@ -61,8 +78,8 @@ const sim::SloResult* find_slo(const sim::SweepRow& row, const std::string& name
   return nullptr;
 }
 
-void write_csv(const std::vector<sim::Vary>& vary, const std::vector<sim::SweepRow>& rows, std::ostream& out) {
-  const auto slos = slo_names(rows);
+void write_csv(const std::vector<sim::Vary>& vary, const std::vector<std::string>& slos,
+               const std::vector<sim::SweepRow>& rows, std::ostream& out) {
   std::vector<std::string> header = {"scenario"};
   for (const auto& v : vary) header.push_back(v.key);
   for (const char* h : {"taskmanagers", "slotsPerTaskmanager", "cpuPerTaskmanager", "memoryPerTaskmanager",
@@ -106,9 +123,7 @@ void write_csv(const std::vector<sim::Vary>& vary, const std::vector<sim::SweepR
 
 Json rows_json(const std::vector<sim::Vary>& vary, const std::vector<sim::SweepRow>& rows) {
   Json list = Json::array();
-  std::optional<std::size_t> cheapest;
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    const auto& row = rows[r];
+  for (const auto& row : rows) {
     Json values = Json::object();
     for (std::size_t i = 0; i < vary.size() && i < row.values.size(); ++i) values[vary[i].key] = row.values[i];
     Json slo = Json::object();
@@ -124,12 +139,28 @@ Json rows_json(const std::vector<sim::Vary>& vary, const std::vector<sim::SweepR
                     {"throughput", row.simulated ? json_number(row.throughput) : Json(nullptr)},
                     {"latencyP99", row.simulated ? json_number(row.latency_p99_ms) : Json(nullptr)},
                     {"slo", slo}, {"feasible", row.feasible}, {"why", row.why}});
-    if (row.feasible && (!cheapest || row.cost_per_hour < rows[*cheapest].cost_per_hour)) cheapest = r;
   }
-  Json doc;
-  doc["rows"] = list;
-  doc["cheapestFeasible"] = cheapest ? Json(*cheapest) : Json(nullptr);  // index into rows
-  return doc;
+  return list;
+}
+
+// "I/N", or "N" with I from JOB_COMPLETION_INDEX (a Kubernetes Indexed Job's pod index).
+std::pair<int, int> parse_shard(const std::string& text) {
+  const auto slash = text.find('/');
+  std::string index = slash == std::string::npos ? "" : text.substr(0, slash);
+  const std::string count = slash == std::string::npos ? text : text.substr(slash + 1);
+  if (index.empty()) {
+    const char* env = std::getenv("JOB_COMPLETION_INDEX");
+    if (env == nullptr) usage_error("--shard", "'" + text + "' has no index and JOB_COMPLETION_INDEX is not set");
+    index = env;
+  }
+  auto whole = [&](const std::string& s) {
+    if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos || s.size() > 6)
+      usage_error("--shard", "'" + text + "' is not I/N with 0 ≤ I < N");
+    return std::stoi(s);
+  };
+  const int i = whole(index), n = whole(count);
+  if (n < 1 || i >= n) usage_error("--shard", "'" + text + "' is not I/N with 0 ≤ I < N");
+  return {i, n};
 }
 
 void sweep(const SweepCommandOptions& options) {
@@ -147,27 +178,18 @@ void sweep(const SweepCommandOptions& options) {
                 << total << (done == total ? "\n" : "") << std::flush;
     };
   }
+  if (!options.shard.empty()) std::tie(sweep_options.shard_index, sweep_options.shard_count) = parse_shard(options.shard);
   const auto rows = sim::run_sweep(options.scenarios, vary, sweep_options);
 
   std::ostringstream text;
   if (options.json)
-    print_json(rows_json(vary, rows), text);
+    print_json(sweep_document(rows_json(vary, rows)), text);
   else
-    write_csv(vary, rows, text);
-  if (options.out.empty()) {
-    std::cout << text.str();
-  } else {
-    const std::string aside = options.out + ".tmp";
-    {
-      std::ofstream file(aside, std::ios::binary);
-      file << text.str();
-      if (!file) usage_error("--out", "cannot write " + aside);
-    }
-    std::filesystem::rename(aside, options.out);
-  }
+    write_csv(vary, slo_names(options.scenarios, sweep_options.base, rows), rows, text);
+  write_output(text.str(), options.out);
   bool any = false;
   for (const auto& row : rows) any = any || row.feasible;
-  if (!any) throw Exit{kExitNegative};
+  if (!any && options.shard.empty()) throw Exit{kExitNegative};  // a shard alone does not answer
 }
 
 }  // namespace
@@ -192,6 +214,8 @@ void add_sweep_command(CLI::App& app) {
   command->add_flag("--json", options->json, "one JSON document instead of CSV");
   command->add_option("--out", options->out, "write to FILE (aside, then renamed) instead of stdout");
   command->add_option("--horizon", options->horizon, "simulated time per layout (default: the traffic duration)");
+  command->add_option("--shard", options->shard,
+                      "I/N: only this share of the rows (N alone: I from JOB_COMPLETION_INDEX); join with `merge`");
   command->callback([options] { sweep(*options); });
 }
 

@@ -45,11 +45,11 @@ std::pair<std::string, std::string> analytic_failure(const model::LayoutAssessme
                                  number(*a.scenario.slo.target_utilization)};
   }
   if (a.checkpoint && a.checkpoint->expired) return {"checkpointDuration", "checkpoints expire"};
+  for (const auto& r : a.recovery)
+    if (r.job_lost) return {"recovery", r.reason};
   for (const auto& slo : a.slos)
     if (!slo.met) return {slo.name, slo.name + " " + (slo.value ? number(*slo.value) : std::string("none")) +
                                         " over its limit " + number(slo.limit)};
-  for (const auto& r : a.recovery)
-    if (r.job_lost) return {"recovery", r.reason};
   return {"", ""};
 }
 

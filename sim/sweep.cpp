@@ -1,5 +1,6 @@
 #include "sim/sweep.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <exception>
@@ -163,6 +164,13 @@ std::vector<SweepRow> run_sweep(const std::vector<std::string>& scenarios, const
     for (const auto& point : grid) tasks.push_back({&file, &point});
   }
 
+  {
+    const std::size_t total = tasks.size(), n = static_cast<std::size_t>(std::max(options.shard_count, 1));
+    const std::size_t i = static_cast<std::size_t>(std::clamp(options.shard_index, 0, static_cast<int>(n) - 1));
+    const std::size_t first = i * total / n, last = (i + 1) * total / n;
+    tasks = std::vector<Task>(tasks.begin() + static_cast<std::ptrdiff_t>(first),
+                              tasks.begin() + static_cast<std::ptrdiff_t>(last));
+  }
   std::vector<SweepRow> rows(tasks.size());
   std::atomic<std::size_t> next{0};
   std::mutex progress_mutex;

@@ -71,11 +71,17 @@ struct SweepOptions {
   model::ScenarioOverrides base;  // -D, --set, --config given to every layout
   int jobs = 1;
   std::optional<model::Nanos> horizon;  // default: the scenario's traffic duration
+  // Shard `shard_index` of `shard_count`: the contiguous block of rows
+  // [⌊i·T/n⌋, ⌊(i+1)·T/n⌋) of the T rows, so the shards' outputs concatenated in shard order are
+  // exactly the whole sweep's (`flinksim merge`).
+  int shard_index = 0;
+  int shard_count = 1;
   // Called after each row (from worker threads, serialized): rows done, rows in all.
   std::function<void(std::size_t, std::size_t)> progress;
 };
 
-// One row per grid point of every scenario file (files in the order given, then grid order).
+// One row per grid point of every scenario file (files in the order given, then grid order), or
+// this shard's block of them.
 // Throws model::InputFailure when a --vary key or value is not accepted by the scenario (checked
 // on the first point of each file before anything runs).
 std::vector<SweepRow> run_sweep(const std::vector<std::string>& scenarios, const std::vector<Vary>& vary,

@@ -71,3 +71,38 @@ TEST_CASE("sweep: a typo in --vary exits 2 naming it; nothing feasible exits 1",
   CHECK(none.exit_code == 1);
   CHECK(none.out.find("latencyP99") != std::string::npos);
 }
+
+TEST_CASE("sweep --shard I/N then merge gives exactly the single sweep's bytes (CSV and JSON)", "[sweep][shard]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("flinksim-shards-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::vector<std::string> args = {"sweep", kStaging, "--vary", "cluster.taskmanagers=1..3", "--vary",
+                                         "flink.taskmanager.numberOfTaskSlots=1,4", "--horizon", "10s"};
+  for (const bool json : {false, true}) {
+    auto whole_args = args;
+    if (json) whole_args.push_back("--json");
+    const auto whole = testing::run_flinksim(whole_args);
+    REQUIRE(whole.err.empty());
+    std::vector<std::string> merge = {"merge"};
+    for (int i = 0; i < 4; ++i) {  // 6 rows over 4 shards: blocks of 1, 2, 1, 2
+      const std::string file = (dir / ("shard-" + std::to_string(i) + (json ? ".json" : ".csv"))).string();
+      auto shard_args = whole_args;
+      shard_args.insert(shard_args.end(), {"--shard", std::to_string(i) + "/4", "--out", file});
+      REQUIRE(testing::run_flinksim(shard_args).exit_code == 0);
+      merge.push_back(file);
+    }
+    const auto merged = testing::run_flinksim(merge);
+    INFO(merged.err);
+    CHECK(merged.exit_code == 0);
+    CHECK(merged.out == whole.out);
+  }
+  // Shards of different sweeps do not merge; a bad --shard is bad input.
+  const std::string other = (dir / "other.csv").string();
+  REQUIRE(testing::run_flinksim({"sweep", kStaging, "--vary", "cluster.cpu_per_taskmanager=1,2", "--horizon", "10s",
+                                 "--out", other}).exit_code == 0);
+  const auto mixed = testing::run_flinksim({"merge", (dir / "shard-0.csv").string(), other});
+  CHECK(mixed.exit_code == 2);
+  CHECK(mixed.err.find("another sweep") != std::string::npos);
+  CHECK(testing::run_flinksim({"sweep", kStaging, "--shard", "4/4"}).exit_code == 2);
+  fs::remove_all(dir);
+}

@@ -35,28 +35,20 @@ std::string slug(const std::string& name) {
     if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     else if (!out.empty() && out.back() != '-') out += '-';
   }
+  out = out.substr(0, 45);  // room for the operator's suffixes within Kubernetes' 63 characters
   while (!out.empty() && out.back() == '-') out.pop_back();
-  return out.empty() ? "flink-job" : out.substr(0, 45);
+  return out.empty() ? "flink-job" : out;
 }
 
 std::string memory_text(model::Bytes bytes) { return std::to_string(bytes >> 20) + "m"; }
 
-}  // namespace
-
-std::string emit_flinkdeployment(const model::Scenario& scenario, const EmitOptions& options) {
+// The FlinkDeployment's spec (flinkConfiguration values double-quoted: the CRD types them as strings).
+void emit_spec(YAML::Emitter& out, const model::Scenario& scenario, const EmitOptions& options) {
   const auto config = flink_configuration(scenario, options);
   const auto checkpoints = model::resolve_checkpoint_settings(scenario.flink);
   int largest = 1;
   for (const auto& [name, p] : options.parallelism) largest = std::max(largest, p);
-
-  YAML::Emitter out;
-  out << YAML::Comment("flinksim recommend: " + scenario.name);
   out << YAML::BeginMap;
-  out << YAML::Key << "apiVersion" << YAML::Value << "flink.apache.org/v1beta1";
-  out << YAML::Key << "kind" << YAML::Value << "FlinkDeployment";
-  out << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value
-      << slug(scenario.name) << YAML::EndMap;
-  out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "image" << YAML::Value << options.image;
   out << YAML::Key << "flinkVersion" << YAML::Value << options.flink_version;
   out << YAML::Key << "serviceAccount" << YAML::Value << "flink";
@@ -81,10 +73,12 @@ std::string emit_flinkdeployment(const model::Scenario& scenario, const EmitOpti
   out << YAML::Key << "upgradeMode" << YAML::Value << (checkpoints.enabled ? "savepoint" : "stateless");
   out << YAML::Key << "state" << YAML::Value << "running";
   out << YAML::EndMap;
-  out << YAML::EndMap;  // spec
   out << YAML::EndMap;
-  std::string text = out.c_str();
-  text += "\n";
+}
+
+// Comments that follow the resource: HA off, per-operator parallelism.
+std::string trailing_comments(const model::Scenario& scenario, const EmitOptions& options) {
+  std::string text;
   // The staging review's first finding: say it where the deployment is decided.
   const std::string ha = scenario.flink.get_string(model::options::kHighAvailabilityType);
   if (ha.empty() || ha == "NONE" || ha == "none")
@@ -97,6 +91,34 @@ std::string emit_flinkdeployment(const model::Scenario& scenario, const EmitOpti
     for (const auto& [name, p] : options.parallelism) text += "#   " + name + ": " + std::to_string(p) + "\n";
   }
   return text;
+}
+
+}  // namespace
+
+std::string emit_flinkdeployment(const model::Scenario& scenario, const EmitOptions& options) {
+
+  YAML::Emitter out;
+  out << YAML::Comment("flinksim recommend: " + scenario.name);
+  out << YAML::BeginMap;
+  out << YAML::Key << "apiVersion" << YAML::Value << "flink.apache.org/v1beta1";
+  out << YAML::Key << "kind" << YAML::Value << "FlinkDeployment";
+  out << YAML::Key << "metadata" << YAML::Value << YAML::BeginMap << YAML::Key << "name" << YAML::Value
+      << slug(scenario.name) << YAML::EndMap;
+  out << YAML::Key << "spec" << YAML::Value;
+  emit_spec(out, scenario, options);
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n" + trailing_comments(scenario, options);
+}
+
+std::string emit_helm_values(const model::Scenario& scenario, const EmitOptions& options) {
+  YAML::Emitter out;
+  out << YAML::Comment("flinksim recommend: " + scenario.name + " (Helm values: a chart templating a FlinkDeployment)");
+  out << YAML::BeginMap << YAML::Key << "flinkDeployment" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "name" << YAML::Value << slug(scenario.name);
+  out << YAML::Key << "spec" << YAML::Value;
+  emit_spec(out, scenario, options);
+  out << YAML::EndMap << YAML::EndMap;
+  return std::string(out.c_str()) + "\n" + trailing_comments(scenario, options);
 }
 
 std::string emit_flink_config(const model::Scenario& scenario, const EmitOptions& options) {

@@ -24,6 +24,10 @@ struct EmitOptions {
 };
 
 std::string emit_flinkdeployment(const model::Scenario& scenario, const EmitOptions& options);
+// Helm values: the same FlinkDeployment under `flinkDeployment:` ({name, spec}), for a chart that
+// templates the resource from its values (`{{ toYaml .Values.flinkDeployment.spec }}`) — the usual
+// way teams wrap the operator's CRD in their own chart. There is no official job chart to follow.
+std::string emit_helm_values(const model::Scenario& scenario, const EmitOptions& options);
 // A config.yaml (flat keys, which Flink ≥1.19's YAML parser accepts beside nested ones).
 std::string emit_flink_config(const model::Scenario& scenario, const EmitOptions& options);
 

@@ -1,4 +1,4 @@
-// `flinksim recommend SCENARIO [--json] [--emit flinkdeployment|flink-config]`: the cheapest
+// `flinksim recommend SCENARIO [--json] [--emit flinkdeployment|helm|flink-config]`: the cheapest
 // layout of the scenario's [search] space that meets every [slo] (sim/recommend.h), with the
 // objective that decided it, the next-cheaper alternatives and why they fail, and how many
 // layouts were simulated against how many the space holds. --emit prints the deployable YAML
@@ -83,8 +83,9 @@ void print_summary(const sim::Recommendation& rec, std::ostream& out) {
 }
 
 void recommend(const RecommendCommandOptions& options) {
-  if (!options.emit.empty() && options.emit != "flinkdeployment" && options.emit != "flink-config")
-    usage_error("--emit", "'" + options.emit + "' is not one of flinkdeployment, flink-config");
+  if (!options.emit.empty() && options.emit != "flinkdeployment" && options.emit != "helm" &&
+      options.emit != "flink-config")
+    usage_error("--emit", "'" + options.emit + "' is not one of flinkdeployment, helm, flink-config");
   if (!options.emit.empty() && options.json) usage_error("--emit", "--emit and --json both want stdout; pick one");
   const model::ScenarioOverrides base = scenario_overrides(options.scenario);
   load_scenario(options.scenario);  // warnings and errors once, as every command reports them
@@ -102,6 +103,7 @@ void recommend(const RecommendCommandOptions& options) {
       EmitOptions emit;
       emit.parallelism = rec.layout.parallelism;
       std::cout << (options.emit == "flinkdeployment" ? emit_flinkdeployment(decided, emit)
+                    : options.emit == "helm"          ? emit_helm_values(decided, emit)
                                                       : emit_flink_config(decided, emit));
     }
   } else {
@@ -124,7 +126,7 @@ void add_recommend_command(CLI::App& app) {
       "objective. Exit 2: bad input.");
   add_scenario_options(*command, options->scenario);
   command->add_flag("--json", options->json, "one JSON document on stdout");
-  command->add_option("--emit", options->emit, "print deployable YAML: flinkdeployment | flink-config");
+  command->add_option("--emit", options->emit, "print deployable YAML: flinkdeployment | helm | flink-config");
   command->callback([options] { recommend(*options); });
 }
 

@@ -75,3 +75,18 @@ TEST_CASE("recommend --emit flink-config reads back through Flink's config.yaml 
   CHECK(config.get_int(model::options::kParallelismDefault) == 5);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("recommend --emit helm: the same spec under flinkDeployment, configuration values quoted as strings", "[recommend]") {
+  const auto r = testing::run_flinksim({"recommend", "scenarios/recommend-recovery-bound.toml", "--emit", "helm"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const YAML::Node values = YAML::Load(r.out);
+  const YAML::Node spec = values["flinkDeployment"]["spec"];
+  CHECK(values["flinkDeployment"]["name"].as<std::string>().back() != '-');
+  CHECK(spec["taskManager"]["replicas"].as<int>() == 3);
+  // The CRD types flinkConfiguration as map<string, string>: "true" and "9249" must stay strings.
+  CHECK(spec["flinkConfiguration"]["execution.checkpointing.incremental"].Tag() == "!");
+  CHECK(spec["flinkConfiguration"]["metrics.reporter.prom.port"].Tag() == "!");
+  const auto bad = testing::run_flinksim({"recommend", "scenarios/staging.toml", "--emit", "terraform"});
+  CHECK(bad.exit_code == 2);
+}

@@ -60,3 +60,14 @@ TEST_CASE("four scenarios, four binding objectives; stricter objectives only add
     for (const auto& alt : rec.alternatives) CHECK(alt.cost_per_hour <= rec.row.cost_per_hour);
   }
 }
+
+TEST_CASE("capacity-only objectives: recommend's parallelism is exactly the DS2 rule", "[recommend]") {
+  const std::string file = testing::source_dir() + "/tests/sim/fixtures/capacity-only.toml";
+  const auto rec = sim::recommend(file, {});
+  REQUIRE(rec.found);
+  const auto sized = sim::sized_parallelism(model::read_scenario_file(file), 0.7);
+  CHECK(rec.layout.parallelism == sized);
+  // 90k/s × (35 + 7) us = 3.78 cores → ceil(3.78 / 0.7) = 6; the source 0.27 cores → 1.
+  CHECK(sized.at("enrich") == 6);
+  CHECK(sized.at("clicks") == 1);
+}

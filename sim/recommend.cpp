@@ -25,34 +25,6 @@ std::string number(double value) {
   return text;
 }
 
-// Which objective an analytic assessment rejects a layout for, in the order a user fixes them.
-std::pair<std::string, std::string> analytic_failure(const model::LayoutAssessment& a) {
-  if (!a.placement.fits) return {"slots", a.warnings.empty() ? "not enough slots" : a.warnings.front()};
-  for (const auto& buffers : a.buffers.taskmanagers)
-    if (!buffers.sufficient()) return {"networkBuffers", buffers.error};
-  for (const auto& state : a.state)
-    if (!state.fits) return {"state", "heap state does not fit the task heap"};
-  if (a.steady.source_rate > a.steady.max_source_rate)
-    return {"cpu", "carries at most " + number(a.steady.max_source_rate) + " records/s of the " +
-                       number(a.steady.source_rate) + " at peak (" + model::to_string(a.steady.bottleneck.kind) + ")"};
-  // The busiest subtask's CPU demand is a floor under its simulated busy time (which adds waiting
-  // for a core), so a layout over the utilization objective here fails it in simulation too.
-  if (a.scenario.slo.target_utilization) {
-    double busiest = 0;
-    for (const auto& v : a.steady.vertices) busiest = std::max(busiest, v.utilization);
-    if (busiest > *a.scenario.slo.target_utilization)
-      return {"utilization", "the busiest subtask needs " + number(busiest) + " of a core at peak, over " +
-                                 number(*a.scenario.slo.target_utilization)};
-  }
-  if (a.checkpoint && a.checkpoint->expired) return {"checkpointDuration", "checkpoints expire"};
-  for (const auto& r : a.recovery)
-    if (r.job_lost) return {"recovery", r.reason};
-  for (const auto& slo : a.slos)
-    if (!slo.met) return {slo.name, slo.name + " " + (slo.value ? number(*slo.value) : std::string("none")) +
-                                        " over its limit " + number(slo.limit)};
-  return {"", ""};
-}
-
 std::pair<std::string, std::string> simulated_failure(const SweepRow& row) {
   for (const auto& slo : row.slos)
     if (slo.met && !*slo.met)
@@ -187,14 +159,14 @@ Recommendation recommend(const std::string& scenario_path, const RecommendOption
                                      kind == model::BottleneckKind::NetworkIn ||
                                      kind == model::BottleneckKind::NetworkOut;
       const int slots_total = cand.layout.taskmanagers * cand.layout.slots_per_taskmanager;
-      const std::string first = analytic_failure(*analytic).first;
+      const std::string first = screen_failure(*analytic).first;
       if ((first == "cpu" && taskmanager_bound) || first == "state" || first == "checkpointDuration" ||
           first == "recovery") {
         Layout spread = cand.layout;
         for (auto& [name, p] : spread.parallelism) p = std::max(p, slots_total);
         auto spread_overrides = layout_overrides(options.base, spread);
         auto spread_analytic = model::assess_layout(model::read_scenario_file(scenario_path, spread_overrides));
-        if (analytic_failure(spread_analytic).first != first ||
+        if (screen_failure(spread_analytic).first != first ||
             spread_analytic.steady.max_source_rate > analytic->steady.max_source_rate) {
           cand.layout = spread;
           alt.layout = spread;
@@ -208,7 +180,7 @@ Recommendation recommend(const std::string& scenario_path, const RecommendOption
       rejected.push_back(alt);
       continue;
     }
-    auto [fails, why] = analytic_failure(*analytic);
+    auto [fails, why] = screen_failure(*analytic);
     const bool judged_by_simulation = fails == "cpu" || fails == "utilization";
     if (!fails.empty() && !(options.exhaustive && judged_by_simulation)) {
       alt.fails = fails;

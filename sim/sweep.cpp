@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <cstdio>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -37,7 +38,40 @@ std::string first_reason(const SweepRow& row) {
   return "";
 }
 
+std::string number(double value) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.10g", value);
+  return text;
+}
+
 }  // namespace
+
+std::pair<std::string, std::string> screen_failure(const model::LayoutAssessment& a) {
+  if (!a.placement.fits) return {"slots", a.warnings.empty() ? "not enough slots" : a.warnings.front()};
+  for (const auto& buffers : a.buffers.taskmanagers)
+    if (!buffers.sufficient()) return {"networkBuffers", buffers.error};
+  for (const auto& state : a.state)
+    if (!state.fits) return {"state", "heap state does not fit the task heap"};
+  if (a.steady.source_rate > a.steady.max_source_rate)
+    return {"cpu", "carries at most " + number(a.steady.max_source_rate) + " records/s of the " +
+                       number(a.steady.source_rate) + " at peak (" + model::to_string(a.steady.bottleneck.kind) + ")"};
+  // The busiest subtask's CPU demand is a floor under its simulated busy time (which adds waiting
+  // for a core), so a layout over the utilization objective here fails it in simulation too.
+  if (a.scenario.slo.target_utilization) {
+    double busiest = 0;
+    for (const auto& v : a.steady.vertices) busiest = std::max(busiest, v.utilization);
+    if (busiest > *a.scenario.slo.target_utilization)
+      return {"utilization", "the busiest subtask needs " + number(busiest) + " of a core at peak, over " +
+                                 number(*a.scenario.slo.target_utilization)};
+  }
+  if (a.checkpoint && a.checkpoint->expired) return {"checkpointDuration", "checkpoints expire"};
+  for (const auto& r : a.recovery)
+    if (r.job_lost) return {"recovery", r.reason};
+  for (const auto& slo : a.slos)
+    if (!slo.met) return {slo.name, slo.name + " " + (slo.value ? number(*slo.value) : std::string("none")) +
+                                        " over its limit " + number(slo.limit)};
+  return {"", ""};
+}
 
 Vary parse_vary(const std::string& text) {
   const auto eq = text.find('=');
@@ -141,6 +175,13 @@ SweepRow evaluate_layout(const std::string& scenario_path, const model::Scenario
     return row;
   }
   row.why = first_reason(row);
+  // What the engine does not simulate yet decides by the screen: heap state that does not fit,
+  // checkpoints that expire.
+  if (row.why.empty()) {
+    const auto [fails, why] = screen_failure(*analytic);
+    if (fails == "state" || (fails == "checkpointDuration" && analytic->checkpoint && analytic->checkpoint->expired))
+      row.why = why;
+  }
   row.feasible = row.why.empty();
   return row;
 }

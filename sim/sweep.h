@@ -23,8 +23,10 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "model/layout_assessment.h"
 #include "model/scenario.h"
 #include "model/scenario_reader.h"
 #include "sim/slo_evaluation.h"
@@ -48,6 +50,12 @@ model::ScenarioOverrides point_overrides(const model::ScenarioOverrides& base, c
                                          const std::vector<std::string>& point);
 
 double cost_per_hour(const model::Scenario& scenario);
+
+// The analytic screen of a layout: the first objective it fails, in the order a user fixes them
+// (slots, networkBuffers, state, cpu (rate at peak), utilization (busiest subtask's demand),
+// checkpointDuration, recovery), and why in words; {"", ""} when it passes. recommend rejects
+// by it; sweep simulates anyway and lets it decide only what the engine does not simulate.
+std::pair<std::string, std::string> screen_failure(const model::LayoutAssessment& assessment);
 
 struct SweepRow {
   std::string scenario;               // the file

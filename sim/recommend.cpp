@@ -181,6 +181,28 @@ Recommendation recommend(const std::string& scenario_path, const RecommendOption
       continue;
     }
     auto [fails, why] = screen_failure(*analytic);
+    // Utilization over the objective (waiting for a core included): the busiest vertex gets one
+    // more subtask (aligned) while the slots allow — parallelism only grows — judged again.
+    for (int bump = 0; fails == "utilization" && !options.exhaustive && bump < 32; ++bump) {
+      const auto busy = contended_busy(*analytic);
+      const int v = static_cast<int>(std::max_element(busy.begin(), busy.end()) - busy.begin());
+      const model::JobVertex& vertex = analytic->graph.vertices[v];
+      bool hash_input = false;
+      for (int e : vertex.inputs) hash_input = hash_input || analytic->graph.edges[e].partition == model::Partition::Hash;
+      const int next = hash_input ? align_parallelism(vertex.parallelism + 1, vertex.max_parallelism) : vertex.parallelism + 1;
+      if (next <= vertex.parallelism ||
+          analytic->graph.slots_required() - vertex.parallelism + next > cand.layout.taskmanagers * cand.layout.slots_per_taskmanager)
+        break;
+      Layout bumped = cand.layout;
+      for (const auto& op : vertex.operators) bumped.parallelism[analytic->scenario.operators[op.op].name] = next;
+      auto bumped_overrides = layout_overrides(options.base, bumped);
+      auto bumped_analytic = model::assess_layout(model::read_scenario_file(scenario_path, bumped_overrides));
+      cand.layout = bumped;
+      alt.layout = bumped;
+      overrides = bumped_overrides;
+      analytic = std::move(bumped_analytic);
+      std::tie(fails, why) = screen_failure(*analytic);
+    }
     const bool judged_by_simulation = fails == "cpu" || fails == "utilization";
     if (!fails.empty() && !(options.exhaustive && judged_by_simulation)) {
       alt.fails = fails;

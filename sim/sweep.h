@@ -57,6 +57,10 @@ double cost_per_hour(const model::Scenario& scenario);
 // by it; sweep simulates anyway and lets it decide only what the engine does not simulate.
 std::pair<std::string, std::string> screen_failure(const model::LayoutAssessment& assessment);
 
+// Per vertex, the largest busy share of its subtasks at peak estimated with waiting for a core
+// (processor sharing, mean field); what the utilization screen compares with the objective.
+std::vector<double> contended_busy(const model::LayoutAssessment& assessment);
+
 struct SweepRow {
   std::string scenario;               // the file
   std::vector<std::string> values;    // the grid point, in --vary order

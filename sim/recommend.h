@@ -10,7 +10,10 @@
 // 2. Every (TaskManagers, slots, cores, memory) of [search] is a candidate ("considered"),
 //    ordered by cost per hour (sim/sweep.h's cost model). Candidates are screened analytically
 //    first (model/layout_assessment.h: slots, network buffers, memory, CPU at peak, state fit,
-//    checkpoint expiry, recovery), cheapest first.
+//    checkpoint expiry, recovery; and utilization: the busiest subtask's busy time estimated with
+//    waiting for a core, and no TaskManager's cores busier than the objective — see
+//    sim/sweep.h screen_failure), cheapest first. A utilization miss raises the busiest vertex's
+//    parallelism (aligned) and the candidate is screened again, before anything is simulated.
 // 3. Candidates that pass the screen are simulated at fluid level over the whole traffic profile,
 //    cheapest first; the first that meets every SLO is confirmed at buffer level over the peak
 //    window (model::peak_window, 5 minutes, shortened to about 3M events for large jobs). The first

@@ -31,6 +31,6 @@ TEST_CASE("recommend finds the exhaustive search's cheapest feasible layout, sim
     CHECK(fast.evaluated < exhaustive.evaluated);
     WARN(name << ": recommend simulated " << fast.evaluated << ", exhaustive " << exhaustive.evaluated << " of "
               << fast.considered << " layouts");
-    if (std::string(name) != "recommend-cpu-bound") CHECK(fast.evaluated * 10 <= fast.considered);
+    CHECK(fast.evaluated * 10 <= fast.considered);  // at most a tenth of the space simulated
   }
 }

@@ -70,5 +70,6 @@ TEST_CASE("recommend = the cheapest feasible row of an exhaustive sweep of the s
     WARN(name << ": recommend simulated " << rec["evaluated"] << " of " << rec["considered"]
               << " layouts; the exhaustive sweep simulated " << simulated << " of " << sweep["rows"].size());
     CHECK(sweep["rows"].size() == rec["considered"].get<std::size_t>());
+    CHECK(rec["evaluated"].get<int>() * 10 <= rec["considered"].get<int>());  // a tenth of the space at most
   }
 }

@@ -175,7 +175,10 @@ Recommendation recommend(const std::string& scenario_path, const RecommendOption
         }
       }
     } catch (const model::InputFailure& e) {
-      alt.fails = "memory";
+      // Flink refusing the memory configuration, or the scenario refusing the layout (a
+      // [[failure]] naming a TaskManager this layout does not have).
+      const std::string field = e.errors().empty() ? "" : e.errors().front().field;
+      alt.fails = field.find("memory") != std::string::npos ? "memory" : "invalid";
       alt.why = e.what();
       rejected.push_back(alt);
       continue;

@@ -259,13 +259,23 @@ std::vector<SweepRow> run_sweep(const std::vector<std::string>& scenarios, const
   };
   std::vector<Task> tasks;
   for (const auto& file : scenarios) {
-    // Every key and the first value of each: a typo fails here, before anything runs.
-    for (std::size_t i = 0; i < vary.size(); ++i)
-      for (const auto& value : vary[i].values) {
-        std::vector<std::string> point;
-        for (std::size_t k = 0; k < vary.size(); ++k) point.push_back(k == i ? value : vary[k].values.front());
-        model::read_scenario_file(file, point_overrides(options.base, vary, point));
+    // A typo in a key fails every layout: report it before anything runs (the first failure
+    // when none of the first 200 grid points reads). A value the scenario refuses only in some
+    // layouts (a [[failure]] naming a TaskManager a smaller cluster lacks) makes those rows
+    // infeasible instead.
+    {
+      std::optional<model::InputFailure> first;
+      bool any = false;
+      for (std::size_t g = 0; g < grid.size() && g < 200 && !any; ++g) {
+        try {
+          model::read_scenario_file(file, point_overrides(options.base, vary, grid[g]));
+          any = true;
+        } catch (const model::InputFailure& e) {
+          if (!first) first = e;
+        }
       }
+      if (!any && first) throw *first;
+    }
     for (const auto& point : grid) tasks.push_back({&file, &point});
   }
 

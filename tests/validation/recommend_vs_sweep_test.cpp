@@ -24,8 +24,9 @@ std::string joined(const std::vector<std::string>& values) {
 }  // namespace
 
 TEST_CASE("recommend = the cheapest feasible row of an exhaustive sweep of the same space", "[recommend][sweep]") {
+  // Every bundled scenario with a [search] space of more than one layout.
   for (const char* name : {"recommend-cpu-bound", "recommend-state-bound", "recommend-checkpoint-bound",
-                           "recommend-recovery-bound"}) {
+                           "recommend-recovery-bound", "enrichment-lookup-join"}) {
     INFO(name);
     const std::string file = "scenarios/" + std::string(name) + ".toml";
     const auto rec_run = testing::run_flinksim({"recommend", file, "--json"});

@@ -292,9 +292,9 @@ Recommendation recommend(const std::string& scenario_path, const RecommendOption
     // What keeps it from being cheaper: the closest strictly cheaper candidate's failure (one at
     // the same price only differs in slots, which cost nothing).
     rec.binding = "searchSpace";
-    for (const auto& a : rec.alternatives)
-      if (a.cost_per_hour < rec.row.cost_per_hour) {
-        rec.binding = a.fails;
+    for (auto it = rejected.rbegin(); it != rejected.rend(); ++it)
+      if (it->cost_per_hour < rec.row.cost_per_hour) {
+        rec.binding = it->fails;
         break;
       }
   } else {

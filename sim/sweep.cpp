@@ -31,18 +31,20 @@ bool all_digits(const std::string& s) {
   return true;
 }
 
-std::string first_reason(const SweepRow& row) {
-  for (const auto& slo : row.slos)
-    if (slo.met && !*slo.met)
-      return slo.name + " " + (slo.value ? std::to_string(*slo.value) : std::string("(none)")) + " over " +
-             std::to_string(slo.limit);
-  return "";
-}
-
 std::string number(double value) {
   char text[64];
   std::snprintf(text, sizeof text, "%.10g", value);
   return text;
+}
+
+std::string first_reason(const SweepRow& row) {
+  for (const auto& slo : row.slos)
+    if (slo.met && !*slo.met)
+      return slo.value ? slo.name + " " + number(*slo.value) + " over its limit " + number(slo.limit) + " (" +
+                             slo.source + ")"
+                       : slo.name + ": no figure (the job is lost or never gets there), limit " + number(slo.limit) +
+                             " (" + slo.source + ")";
+  return "";
 }
 
 

@@ -12,6 +12,8 @@
 // implementation is "baseline" is the denominator for every other with the same family and args.
 #pragma once
 
+#include <ctime>
+
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -22,6 +24,14 @@
 #include <vector>
 
 namespace flinksim::bench {
+
+// CPU time of the calling thread: what the benchmarks time, so that ratios survive a machine
+// shared with compilers (wall time would not).
+inline double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
 
 class BaselineRatioReporter : public benchmark::ConsoleReporter {
  public:

@@ -23,11 +23,6 @@ namespace {
 
 using namespace flinksim;
 
-double thread_cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-}
 using model::CostDistribution;
 using model::kMicrosecond;
 using model::Partition;
@@ -76,10 +71,10 @@ void engine(benchmark::State& state) {
   const sim::RunOptions options = run_options();
   double events = 0, wall = 0, simulated = 0, pending = 0;
   for (auto _ : state) {
-    const double cpu = thread_cpu_seconds();
+    const double cpu = bench::thread_cpu_seconds();
     const auto r = sim::simulate(job.scenario, job.graph, job.placement, job.params, options);
     if (!r.conserved) state.SkipWithError(r.conservation_error.c_str());
-    state.SetIterationTime((thread_cpu_seconds() - cpu) / static_cast<double>(r.events));
+    state.SetIterationTime((bench::thread_cpu_seconds() - cpu) / static_cast<double>(r.events));
     events += static_cast<double>(r.events);
     wall += r.wall_seconds;
     simulated += static_cast<double>(r.simulated) * 1e-9;
@@ -102,13 +97,13 @@ void baseline(benchmark::State& state) {
   for (std::size_t i = 0; i < n; ++i) q.emplace(increment(), seq++);
   constexpr int kSteps = 1'000'000;
   for (auto _ : state) {
-    const double cpu = thread_cpu_seconds();
+    const double cpu = bench::thread_cpu_seconds();
     for (int k = 0; k < kSteps; ++k) {
       const Item e = q.top();
       q.pop();
       q.emplace(e.first + increment(), seq++);
     }
-    state.SetIterationTime((thread_cpu_seconds() - cpu) / kSteps);
+    state.SetIterationTime((bench::thread_cpu_seconds() - cpu) / kSteps);
   }
   benchmark::DoNotOptimize(q.top());
 }

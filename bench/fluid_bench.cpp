@@ -21,12 +21,6 @@ namespace {
 
 using namespace flinksim;
 
-double thread_cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-}
-
 model::Scenario day() {
   return model::read_scenario_file(std::string(FLINKSIM_SOURCE_DIR) + "/scenarios/enrichment-lookup-join.toml");
 }
@@ -50,9 +44,9 @@ template <bool Fluid>
 void run(benchmark::State& state, const model::Scenario& sc, Figures* figures) {
   double events = 0, seconds = 0;
   for (auto _ : state) {
-    const double cpu = thread_cpu_seconds();
+    const double cpu = bench::thread_cpu_seconds();
     const auto r = Fluid ? sim::simulate_fluid(sc, {}) : sim::simulate(sc, {});
-    const double spent = thread_cpu_seconds() - cpu;
+    const double spent = bench::thread_cpu_seconds() - cpu;
     state.SetIterationTime(spent);
     if (!r.conserved) state.SkipWithError(r.conservation_error.c_str());
     events += static_cast<double>(r.events);

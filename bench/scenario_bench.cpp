@@ -29,6 +29,7 @@
 
 #include "model/scenario_reader.h"
 #include "model/traffic.h"
+#include "bench/baseline_ratio.h"
 #include "sim/engine.h"
 
 // Counting allocator: live bytes (by malloc_usable_size) and their peak, number and bytes of
@@ -69,12 +70,6 @@ using namespace flinksim;
 // Peak-hour runs are capped at this many estimated events (~1 s of CPU each).
 constexpr double kEventCap = 10e6;
 
-double thread_cpu_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-}
-
 std::string scenario_dir() { return std::string(FLINKSIM_SOURCE_DIR) + "/scenarios"; }
 
 struct PeakRun {
@@ -102,9 +97,9 @@ void peak(benchmark::State& state, const std::string& path) {
   const PeakRun run = peak_run(path);
   double events = 0, cpu_total = 0, pending = 0;
   for (auto _ : state) {
-    const double cpu = thread_cpu_seconds();
+    const double cpu = bench::thread_cpu_seconds();
     const auto r = sim::simulate(run.scenario, run.options);
-    const double spent = thread_cpu_seconds() - cpu;
+    const double spent = bench::thread_cpu_seconds() - cpu;
     state.SetIterationTime(spent);
     if (!r.conserved) state.SkipWithError(r.conservation_error.c_str());
     events += static_cast<double>(r.events);
@@ -132,9 +127,9 @@ void memory(benchmark::State& state) {
     const long long live_before = g_live.load();
     g_peak.store(live_before);
     const long long allocs_before = g_allocs.load(), bytes_before = g_alloc_bytes.load();
-    const double cpu = thread_cpu_seconds();
+    const double cpu = bench::thread_cpu_seconds();
     const auto r = sim::simulate(run.scenario, run.options);
-    state.SetIterationTime(thread_cpu_seconds() - cpu);
+    state.SetIterationTime(bench::thread_cpu_seconds() - cpu);
     if (!r.conserved) state.SkipWithError(r.conservation_error.c_str());
     events = static_cast<double>(r.events);
     peak_growth = g_peak.load() - live_before;

@@ -8,6 +8,7 @@
 //
 // `--no-timing` leaves `engine.wallSeconds` out of the JSON, so two runs of the same inputs print
 // byte-identical documents (tests and golden files use it).
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -16,12 +17,15 @@
 
 #include "cli/commands.h"
 #include "cli/json_output.h"
+#include "cli/report_data.h"
+#include "cli/report_html.h"
 #include "cli/scenario_loading.h"
 #include "model/job_graph.h"
 #include "model/units.h"
 #include "sim/csv_sink.h"
 #include "sim/engine.h"
 #include "sim/fluid_auto.h"
+#include "sim/report_series.h"
 #include "sim/slo_evaluation.h"
 
 namespace flinksim::cli {
@@ -173,18 +177,27 @@ void run(const RunCommandOptions& options) {
               << format_count(static_cast<double>(scenario.simulation.event_budget))
               << "; consider granularity = \"auto\" or \"fluid\", or --horizon\n";
 
-  std::unique_ptr<sim::CsvMetricsSink> sink;
+  // --out: CSV time series and report.html. The report's slot plan, checkpoints and recoveries
+  // come from the analytic assessment of the same scenario (the graph is rebuilt by simulate()).
+  std::optional<model::LayoutAssessment> plan;
+  std::unique_ptr<sim::CsvMetricsSink> csv;
+  std::unique_ptr<sim::ReportSeries> series;
+  std::unique_ptr<sim::MetricsTee> tee;
+  const model::Nanos horizon = run_options.horizon > 0 ? run_options.horizon : scenario.traffic.duration;
   sim::AutoRun run;
   try {
     if (!options.out_dir.empty()) {
-      // Vertex names are needed before the run; the graph is rebuilt by simulate() (cheap).
+      plan = model::assess_layout(scenario);
       std::vector<std::string> names;
-      for (const auto& v : model::build_job_graph(scenario).vertices) names.push_back(v.name);
-      sink = std::make_unique<sim::CsvMetricsSink>(options.out_dir, names);
-      run_options.sink = sink.get();
+      for (const auto& v : plan->graph.vertices) names.push_back(v.name);
+      csv = std::make_unique<sim::CsvMetricsSink>(options.out_dir, names);
+      series = std::make_unique<sim::ReportSeries>(plan->graph, plan->placement.taskmanagers,
+                                                   scenario.simulation.metrics_interval, horizon);
+      tee = std::make_unique<sim::MetricsTee>(std::vector<sim::MetricsSink*>{csv.get(), series.get()});
+      run_options.sink = tee.get();
     }
     run = sim::simulate_auto(scenario, run_options);
-    if (sink) sink->finish();
+    if (csv) csv->finish();
   } catch (const std::runtime_error& e) {
     if (dynamic_cast<const model::InputFailure*>(&e)) throw;
     std::cerr << "error: " << e.what() << "\n";
@@ -197,6 +210,12 @@ void run(const RunCommandOptions& options) {
     throw Exit{kExitConservation};
   }
   const auto slos = evaluate_slos(scenario, result);
+  if (series) {
+    const Json summary = to_json(scenario, run, slos, /*timing=*/false);  // the page stays byte-stable
+    const auto points = series->series();
+    write_report_html((std::filesystem::path(options.out_dir) / "report.html").string(),
+                      run_report_data({&summary, &points, &*plan, horizon}));
+  }
   if (options.json) {
     print_json(to_json(scenario, run, slos, !options.no_timing), std::cout);
   } else {
@@ -214,7 +233,8 @@ void add_run_command(CLI::App& app) {
   command->footer(kRunHelp);
   add_scenario_options(*command, options->scenario);
   command->add_flag("--json", options->json, "print one JSON document on stdout");
-  command->add_option("--out", options->out_dir, "write time series CSV files into this directory");
+  command->add_option("--out", options->out_dir,
+                      "write time series CSV files and report.html into this directory");
   command->add_option("--horizon", options->horizon,
                       "simulated time (default: the traffic duration), e.g. 60s, 15min");
   command->add_flag("--no-timing", options->no_timing,

@@ -27,16 +27,7 @@ void add_state_and_recovery(LossDetection detection, LayoutAssessment& plan) {
   }
   plan.checkpoint_settings = resolve_checkpoint_settings(scenario.flink);
   if (plan.checkpoint_settings.enabled) {
-    CheckpointInputs inputs = checkpoint_inputs(plan.checkpoint_settings, plan.layout, plan.steady,
-                                                plan.graph, scenario, plan.state_at);
-    inputs.backpressured = plan.steady.source_rate > plan.steady.max_source_rate;
-    // Under backpressure the buffers in use are about all the job may hold.
-    for (const TaskManagerBuffers& buffers : plan.buffers.taskmanagers) {
-      inputs.in_flight_bytes += static_cast<double>(buffers.required * plan.memory.segment_size);
-    }
-    plan.checkpoint = estimate_checkpoint(plan.checkpoint_settings, inputs,
-                                          scenario.storage.write_bandwidth,
-                                          scenario.network.bandwidth_per_taskmanager);
+    plan.checkpoint = checkpoint_at(plan, plan.state_at, plan.steady.source_rate);
     if (plan.checkpoint->expired) {
       plan.feasible = false;
       plan.warnings.push_back("checkpoints expire: they take longer than "
@@ -75,6 +66,18 @@ void add_state_and_recovery(LossDetection detection, LayoutAssessment& plan) {
 }
 
 }  // namespace
+
+CheckpointEstimate checkpoint_at(const LayoutAssessment& plan, Nanos t, double source_rate) {
+  CheckpointInputs inputs = checkpoint_inputs(plan.checkpoint_settings, plan.layout, plan.steady,
+                                              plan.graph, plan.scenario, t);
+  inputs.backpressured = source_rate > plan.steady.max_source_rate;
+  // Under backpressure the buffers in use are about all the job may hold.
+  for (const TaskManagerBuffers& buffers : plan.buffers.taskmanagers) {
+    inputs.in_flight_bytes += static_cast<double>(buffers.required * plan.memory.segment_size);
+  }
+  return estimate_checkpoint(plan.checkpoint_settings, inputs, plan.scenario.storage.write_bandwidth,
+                             plan.scenario.network.bandwidth_per_taskmanager);
+}
 
 LayoutAssessment assess_layout(Scenario scenario, const AssessOptions& options) {
   LayoutAssessment plan;

@@ -63,4 +63,10 @@ struct AssessOptions {
 // Throws InputFailure when Flink would refuse the configuration (memory) or the graph is invalid.
 LayoutAssessment assess_layout(Scenario scenario, const AssessOptions& options = {});
 
+// One checkpoint triggered at time t of the traffic profile while the sources read `source_rate`
+// (above the layout's max source rate the job is back-pressured). assess_layout() takes it at
+// state_at and the assessed rate; the report draws it across the run.
+// REQUIRES: plan from assess_layout() with plan.checkpoint_settings.enabled.
+CheckpointEstimate checkpoint_at(const LayoutAssessment& plan, Nanos t, double source_rate);
+
 }  // namespace flinksim::model

@@ -34,7 +34,7 @@ CsvMetricsSink::CsvMetricsSink(std::string directory, std::vector<std::string> v
        "timeMs,vertex,subtask,busyTimeMsPerSecond,backPressuredTimeMsPerSecond,idleTimeMsPerSecond,"
        "numRecordsInPerSecond,numRecordsOutPerSecond,pendingRecords");
   open(taskmanagers_, "taskmanagers.csv", "timeMs,taskmanager,cpuUtilization");
-  open(job_, "job.csv", "timeMs,throughput,latencyMeanMs,latencyMaxMs");
+  open(job_, "job.csv", "timeMs,throughput,latencyMeanMs,latencyMaxMs,arrivalRate,latencyP50Ms,latencyP99Ms");
 }
 
 void CsvMetricsSink::open(File& file, const std::string& name, const char* header) {
@@ -70,7 +70,8 @@ void CsvMetricsSink::on_taskmanager(Nanos time, int taskmanager, double cpu_util
 
 void CsvMetricsSink::on_job(Nanos time, const JobSample& s) {
   job_.out << ms(time) << ',' << num(s.throughput) << ',' << num(s.latency_mean_ms) << ','
-           << num(s.latency_max_ms) << '\n';
+           << num(s.latency_max_ms) << ',' << num(s.arrival_rate) << ',' << num(s.latency_p50_ms) << ','
+           << num(s.latency_p99_ms) << '\n';
 }
 
 }  // namespace flinksim::sim

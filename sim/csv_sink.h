@@ -3,7 +3,8 @@
 //   subtasks.csv      timeMs,vertex,subtask,busyTimeMsPerSecond,backPressuredTimeMsPerSecond,
 //                     idleTimeMsPerSecond,numRecordsInPerSecond,numRecordsOutPerSecond,pendingRecords
 //   taskmanagers.csv  timeMs,taskmanager,cpuUtilization
-//   job.csv           timeMs,throughput,latencyMeanMs,latencyMaxMs
+//   job.csv           timeMs,throughput,latencyMeanMs,latencyMaxMs,arrivalRate,latencyP50Ms,
+//                     latencyP99Ms (new columns go last, so readers by position keep working)
 // (timeMs = end of the sampling interval; pendingRecords empty for non-sources). Files are written
 // under a temporary name and renamed by finish(), so a reader never sees a half-written file.
 #pragma once

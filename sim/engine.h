@@ -119,8 +119,11 @@ struct SubtaskSample {
 };
 
 struct JobSample {
+  double arrival_rate = 0;   // records that arrived in source backlogs per second (the offered load)
   double throughput = 0;     // records read from source backlogs per second
   double latency_mean_ms = 0;  // of records that left a sink in the interval (0 if none)
+  double latency_p50_ms = 0;   // buffer level: measured; fluid level: the estimate's mean
+  double latency_p99_ms = 0;   // buffer level: measured; fluid level: the estimate's worst path
   double latency_max_ms = 0;
 };
 

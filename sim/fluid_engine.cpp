@@ -79,6 +79,7 @@ class FluidRun {
   // Ledger (whole run) and job metrics.
   double in_ = 0, out_ = 0, created_ = 0, dropped_ = 0;
   double interval_taken_ = 0, interval_left_ = 0, interval_latency_ = 0, interval_latency_max_ = 0;
+  double interval_arrived_ = 0, interval_latency_p99_ = 0;
   double throughput_sum_ = 0, throughput_max_ = 0, measured_ = 0;
   double left_measured_ = 0, latency_sum_ = 0, latency_p99_ = 0, latency_max_ = 0;
 };
@@ -159,7 +160,11 @@ void FluidRun::accumulate(double dt) {
   interval_taken_ += taken_now_ * dt;
   interval_left_ += leave_now_ * dt;
   interval_latency_ += leave_now_ * latency_now_ * dt;
-  if (leave_now_ > 0) interval_latency_max_ = std::max(interval_latency_max_, latency_worst_now_);
+  interval_arrived_ += arrivals_now_ * dt;
+  if (leave_now_ > 0) {
+    interval_latency_max_ = std::max(interval_latency_max_, latency_worst_now_);
+    interval_latency_p99_ = std::max(interval_latency_p99_, latency_worst_now_ - 0.02 * latency_spread_now_);
+  }
   if (now_ >= warmup_ && leave_now_ > 0) {
     latency_p99_ = std::max(latency_p99_, latency_worst_now_ - 0.02 * latency_spread_now_);
     latency_max_ = std::max(latency_max_, latency_worst_now_);
@@ -217,8 +222,12 @@ void FluidRun::sample(Nanos period) {
   const double throughput = interval_taken_ / dt;
   if (options_.sink) {
     JobSample job;
+    job.arrival_rate = interval_arrived_ / dt;
     job.throughput = throughput;
     job.latency_mean_ms = interval_left_ > 0 ? interval_latency_ / interval_left_ * 1e3 : 0.0;
+    // The summary's rules (summarize()): p50 is the mean, p99 the worst path less 2% of the spread.
+    job.latency_p50_ms = job.latency_mean_ms;
+    job.latency_p99_ms = std::max(job.latency_mean_ms, interval_latency_p99_ * 1e3);
     job.latency_max_ms = interval_latency_max_ * 1e3;
     options_.sink->on_job(now_, job);
   }
@@ -230,6 +239,7 @@ void FluidRun::sample(Nanos period) {
     latency_sum_ += interval_latency_;
   }
   interval_taken_ = interval_left_ = interval_latency_ = interval_latency_max_ = 0;
+  interval_arrived_ = interval_latency_p99_ = 0;
   last_sample_ = now_;
 }
 

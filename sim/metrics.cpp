@@ -13,6 +13,7 @@ void Engine::record_leave(Nanos origin, std::int64_t count) {
   interval_latency_count_ += count;
   interval_latency_max_ = std::max(interval_latency_max_, latency);
   if (now_ >= warmup_) latency_.record(now_ - origin, static_cast<std::uint64_t>(count));
+  if (options_.sink) interval_latency_.record(now_ - origin, static_cast<std::uint64_t>(count));
 }
 
 // Samples the interval (now − period, now]. Intervals that start before the warm-up ends go to
@@ -60,13 +61,20 @@ void Engine::metrics_sample(Nanos period) {
   }
   const double throughput = static_cast<double>(interval_taken_) * per_s;
   if (options_.sink) {
+    std::int64_t arrived = 0;
+    for (const auto& src : sources_) arrived += src.arrived;
     JobSample job;
+    job.arrival_rate = static_cast<double>(arrived - arrived_at_sample_) * per_s;
+    arrived_at_sample_ = arrived;
     job.throughput = throughput;
     job.latency_mean_ms = interval_latency_count_
                               ? interval_latency_sum_ / static_cast<double>(interval_latency_count_) / 1e6
                               : 0.0;
+    job.latency_p50_ms = interval_latency_.quantile(0.5) / 1e6;
+    job.latency_p99_ms = interval_latency_.quantile(0.99) / 1e6;
     job.latency_max_ms = interval_latency_max_ / 1e6;
     options_.sink->on_job(now_, job);
+    interval_latency_ = Histogram{};
   }
   if (measured) {
     throughput_sum_ += throughput * dt;

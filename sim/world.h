@@ -255,6 +255,8 @@ class Engine {
 
   // Job-level metrics.
   Histogram latency_;             // after warm-up
+  Histogram interval_latency_;    // this metrics interval only (kept only when a sink listens)
+  std::int64_t arrived_at_sample_ = 0;  // Σ sources' arrivals at the last sample
   double interval_latency_sum_ = 0, interval_latency_max_ = 0;
   std::int64_t interval_latency_count_ = 0;
   std::int64_t interval_taken_ = 0;

@@ -132,9 +132,19 @@ TEST_CASE("run --out writes the time series as CSV", "[cli][run][csv]") {
   std::ifstream job(out / "job.csv");
   std::string header, line;
   std::getline(job, header);
-  CHECK(header == "timeMs,throughput,latencyMeanMs,latencyMaxMs");
+  CHECK(header == "timeMs,throughput,latencyMeanMs,latencyMaxMs,arrivalRate,latencyP50Ms,latencyP99Ms");
   int rows = 0;
-  while (std::getline(job, line)) ++rows;
+  while (std::getline(job, line)) {
+    ++rows;
+    // Per interval: records arrived, and the latency quantiles are ordered (histogram buckets are
+    // within 1/256 of the value, max is exact).
+    double f[7];
+    REQUIRE(std::sscanf(line.c_str(), "%lf,%lf,%lf,%lf,%lf,%lf,%lf", &f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6]) == 7);
+    INFO(line);
+    CHECK(f[4] > 0);
+    CHECK(f[5] <= f[6]);
+    CHECK(f[6] <= f[3] * (1 + 1.0 / 256));
+  }
   CHECK(rows == 5);  // one sample per second
   std::ifstream subtasks(out / "subtasks.csv");
   std::getline(subtasks, header);

@@ -32,14 +32,14 @@ inline std::string slurp(const std::filesystem::path& path) {
   return text.str();
 }
 
-inline RunResult run_flinksim(const std::vector<std::string>& args) {
+// Runs `binary` (a path) with `args`; flinksim's tests also start headless Chromium with it.
+inline RunResult run_program(const std::string& binary, const std::vector<std::string>& args) {
   namespace fs = std::filesystem;
   static int counter = 0;
   const fs::path dir = fs::temp_directory_path() /
                        ("flinksim_run_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
   fs::create_directories(dir);
   const std::string out_path = (dir / "out").string(), err_path = (dir / "err").string();
-  const std::string binary = flinksim_binary();
 
   std::vector<char*> argv;
   argv.push_back(const_cast<char*>(binary.c_str()));
@@ -67,6 +67,8 @@ inline RunResult run_flinksim(const std::vector<std::string>& args) {
   fs::remove_all(dir);
   return result;
 }
+
+inline RunResult run_flinksim(const std::vector<std::string>& args) { return run_program(flinksim_binary(), args); }
 
 // Runs `flinksim <args>` through the shell, for arguments written as one command line (quoting,
 // globs). stderr is discarded, or folded into `out` when `with_stderr`.

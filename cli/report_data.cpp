@@ -1,0 +1,121 @@
+#include "cli/report_data.h"
+
+#include <algorithm>
+
+#include "model/traffic.h"
+
+namespace flinksim::cli {
+namespace {
+
+double seconds(model::Nanos t) { return static_cast<double>(t) / 1e9; }
+
+Json numbers(const std::vector<double>& values) {
+  Json out = Json::array();
+  for (double v : values) out.push_back(json_number(v));
+  return out;
+}
+
+Json series_json(const sim::ReportSeries::Series& s) {
+  Json out;
+  out["timeSeconds"] = numbers(s.time_s);
+  out["arrivalRate"] = numbers(s.arrival_rate);
+  out["throughput"] = numbers(s.throughput);
+  out["latencyP50Ms"] = numbers(s.latency_p50_ms);
+  out["latencyP99Ms"] = numbers(s.latency_p99_ms);
+  out["latencyMaxMs"] = numbers(s.latency_max_ms);
+  out["sourceLag"] = numbers(s.source_lag);
+  Json vertices = Json::array();
+  for (const auto& v : s.vertices)
+    vertices.push_back({{"name", v.name},
+                        {"busyTimeMsPerSecond", numbers(v.busy_ms_per_s)},
+                        {"backPressuredTimeMsPerSecond", numbers(v.backpressured_ms_per_s)}});
+  out["vertices"] = std::move(vertices);
+  Json tms = Json::array();
+  for (const auto& cpu : s.taskmanager_cpu) tms.push_back(numbers(cpu));
+  out["taskmanagerCpu"] = std::move(tms);
+  return out;
+}
+
+// Checkpoints every interval over the run, at most ~200 of them drawn: duration and sizes as the
+// analytic model gives them at each trigger time (state grows, rates follow the traffic).
+Json checkpoints_json(const model::LayoutAssessment& plan, model::Nanos horizon) {
+  Json out;
+  out["source"] = "analytic";
+  out["enabled"] = plan.checkpoint_settings.enabled;
+  if (!plan.checkpoint_settings.enabled) return out;
+  const model::Nanos interval = std::max<model::Nanos>(1, plan.checkpoint_settings.interval);
+  const model::Nanos count = horizon / interval;
+  const model::Nanos stride = std::max<model::Nanos>(1, (count + 199) / 200);
+  out["intervalSeconds"] = json_number(seconds(interval));
+  out["timeoutSeconds"] = json_number(seconds(plan.checkpoint_settings.timeout));
+  Json points = Json::array();
+  for (model::Nanos k = 1; k <= count; k += stride) {
+    const model::Nanos t = k * interval;
+    const auto c = model::checkpoint_at(plan, t, model::arrival_rate(plan.scenario.traffic, t));
+    points.push_back({{"timeSeconds", json_number(seconds(t))},
+                      {"durationSeconds", c.end_to_end_duration ? json_number(seconds(*c.end_to_end_duration))
+                                                                : Json(nullptr)},
+                      {"stateSize", json_number(c.state_size)},
+                      {"checkpointedSize", json_number(c.checkpointed_size)},
+                      {"expired", c.expired},
+                      {"unaligned", c.unaligned}});
+  }
+  out["points"] = std::move(points);
+  return out;
+}
+
+Json failures_json(const model::LayoutAssessment& plan) {
+  Json out = Json::array();
+  for (std::size_t i = 0; i < plan.recovery.size() && i < plan.scenario.failures.size(); ++i) {
+    const auto& f = plan.scenario.failures[i];
+    const auto& r = plan.recovery[i];
+    Json j;
+    j["source"] = "analytic";
+    j["kind"] = f.kind == model::FailureKind::TaskManager ? "taskmanager" : "jobmanager";
+    j["atSeconds"] = json_number(seconds(f.at));
+    j["jobLost"] = r.job_lost;
+    if (r.job_lost) j["reason"] = r.reason;
+    j["downtimeSeconds"] = json_number(seconds(r.downtime));
+    j["catchUpSeconds"] = r.catch_up ? json_number(seconds(*r.catch_up)) : Json(nullptr);
+    j["totalSeconds"] = r.total ? json_number(seconds(*r.total)) : Json(nullptr);
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+}  // namespace
+
+Json slot_plan_json(const model::JobGraph& graph, const model::Placement& placement) {
+  Json out;
+  out["taskmanagers"] = placement.taskmanagers;
+  out["slotsPerTaskManager"] = placement.slots_per_taskmanager;
+  out["fits"] = placement.fits;
+  Json names = Json::array();
+  for (const auto& v : graph.vertices) names.push_back(v.name);
+  out["vertices"] = std::move(names);
+  Json slots = Json::array();
+  for (const auto& s : placement.slots) {
+    Json subtasks = Json::array();
+    for (const auto& id : s.subtasks) subtasks.push_back({id.vertex, id.index});
+    slots.push_back({{"taskmanager", s.taskmanager},
+                     {"slot", s.slot},
+                     {"slotSharingGroup", s.slot_sharing_group},
+                     {"subtasks", std::move(subtasks)}});
+  }
+  out["slots"] = std::move(slots);
+  return out;
+}
+
+Json run_report_data(const RunReportInputs& in) {
+  Json out;
+  out["kind"] = "run";
+  out["scenario"] = in.plan->scenario.name;
+  out["summary"] = *in.summary;
+  out["series"] = series_json(*in.series);
+  out["checkpoints"] = checkpoints_json(*in.plan, in.horizon);
+  out["failures"] = failures_json(*in.plan);
+  out["slotPlan"] = slot_plan_json(in.plan->graph, in.plan->placement);
+  return out;
+}
+
+}  // namespace flinksim::cli

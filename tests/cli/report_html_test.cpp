@@ -1,0 +1,132 @@
+// report.html is self-contained and its charts really draw: flinksim writes it, headless Chromium
+// opens it from disk with no network, and the page's own check (every canvas has ink, no script
+// error) is read back from the DOM.
+#include "cli/report_html.h"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <regex>
+
+#include "cli/run_flinksim.h"
+
+namespace fs = std::filesystem;
+using flinksim::cli::Json;
+using flinksim::testing::run_flinksim;
+using flinksim::testing::run_program;
+using flinksim::testing::slurp;
+
+namespace {
+
+fs::path temp_dir(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("flinksim_report_" + std::to_string(::getpid()) + "_" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+std::string scenario(const std::string& name) { return flinksim::testing::source_dir() + "/scenarios/" + name + ".toml"; }
+
+// The embedded data of a page, parsed back.
+Json page_data(const std::string& page) {
+  const std::string open = "<script id=\"flinksim-data\" type=\"application/json\">";
+  const auto from = page.find(open);
+  REQUIRE(from != std::string::npos);
+  const auto start = from + open.size();
+  const auto end = page.find("</script>", start);
+  REQUIRE(end != std::string::npos);
+  return Json::parse(page.substr(start, end - start));
+}
+
+struct Drawn {
+  int charts = -1, drawn = -1, errors = -1;
+  std::string dom;
+};
+
+// Opens the page in headless Chromium and reads what its script wrote on <body>.
+Drawn draw_in_chromium(const fs::path& page) {
+  std::string chromium;
+  for (const char* candidate : {"/usr/bin/chromium", "/usr/bin/chromium-browser"})
+    if (fs::exists(candidate)) chromium = candidate;
+  INFO("headless Chromium is needed: apt-get install chromium (scripts/setup.sh --tests installs it)");
+  REQUIRE_FALSE(chromium.empty());
+  const fs::path profile = page.parent_path() / "chromium-profile";
+  const auto result = run_program(chromium, {"--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                                             "--user-data-dir=" + profile.string(), "--dump-dom",
+                                             "file://" + fs::absolute(page).string()});
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  Drawn d;
+  d.dom = result.out;
+  std::smatch m;
+  const std::regex body(R"re(<body data-charts="(\d+)" data-charts-drawn="(\d+)" data-errors="(\d+)")re");
+  if (std::regex_search(result.out, m, body)) {
+    d.charts = std::stoi(m[1]);
+    d.drawn = std::stoi(m[2]);
+    d.errors = std::stoi(m[3]);
+  }
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("the page carries its data safely and fetches nothing") {
+  Json data;
+  data["kind"] = "run";
+  data["scenario"] = "a </script><script>alert(1)</script> name";
+  const std::string page = flinksim::cli::render_report_html(data);
+  CHECK(page.find("alert(1)</script>") == std::string::npos);  // the data cannot close its element
+  CHECK(page_data(page)["scenario"] == data["scenario"]);       // and reads back unchanged
+  CHECK(page.find("Chart.js v3") != std::string::npos);         // the library is inside
+  // No external resource: no src= or href= pointing anywhere, no @import.
+  CHECK_FALSE(std::regex_search(page, std::regex(R"((src|href)\s*=\s*["'](https?:)?//)")));
+  CHECK(page.find("@import") == std::string::npos);
+  CHECK(page.find("/*@DATA@*/") == std::string::npos);
+  CHECK(page.find("/*@CHART_JS@*/") == std::string::npos);
+}
+
+TEST_CASE("run --out writes report.html whose charts draw in headless Chromium") {
+  // A TaskManager-loss day at fluid level and a JobManager loss at buffer level.
+  for (const char* name : {"enrichment-lookup-join", "jobmanager-loss-ha"}) {
+    INFO(name);
+    const fs::path dir = temp_dir(name);
+    const auto run = run_flinksim({"run", scenario(name), "--out", dir.string()});
+    INFO(run.err);
+    REQUIRE(run.signal == 0);
+    REQUIRE(fs::exists(dir / "report.html"));
+    CHECK_FALSE(fs::exists(dir / "report.html.tmp"));
+    const Json data = page_data(slurp(dir / "report.html"));
+    const Json& series = data["series"];
+    const auto points = series["timeSeconds"].size();
+    CHECK(points >= 10);
+    CHECK(points <= 720);
+    CHECK(series["arrivalRate"].size() == points);
+    CHECK(series["vertices"].size() == data["summary"]["vertices"].size());
+    CHECK(series["taskmanagerCpu"].size() == data["summary"]["taskmanagers"].size());
+    REQUIRE(data["failures"].size() == 1);
+    // Nothing is overloaded here: what arrives is read, so the two series agree on average.
+    double arrived = 0, read = 0;
+    for (std::size_t i = 0; i < points; ++i) {
+      arrived += series["arrivalRate"][i].get<double>();
+      read += series["throughput"][i].get<double>();
+    }
+    CHECK(read == Approx(arrived).epsilon(0.01));
+
+    const Drawn drawn = draw_in_chromium(dir / "report.html");
+    INFO(drawn.dom.substr(0, 2000));
+    CHECK(drawn.errors == 0);
+    CHECK(drawn.charts >= 8);  // 4 time charts, 2 heatmaps, 2 checkpoint charts
+    CHECK(drawn.drawn == drawn.charts);
+    CHECK(drawn.dom.find("TaskManager 0") != std::string::npos);  // the slot plan
+    fs::remove_all(dir);
+  }
+}
+
+TEST_CASE("equal runs write byte-identical reports") {
+  const fs::path a = temp_dir("same-a"), b = temp_dir("same-b");
+  for (const auto& dir : {a, b}) REQUIRE(run_flinksim({"run", scenario("jobmanager-loss-ha"), "--out", dir.string()}).signal == 0);
+  const std::string first = slurp(a / "report.html");
+  CHECK(first.size() > 100000);
+  CHECK(first == slurp(b / "report.html"));
+  fs::remove_all(a);
+  fs::remove_all(b);
+}

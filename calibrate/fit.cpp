@@ -28,7 +28,7 @@ std::map<std::string, TaskManagerLoad> contention(const Sample& sample, const Fi
   for (const auto& tm : sample.cluster.taskmanagers) {
     TaskManagerLoad& load = loads[tm.id];
     load.id = tm.id;
-    load.cores = tm.cpu_cores > 0 ? tm.cpu_cores : tm.resource_cpu_cores;
+    load.cores = usable_cores(tm);
     load.cpu_load = tm.cpu_load();
   }
   for (const auto& v : sample.job.vertices)
@@ -150,6 +150,16 @@ void fit_from_aggregates(const VertexInfo& v, VertexFit& fit) {
 }
 
 }  // namespace
+
+// availableProcessors() is a container's CPU limit rounded up (2.5 cores → 3), so a fractional
+// configured CPU that rounds up to it is the limit itself; otherwise availableProcessors is the
+// better figure (standalone: totalResource.cpuCores is the slot count, not the machine).
+double usable_cores(const TaskManagerInfo& tm) {
+  const double hardware = tm.cpu_cores, configured = tm.resource_cpu_cores;
+  const bool fractional = configured > 0 && configured != std::floor(configured);
+  if (hardware <= 0 || (fractional && std::ceil(configured) == hardware)) return configured;
+  return hardware;
+}
 
 double zipf_for_spread(double spread, std::int64_t key_count, int max_parallelism, int parallelism,
                        std::uint64_t seed) {

@@ -11,9 +11,16 @@
 //    gets more records, not because each costs more; weighting by records keeps it out of the cost
 //    and it shows up as key skew instead.
 //  - CPU contention: busy time counts the time a task thread is runnable, including waiting for a
-//    core. On a TaskManager whose busy threads want more cores than it has (Σ busy/1000 > cores)
-//    and whose Status.JVM.CPU.Load shows it saturated (≥ saturation_load, or no load reported),
-//    each subtask's busy time is scaled by cores ÷ demand before it enters the sums.
+//    core. On a TaskManager whose busy threads want more cores than it has (Σ busy/1000 > cores,
+//    cores as usable_cores says) and whose Status.JVM.CPU.Load shows it saturated
+//    (≥ saturation_load, or no load reported), each subtask's busy time is scaled by
+//    cores ÷ demand before it enters the sums. That recovers the TaskManager's total CPU exactly
+//    (Σ cost × records = cores while its cores are full), but its split between vertices only up
+//    to an assumption: under processor sharing a thread's busy time is its work ÷ its mean speed
+//    while runnable, E[cores / runnable threads | it is runnable], which depends on which threads
+//    are runnable together, and per-second averages do not say that. The factor is the same for
+//    every thread of the TaskManager (cores ÷ mean runnable threads); other assumptions
+//    (independent threads) are no better — see calibrate/README.md for the figures and the bound.
 //  - The autoscaler's view (busy-time aggregator MAX, its default) is reported beside it:
 //    cost_busiest = parallelism × max busy / Σ records. It is conservative: it charges the hot
 //    subtask's load to every subtask.
@@ -96,6 +103,11 @@ struct FitResult {
   std::vector<TaskManagerLoad> taskmanagers;  // of the last sample
   std::vector<std::string> warnings;
 };
+
+// The cores a TaskManager's threads can run on: hardware.cpuCores (the JVM's availableProcessors)
+// unless totalResource.cpuCores is fractional and rounds up to it, when it is the container's CPU
+// limit that availableProcessors rounded up (kubernetes.taskmanager.cpu = 2.5 → 3 processors).
+double usable_cores(const TaskManagerInfo& tm);
 
 // REQUIRES: !samples.empty(), and every sample's job has the vertices of the first (same job).
 FitResult fit(const std::vector<Sample>& samples, const FitOptions& options = {});

@@ -109,6 +109,30 @@ TEST_CASE("CPU contention: a saturated TaskManager's busy time is scaled by core
   CHECK_FALSE(fit({idle_load}).taskmanagers[0].saturated);
 }
 
+TEST_CASE("a TaskManager's cores: a fractional CPU limit, not availableProcessors rounded up") {
+  auto tm = [](double hardware, double configured) {
+    TaskManagerInfo info;
+    info.cpu_cores = hardware;
+    info.resource_cpu_cores = configured;
+    return usable_cores(info);
+  };
+  CHECK(tm(3, 2.5) == 2.5);   // kubernetes.taskmanager.cpu = 2.5: the JVM sees 3 processors
+  CHECK(tm(1, 0.5) == 0.5);
+  CHECK(tm(16, 4) == 16);     // standalone: totalResource.cpuCores is the slot count
+  CHECK(tm(2, 2) == 2);
+  CHECK(tm(4, 2.5) == 4);     // a limit above the request (limit-factor): 2.5 is not the limit
+  CHECK(tm(0, 1.5) == 1.5);   // no hardware figure
+
+  // 2.5 cores, four threads always runnable: each gets 0.625 core, 6,250 records/s at 100us.
+  auto s = make_sample({{6250, "tm"}, {6250, "tm"}, {6250, "tm"}, {6250, "tm"}}, {{"tm", 3}}, {{"tm", 1.0}});
+  s.cluster.taskmanagers[0].resource_cpu_cores = 2.5;
+  for (auto& st : s.job.vertices[0].subtasks) st.metrics["busyTimeMsPerSecond"] = 1000;
+  const auto result = fit({s});
+  CHECK(result.taskmanagers[0].cores == 2.5);
+  CHECK(result.taskmanagers[0].factor == Approx(2.5 / 4));
+  CHECK(result.vertices[0].cost_ns == Approx(100e3));  // with 3 cores it would read 120us
+}
+
 TEST_CASE("NaN busy time and missing metrics leave the vertex unmeasured, not wrong") {
   auto s = make_sample({{1000, "tm"}, {1000, "tm"}}, {{"tm", 8}}, {});
   for (auto& st : s.job.vertices[0].subtasks) st.metrics["busyTimeMsPerSecond"] = std::nan("");

@@ -2,7 +2,7 @@
 // metrics as Flink's REST API does (cli/simulated_flink.h, what `flinksim serve` answers), read
 // them with the calibrator's own readers and fit, and recover each vertex's CPU per record within
 // 5% — with spare cores, with a TaskManager whose cores are saturated (busy time then includes
-// waiting for a core), and with a hot key (which must come out as skew, not as cost).
+// waiting for a core: 7%, see below), and with a hot key (which must come out as skew, not as cost).
 //
 // In process: a MetricsSink reads three samples during the run (at 10, 15 and 20 simulated
 // seconds) through a RestSource that asks SimulatedFlink, exactly the paths the live client asks.
@@ -71,9 +71,11 @@ struct RoundTrip {
   std::vector<double> true_cost_ns;  // per vertex: Σ operator cost × rate factor in the chain
 };
 
-RoundTrip round_trip(const std::string& file) {
+// `cores`: overrides the scenario's cpu_per_taskmanager (0: as written).
+RoundTrip round_trip(const std::string& file, double cores = 0) {
   RoundTrip out;
   out.scenario = model::read_scenario_file(testing::source_dir() + "/tests/calibrate/round_trip/" + file);
+  if (cores > 0) out.scenario.cluster.cpu_per_taskmanager = cores;
   const model::JobGraph graph = model::build_job_graph(out.scenario);
   const model::Placement placement = model::place_job(graph, out.scenario);
   for (const auto& v : graph.vertices) {
@@ -107,6 +109,31 @@ void check_costs(const RoundTrip& rt, double tolerance) {
   }
 }
 
+// The TaskManager's CPU, Σ over vertices of cost × records/s, with the fitted and the true costs:
+// what the contention correction gets exactly, whatever the split between vertices.
+void check_total_cpu(const RoundTrip& rt, double tolerance) {
+  double fitted = 0, truth = 0;
+  for (std::size_t v = 0; v < rt.true_cost_ns.size(); ++v) {
+    fitted += rt.fit.vertices[v].cost_ns * rt.fit.vertices[v].input_rate / 1e9;
+    truth += rt.true_cost_ns[v] * rt.fit.vertices[v].input_rate / 1e9;
+  }
+  INFO("cores used: fitted " << fitted << ", true " << truth);
+  CHECK(fitted == Approx(truth).epsilon(tolerance));
+}
+
+// A saturated TaskManager's vertices: 7%, not 5%. The correction scales busy time by
+// cores ÷ demand, one factor for the TaskManager, and a thread's busy time is its work ÷ its mean
+// speed while runnable, E[cores / runnable threads | it is runnable]: it depends on which threads
+// are runnable together, which per-second averages do not show. On saturated.toml (2 cores, 7.5
+// wanted; seed 11) the threads' true slowdowns are enrich 3.54-3.69 (always runnable), events
+// 3.75-4.01, window -> sink 3.87-4.01, against 3.75 for all: events +3.0%, enrich −4.2%,
+// window −> sink +5.4% (seeds 1-6: worst 5.0-6.0%). Treating threads as independent is not
+// better (events −5.4%). Flink's metrics on this job are reproduced by joint laws of runnable
+// threads that put window −> sink anywhere in about ±7% of the truth (events −22%..+31%), so no
+// estimator can promise 5% here; what they do fix is the TaskManager's total CPU
+// (check_total_cpu). calibrate/README.md has the detail.
+constexpr double kSaturatedTolerance = 0.07;
+
 }  // namespace
 
 TEST_CASE("round trip: known costs come back within 5% with spare cores", "[calibrate][round_trip]") {
@@ -122,15 +149,22 @@ TEST_CASE("round trip: a CPU-saturated TaskManager's busy time is corrected back
   REQUIRE(rt.fit.taskmanagers.size() == 1);
   CHECK(rt.fit.taskmanagers[0].saturated);
   CHECK(rt.fit.taskmanagers[0].demand > 2.5);  // threads want more than the 2 cores
-  // Within 7%, not 5%: the correction scales every subtask of a TaskManager by one factor,
-  // cores ÷ demand (the issue's rule, and all Flink's metrics allow), but a thread's busy time is
-  // inflated by the number of threads runnable *while it is*, which differs between an always-
-  // runnable thread (enrich, 999 ms/s) and one runnable 77% of the time (window). Measured on
-  // this job: events +3%, enrich −4%, window −> sink +5.4% (seed 11).
-  check_costs(rt, 0.07);
+  check_costs(rt, kSaturatedTolerance);
+  check_total_cpu(rt, 0.01);
   // Without the correction the costs would be far off: the check above is not trivially true.
   const auto& enrich = rt.fit.vertices[1];
   CHECK(enrich.cost_uncorrected_ns > 1.2 * rt.true_cost_ns[1]);
+}
+
+TEST_CASE("round trip: a fractional CPU limit is the TaskManager's cores, not availableProcessors", "[calibrate][round_trip]") {
+  // 2.5 cores: `flinksim serve` answers hardware.cpuCores 3 (the JVM rounds a container's limit
+  // up) and totalResource.cpuCores 2.5. Dividing by 3 read every cost 20-27% high.
+  const auto rt = round_trip("saturated.toml", 2.5);
+  REQUIRE(rt.fit.taskmanagers.size() == 1);
+  CHECK(rt.fit.taskmanagers[0].saturated);
+  CHECK(rt.fit.taskmanagers[0].cores == 2.5);
+  check_costs(rt, kSaturatedTolerance);
+  check_total_cpu(rt, 0.01);
 }
 
 TEST_CASE("round trip: a hot key shows as key skew, not as a higher cost per record", "[calibrate][round_trip]") {

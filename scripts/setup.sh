@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
-# Installs what flinksim needs on Debian 12 (as root) and configures the build. Idempotent: a
-# package already present is not installed again.
+# Installs what flinksim needs on Debian 12 (as root), configures and builds. Idempotent: a package
+# already present is not installed again. `--tests` adds what only the tests need.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ cmake ninja-build pkg-config
           libeigen3-dev libboost-graph-dev libtomlplusplus-dev libcli11-dev libbenchmark-dev
           catch2 libcurl4-openssl-dev nlohmann-json3-dev libyaml-cpp-dev libcpp-httplib-dev libjs-chart.js)
+# --tests: also what only the tests need (headless Chromium draws report.html; Jupyter executes the
+# notebooks), so the first command of the README does not wait for a browser and a notebook stack.
+if [[ ${1:-} == --tests ]]; then
+  packages+=(chromium jupyter-nbconvert python3-ipykernel python3-pandas python3-matplotlib)
+elif (($#)); then
+  echo "usage: scripts/setup.sh [--tests]" >&2
+  exit 2
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

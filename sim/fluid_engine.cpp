@@ -36,6 +36,10 @@ class FluidRun {
     level_.assign(nf, 0.0);
     delay_.assign(nt, 0.0);
     batching_.assign(nt, 0.0);
+    backlog_ahead_.assign(nt, 0.0);
+    level_ahead_.assign(nf, 0.0);
+    delay_ahead_.assign(nt, 0.0);
+    batching_ahead_.assign(nt, 0.0);
     sample_.assign(nt, {});
     total_.assign(nt, {});
     measured_s_.assign(nt, 0.0);
@@ -71,6 +75,11 @@ class FluidRun {
   std::uint64_t events_ = 0, samples_ = 0, passes_ = 0;
 
   std::vector<double> backlog_, level_, delay_, batching_;
+  // The state one second on at the current rates, and its latency estimate: levels move linearly
+  // between events, so the estimate does too (a growing source backlog makes latency grow).
+  std::vector<double> backlog_ahead_, level_ahead_, delay_ahead_, batching_ahead_;
+  Nanos resolved_at_ = 0;
+  double latency_slope_ = 0, latency_worst_slope_ = 0;  // seconds of latency per second
   std::vector<Accumulator> sample_, total_;
   std::vector<double> measured_s_;          // per thread: measured seconds
   std::vector<double> tm_cpu_, tm_total_;   // core-seconds
@@ -103,9 +112,14 @@ void FluidRun::resolve() {
   r_ = &solver_.solve(c_);
   passes_ += static_cast<std::uint64_t>(r_->passes);
   ++events_;
-  fluid::estimate_latency(net_, *r_, backlog_, level_, delay_, batching_);
+  fluid::estimate_latency(net_, *r_, c_.arrival, backlog_, level_, delay_, batching_);
+  for (std::size_t i = 0; i < net_.threads.size(); ++i)
+    backlog_ahead_[i] = std::max(0.0, backlog_[i] + c_.arrival[i] - r_->take[i]);
+  for (std::size_t q = 0; q < net_.flows.size(); ++q) level_ahead_[q] = level_[q] + r_->inflow[q] - r_->drain[q];
+  fluid::estimate_latency(net_, *r_, c_.arrival, backlog_ahead_, level_ahead_, delay_ahead_, batching_ahead_);
+  resolved_at_ = now_;
   arrivals_now_ = leave_now_ = taken_now_ = created_now_ = dropped_now_ = 0;
-  double weighted = 0, worst = 0, spread = 0;
+  double weighted = 0, worst = 0, spread = 0, weighted_slope = 0, worst_slope = 0;
   for (std::size_t i = 0; i < net_.threads.size(); ++i) {
     const auto& t = net_.threads[i];
     const double x = r_->take[i];
@@ -117,13 +131,17 @@ void FluidRun::resolve() {
     if (left > 0) {
       leave_now_ += left;
       weighted += left * delay_[i];
+      weighted_slope += left * (delay_ahead_[i] - delay_[i]);
       if (delay_[i] + batching_[i] > worst) {
         worst = delay_[i] + batching_[i];
         spread = batching_[i];
+        worst_slope = delay_ahead_[i] + batching_ahead_[i] - worst;
       }
     }
   }
   latency_now_ = leave_now_ > 0 ? weighted / leave_now_ : 0;
+  latency_slope_ = leave_now_ > 0 ? weighted_slope / leave_now_ : 0;
+  latency_worst_slope_ = worst_slope;
   latency_worst_now_ = worst;
   latency_spread_now_ = spread;
 }
@@ -159,15 +177,19 @@ void FluidRun::accumulate(double dt) {
   }
   interval_taken_ += taken_now_ * dt;
   interval_left_ += leave_now_ * dt;
-  interval_latency_ += leave_now_ * latency_now_ * dt;
+  // The stretch [a, b] seconds after the rates were resolved; latency moves linearly over it.
+  const double a = static_cast<double>(now_ - resolved_at_) * 1e-9, b = a + dt;
+  interval_latency_ += leave_now_ * (latency_now_ * dt + latency_slope_ * (b * b - a * a) / 2);
   interval_arrived_ += arrivals_now_ * dt;
+  // The worst path at whichever end of the stretch is worse.
+  const double worst = latency_worst_now_ + std::max(0.0, latency_worst_slope_ * b) + std::min(0.0, latency_worst_slope_ * a);
   if (leave_now_ > 0) {
-    interval_latency_max_ = std::max(interval_latency_max_, latency_worst_now_);
-    interval_latency_p99_ = std::max(interval_latency_p99_, latency_worst_now_ - 0.02 * latency_spread_now_);
+    interval_latency_max_ = std::max(interval_latency_max_, worst);
+    interval_latency_p99_ = std::max(interval_latency_p99_, worst - 0.02 * latency_spread_now_);
   }
   if (now_ >= warmup_ && leave_now_ > 0) {
-    latency_p99_ = std::max(latency_p99_, latency_worst_now_ - 0.02 * latency_spread_now_);
-    latency_max_ = std::max(latency_max_, latency_worst_now_);
+    latency_p99_ = std::max(latency_p99_, worst - 0.02 * latency_spread_now_);
+    latency_max_ = std::max(latency_max_, worst);
   }
 }
 

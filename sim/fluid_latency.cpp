@@ -22,7 +22,8 @@ void buffering(const EngineParams& p, const Flow& f, double inflow, double& wait
 
 }  // namespace
 
-void estimate_latency(const Network& net, const Rates& r, const std::vector<double>& backlog,
+void estimate_latency(const Network& net, const Rates& r, const std::vector<double>& arrival,
+                      const std::vector<double>& backlog,
                       const std::vector<double>& level, std::vector<double>& delay,
                       std::vector<double>& batching) {
   const double hop = static_cast<double>(net.params.hop_latency) * 1e-9;
@@ -30,7 +31,8 @@ void estimate_latency(const Network& net, const Rates& r, const std::vector<doub
     const Thread& t = net.threads[i];
     const double service = r.speed[i] > 0 ? t.cost / r.speed[i] : 0;
     if (t.source) {
-      const double queued = backlog[i] > 0 && r.take[i] > 0 ? backlog[i] / r.take[i] : 0;
+      const double fed = std::max(arrival[i], r.take[i]);
+      const double queued = backlog[i] > 0 && r.take[i] > 0 ? backlog[i] / fed : 0;
       delay[i] = queued + service;
       batching[i] = 0;
       continue;
@@ -43,7 +45,7 @@ void estimate_latency(const Network& net, const Rates& r, const std::vector<doub
       if (w <= 0) continue;
       double wait = 0, records = 1;
       buffering(net.params, f, r.inflow[q], wait, records);
-      const double queued = std::max(0.0, level[q]) / w;
+      const double queued = std::max(0.0, level[q]) / std::max(w, r.inflow[q]);
       const double ahead = (records - 1) / 2 * service;
       sum += w * (delay[f.from] + queued + wait + ahead + (f.remote ? hop : 0));
       batch += w * (batching[f.from] + wait);

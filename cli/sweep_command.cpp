@@ -2,8 +2,11 @@
 // the grid of layouts (sim/sweep.h), one CSV or JSON row each; several scenario files are swept
 // alike, one after the other (`flinksim sweep a.toml b.toml` with no --vary compares two
 // configurations row against row). A progress bar goes to stderr when it is a terminal. With
-// --out, the file is written aside and renamed, so it is never half-written.
-// Exit 0: at least one layout is feasible. Exit 1: none is. Exit 2: bad input.
+// --out FILE, the file is written aside and renamed, so it is never half-written, and each row is
+// journaled in FILE.partial as it completes (cli/sweep_journal.h): `--resume` takes up an
+// interrupted sweep there and writes the same bytes an uninterrupted run would.
+// Exit 0: at least one layout is feasible. Exit 1: none is. Exit 2: bad input, or a journal that
+// belongs to another sweep.
 #include <unistd.h>
 
 #include <cstdio>
@@ -12,13 +15,16 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "cli/commands.h"
 #include "cli/json_output.h"
 #include "cli/option_values.h"
 #include "cli/scenario_loading.h"
+#include "cli/sweep_journal.h"
 #include "cli/sweep_output.h"
 #include "sim/sweep.h"
 
@@ -34,6 +40,7 @@ struct SweepCommandOptions {
   std::string out;
   std::string horizon;
   std::string shard;
+  bool resume = false;
 };
 
 std::string number(double value) {
@@ -163,23 +170,60 @@ std::pair<int, int> parse_shard(const std::string& text) {
   return {i, n};
 }
 
+// The journal of --out: reuses the rows of an interrupted sweep with --resume, replaces any other
+// journal, and says so on stderr. Returns the rows kept.
+std::map<std::size_t, sim::SweepRow> open_journal(const SweepCommandOptions& options, const std::vector<sim::Vary>& vary,
+                                                  const sim::SweepOptions& sweep_options,
+                                                  const std::vector<sim::SweepPoint>& points,
+                                                  std::optional<SweepJournal>& journal) {
+  const std::string path = journal_path(options.out);
+  const Json identity = sweep_identity(options.scenarios, vary, sweep_options, points.size());
+  std::map<std::size_t, sim::SweepRow> kept;
+  const bool exists = std::filesystem::exists(path);
+  if (options.resume && exists) {
+    auto contents = read_journal(path);
+    kept = resumable_rows(path, contents, identity, points);  // exit 2 when it is another sweep's
+    for (const auto& note : contents.dropped) std::cerr << "warning: " << note << "\n";
+    std::cerr << "sweep: resuming from " << path << ": " << kept.size() << " of " << points.size()
+              << " points already done, " << points.size() - kept.size() << " to run\n";
+  } else if (options.resume) {
+    std::cerr << "sweep: no journal " << path << " to resume from: running all " << points.size() << " points\n";
+  } else if (exists) {
+    std::cerr << "sweep: replacing " << path << ", the journal of an earlier sweep that did not finish "
+              << "(--resume would continue it instead)\n";
+  }
+  journal.emplace(path, identity, kept);
+  return kept;
+}
+
 void sweep(const SweepCommandOptions& options) {
+  if (options.resume && options.out.empty())
+    usage_error("--resume", "needs --out FILE: the journal of completed rows is kept beside it, in FILE.partial");
   std::vector<sim::Vary> vary;
   for (const auto& text : options.vary) vary.push_back(sim::parse_vary(text));
   sim::SweepOptions sweep_options;
   sweep_options.base = scenario_overrides(options.overrides);
   sweep_options.jobs = options.jobs;
   if (!options.horizon.empty()) sweep_options.horizon = duration_option(options.horizon, "--horizon");
+  if (!options.shard.empty()) std::tie(sweep_options.shard_index, sweep_options.shard_count) = parse_shard(options.shard);
+  const auto points = sim::sweep_points(options.scenarios, vary, sweep_options);
+
+  std::optional<SweepJournal> journal;
+  if (!options.out.empty()) {
+    sweep_options.done = open_journal(options, vary, sweep_options, points, journal);
+    sweep_options.completed = [&journal](std::size_t point, const sim::SweepRow& row) { journal->append(point, row); };
+  }
   if (isatty(STDERR_FILENO)) {
-    sweep_options.progress = [](std::size_t done, std::size_t total) {
+    const std::size_t resumed = sweep_options.done.size();
+    sweep_options.progress = [resumed](std::size_t done, std::size_t total) {
       constexpr int kWidth = 30;
       const int filled = static_cast<int>(kWidth * done / std::max<std::size_t>(total, 1));
       std::cerr << "\r[" << std::string(filled, '#') << std::string(kWidth - filled, ' ') << "] " << done << "/"
-                << total << (done == total ? "\n" : "") << std::flush;
+                << total << (resumed ? " (" + std::to_string(resumed) + " resumed)" : std::string())
+                << (done == total ? "\n" : "") << std::flush;
     };
   }
-  if (!options.shard.empty()) std::tie(sweep_options.shard_index, sweep_options.shard_count) = parse_shard(options.shard);
-  const auto rows = sim::run_sweep(options.scenarios, vary, sweep_options);
+  const auto rows = sim::run_points(points, vary, sweep_options);
 
   std::ostringstream text;
   if (options.json)
@@ -187,6 +231,7 @@ void sweep(const SweepCommandOptions& options) {
   else
     write_csv(vary, slo_names(options.scenarios, sweep_options.base, rows), rows, text);
   write_output(text.str(), options.out);
+  if (journal) journal->remove();  // only once the output is whole
   bool any = false;
   for (const auto& row : rows) any = any || row.feasible;
   if (!any && options.shard.empty()) throw Exit{kExitNegative};  // a shard alone does not answer
@@ -203,7 +248,10 @@ void add_sweep_command(CLI::App& app) {
       "or flink.<Flink key> (flink.taskmanager.numberOfTaskSlots). Several --vary make a grid.\n"
       "Each layout is screened (slots, buffers, memory) and, if it deploys, simulated; rows give\n"
       "its cost per hour ([search] prices), every [slo] figure and `feasible`.\n"
-      "Exit 0: some layout is feasible. Exit 1: none is. Exit 2: bad input.");
+      "With --out FILE, completed rows are journaled in FILE.partial; --resume continues an\n"
+      "interrupted sweep from there and writes what an uninterrupted run would.\n"
+      "Exit 0: some layout is feasible. Exit 1: none is. Exit 2: bad input, or a journal of\n"
+      "another sweep given to --resume.");
   command->add_option("SCENARIO", options->scenarios, "scenario TOML file(s)")->required();
   command->add_option("-D", options->overrides.dynamic_properties, "Flink configuration key=value for every layout")
       ->allow_extra_args(false);
@@ -216,6 +264,8 @@ void add_sweep_command(CLI::App& app) {
   command->add_option("--horizon", options->horizon, "simulated time per layout (default: the traffic duration)");
   command->add_option("--shard", options->shard,
                       "I/N: only this share of the rows (N alone: I from JOB_COMPLETION_INDEX); join with `merge`");
+  command->add_flag("--resume", options->resume,
+                    "continue the interrupted sweep journaled beside --out (FILE.partial) where it stopped");
   command->callback([options] { sweep(*options); });
 }
 

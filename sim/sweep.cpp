@@ -252,14 +252,10 @@ SweepRow evaluate_layout(const std::string& scenario_path, const model::Scenario
   return row;
 }
 
-std::vector<SweepRow> run_sweep(const std::vector<std::string>& scenarios, const std::vector<Vary>& vary,
-                                const SweepOptions& options) {
+std::vector<SweepPoint> sweep_points(const std::vector<std::string>& scenarios, const std::vector<Vary>& vary,
+                                     const SweepOptions& options) {
   const auto grid = expand_grid(vary);
-  struct Task {
-    const std::string* scenario;
-    const std::vector<std::string>* point;
-  };
-  std::vector<Task> tasks;
+  std::vector<SweepPoint> points;
   for (const auto& file : scenarios) {
     // A typo in a key fails every layout: report it before anything runs (the first failure
     // when none of the first 200 grid points reads). A value the scenario refuses only in some
@@ -278,41 +274,66 @@ std::vector<SweepRow> run_sweep(const std::vector<std::string>& scenarios, const
       }
       if (!any && first) throw *first;
     }
-    for (const auto& point : grid) tasks.push_back({&file, &point});
+    for (const auto& point : grid) points.push_back({file, point});
   }
+  const std::size_t total = points.size(), n = static_cast<std::size_t>(std::max(options.shard_count, 1));
+  const std::size_t i = static_cast<std::size_t>(std::clamp(options.shard_index, 0, static_cast<int>(n) - 1));
+  const std::size_t first = i * total / n, last = (i + 1) * total / n;
+  return std::vector<SweepPoint>(points.begin() + static_cast<std::ptrdiff_t>(first),
+                                 points.begin() + static_cast<std::ptrdiff_t>(last));
+}
 
-  {
-    const std::size_t total = tasks.size(), n = static_cast<std::size_t>(std::max(options.shard_count, 1));
-    const std::size_t i = static_cast<std::size_t>(std::clamp(options.shard_index, 0, static_cast<int>(n) - 1));
-    const std::size_t first = i * total / n, last = (i + 1) * total / n;
-    tasks = std::vector<Task>(tasks.begin() + static_cast<std::ptrdiff_t>(first),
-                              tasks.begin() + static_cast<std::ptrdiff_t>(last));
+std::vector<SweepRow> run_points(const std::vector<SweepPoint>& points, const std::vector<Vary>& vary,
+                                 const SweepOptions& options) {
+  std::vector<SweepRow> rows(points.size());
+  std::vector<std::size_t> todo;
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const auto done = options.done.find(i);
+    if (done != options.done.end())
+      rows[i] = done->second;
+    else
+      todo.push_back(i);
   }
-  std::vector<SweepRow> rows(tasks.size());
   std::atomic<std::size_t> next{0};
-  std::mutex progress_mutex;
-  std::size_t done = 0;
+  std::mutex report_mutex;  // serializes the callbacks and guards `done` and `failure`
+  std::size_t done = points.size() - todo.size();
+  std::exception_ptr failure;
   auto worker = [&] {
-    for (std::size_t i = next++; i < tasks.size(); i = next++) {
+    for (std::size_t k = next++; k < todo.size(); k = next++) {
+      const std::size_t i = todo[k];
       try {
-        rows[i] = evaluate_layout(*tasks[i].scenario, point_overrides(options.base, vary, *tasks[i].point),
+        rows[i] = evaluate_layout(points[i].scenario, point_overrides(options.base, vary, points[i].values),
                                   options.horizon);
       } catch (const std::exception& e) {
-        rows[i].scenario = *tasks[i].scenario;
+        rows[i].scenario = points[i].scenario;
         rows[i].why = e.what();
       }
-      rows[i].values = *tasks[i].point;
-      std::lock_guard lock(progress_mutex);
-      ++done;
-      if (options.progress) options.progress(done, tasks.size());
+      rows[i].values = points[i].values;
+      std::lock_guard lock(report_mutex);
+      if (failure) return;
+      try {
+        if (options.completed) options.completed(i, rows[i]);
+        ++done;
+        if (options.progress) options.progress(done, points.size());
+      } catch (...) {
+        failure = std::current_exception();
+        next = todo.size();  // start no further row
+        return;
+      }
     }
   };
-  const int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(tasks.size())));
+  const int jobs = std::max(1, std::min<int>(options.jobs, static_cast<int>(todo.size())));
   std::vector<std::thread> threads;
   for (int j = 1; j < jobs; ++j) threads.emplace_back(worker);
   worker();
   for (auto& t : threads) t.join();
+  if (failure) std::rethrow_exception(failure);
   return rows;
+}
+
+std::vector<SweepRow> run_sweep(const std::vector<std::string>& scenarios, const std::vector<Vary>& vary,
+                                const SweepOptions& options) {
+  return run_points(sweep_points(scenarios, vary, options), vary, options);
 }
 
 }  // namespace flinksim::sim

@@ -17,10 +17,12 @@
 //
 // Determinism: every row is a function of the scenario file, the overrides and its grid values
 // only (each run seeds from the scenario); rows are returned in grid order, so the output is the
-// same for any `jobs`. Wall-clock time is not part of a row.
+// same for any `jobs`, and whichever rows a resumed sweep took from its journal (`done`).
+// Wall-clock time is not part of a row.
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -61,6 +63,9 @@ std::pair<std::string, std::string> screen_failure(const model::LayoutAssessment
 // (processor sharing, mean field); what the utilization screen compares with the objective.
 std::vector<double> contended_busy(const model::LayoutAssessment& assessment);
 
+// A row: everything `flinksim sweep` prints of a layout. A field added here must also go into the
+// journal (cli/sweep_journal.cpp), or a resumed sweep would lose it: tests/cli/sweep_resume_test
+// compares a resumed sweep's output with an uninterrupted one's, byte for byte.
 struct SweepRow {
   std::string scenario;               // the file
   std::vector<std::string> values;    // the grid point, in --vary order
@@ -88,14 +93,37 @@ struct SweepOptions {
   // exactly the whole sweep's (`flinksim merge`).
   int shard_index = 0;
   int shard_count = 1;
-  // Called after each row (from worker threads, serialized): rows done, rows in all.
+  // Rows already computed, by index into this shard's points (a resumed sweep's journal): taken
+  // as they are, not evaluated again. A row depends on its point alone, so the rows come out the
+  // same whichever were resumed.
+  std::map<std::size_t, SweepRow> done;
+  // Called after each row evaluated (from worker threads, serialized, in completion order): its
+  // index into this shard's points and the row, e.g. to journal it. If it throws, no further row
+  // starts and run_points rethrows once the rows under way are finished.
+  std::function<void(std::size_t, const SweepRow&)> completed;
+  // Called after each row (from worker threads, serialized): rows done (those in `done`
+  // included), rows in all.
   std::function<void(std::size_t, std::size_t)> progress;
 };
 
-// One row per grid point of every scenario file (files in the order given, then grid order), or
-// this shard's block of them.
+// What a row is computed from, with the options' overrides: a scenario file and a grid point.
+struct SweepPoint {
+  std::string scenario;
+  std::vector<std::string> values;  // one per Vary, in --vary order
+};
+
+// This shard's points in row order: every grid point of every scenario file (files in the order
+// given, then grid order), or this shard's block of them.
 // Throws model::InputFailure when a --vary key or value is not accepted by the scenario (checked
-// on the first point of each file before anything runs).
+// on the first points of each file before anything runs).
+std::vector<SweepPoint> sweep_points(const std::vector<std::string>& scenarios, const std::vector<Vary>& vary,
+                                     const SweepOptions& options);
+
+// One row per point, in the order of `points`, using `options.jobs` threads.
+std::vector<SweepRow> run_points(const std::vector<SweepPoint>& points, const std::vector<Vary>& vary,
+                                 const SweepOptions& options);
+
+// run_points(sweep_points(...)).
 std::vector<SweepRow> run_sweep(const std::vector<std::string>& scenarios, const std::vector<Vary>& vary,
                                 const SweepOptions& options);
 

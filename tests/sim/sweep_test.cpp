@@ -1,6 +1,10 @@
 // Sweeps (sim/sweep.h): --vary parsing and ranges, the grid's row order, the cost model, the
-// analytic screen before simulating, and the same rows whatever the number of jobs.
+// analytic screen before simulating, the same rows whatever the number of jobs, and rows already
+// done (a resumed sweep) taken as they are.
 #include "sim/sweep.h"
+
+#include <algorithm>
+#include <stdexcept>
 
 #include <catch2/catch.hpp>
 
@@ -81,4 +85,56 @@ TEST_CASE("the same rows for 1 and 4 jobs; a bad key fails before anything runs"
   CHECK(one[5].cost_per_hour > one[2].cost_per_hour);  // two TaskManagers cost more than one
   CHECK_THROWS_AS(sim::run_sweep({staging()}, {sim::parse_vary("cluster.taskmanager=1,2")}, options),
                   model::InputFailure);
+}
+
+TEST_CASE("run_points takes the rows already done as they are and evaluates only the others", "[sweep][resume]") {
+  const std::vector<sim::Vary> vary = {sim::parse_vary("cluster.taskmanagers=1..4")};
+  sim::SweepOptions options;
+  options.horizon = 10 * model::kSecond;
+  const auto points = sim::sweep_points({staging()}, vary, options);
+  REQUIRE(points.size() == 4);
+  CHECK(points[2].scenario == staging());
+  CHECK(points[2].values == std::vector<std::string>{"3"});
+  const auto fresh = sim::run_points(points, vary, options);
+
+  sim::SweepRow journaled = fresh[1];
+  journaled.why = "from the journal";  // marks the row, so using it (not recomputing it) shows
+  options.done = {{1, journaled}, {3, fresh[3]}};
+  for (const int jobs : {1, 3}) {
+    options.jobs = jobs;
+    std::vector<std::size_t> evaluated;
+    std::vector<std::size_t> progress;
+    options.completed = [&](std::size_t point, const sim::SweepRow& row) {
+      evaluated.push_back(point);
+      CHECK(row.values == points[point].values);
+    };
+    options.progress = [&](std::size_t done, std::size_t total) {
+      progress.push_back(done);
+      CHECK(total == 4);
+    };
+    const auto rows = sim::run_points(points, vary, options);
+    std::sort(evaluated.begin(), evaluated.end());
+    CHECK(evaluated == std::vector<std::size_t>{0, 2});
+    CHECK(progress == std::vector<std::size_t>{3, 4});  // counting from the two already done
+    REQUIRE(rows.size() == 4);
+    CHECK(rows[1].why == "from the journal");
+    for (const std::size_t i : {0, 2, 3}) {
+      CHECK(rows[i].throughput == fresh[i].throughput);  // bit for bit
+      CHECK(rows[i].why == fresh[i].why);
+    }
+  }
+}
+
+TEST_CASE("run_points: a row that cannot be recorded stops the sweep with that error", "[sweep][resume]") {
+  const std::vector<sim::Vary> vary = {sim::parse_vary("cluster.taskmanagers=1..4")};
+  sim::SweepOptions options;
+  options.horizon = 10 * model::kSecond;
+  int calls = 0;
+  options.completed = [&](std::size_t, const sim::SweepRow&) {
+    ++calls;
+    throw std::runtime_error("disk full");
+  };
+  const auto points = sim::sweep_points({staging()}, vary, options);
+  CHECK_THROWS_WITH(sim::run_points(points, vary, options), "disk full");
+  CHECK(calls == 1);  // no row is recorded after the first failure
 }

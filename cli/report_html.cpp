@@ -1,10 +1,10 @@
 #include "cli/report_html.h"
 
 #include <cstddef>
-#include <filesystem>
-#include <fstream>
 #include <stdexcept>
 #include <string_view>
+
+#include "cli/atomic_file.h"
 
 namespace flinksim::assets {
 extern const char report_template[];
@@ -35,16 +35,7 @@ std::string render_report_html(const Json& data) {
 }
 
 void write_report_html(const std::string& path, const Json& data) {
-  const std::string page = render_report_html(data);
-  const std::string temp = path + ".tmp";
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << page;
-    if (!out.flush()) throw std::runtime_error("cannot write " + temp);
-  }
-  std::error_code ec;
-  std::filesystem::rename(temp, path, ec);
-  if (ec) throw std::runtime_error("cannot rename " + temp + " to " + path + ": " + ec.message());
+  write_file_atomically(path, render_report_html(data));
 }
 
 }  // namespace flinksim::cli

@@ -13,8 +13,8 @@ namespace flinksim::cli {
 // <script> element that holds it.
 std::string render_report_html(const Json& data);
 
-// Writes render_report_html(data) to `path` under a temporary name, then renames it, so a reader
-// never sees half a page. Throws std::runtime_error when it cannot write.
+// Writes render_report_html(data) to `path` with write_file_atomically (cli/atomic_file.h): a
+// reader never sees half a page. Throws model::InputFailure naming --out when it cannot.
 void write_report_html(const std::string& path, const Json& data);
 
 }  // namespace flinksim::cli

@@ -15,7 +15,8 @@
 #include <sstream>
 
 #include "cli/option_values.h"
-#include "cli/sweep_output.h"
+#include "cli/atomic_file.h"
+#include "cli/json_output.h"
 #include "model/diagnostics.h"
 #include "model/scenario_reader.h"
 

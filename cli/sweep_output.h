@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "cli/atomic_file.h"
 #include "cli/json_output.h"
 
 namespace flinksim::cli {
@@ -14,10 +15,5 @@ Json sweep_document(Json rows);
 
 // To stdout when `out` is empty, else write_file_atomically(out, text).
 void write_output(const std::string& text, const std::string& out);
-
-// Writes `text` to `path` + ".tmp", flushes it to disk, renames it to `path` and flushes the
-// folder: a reader, even after a crash, finds the old file or the whole new one, never a part.
-// Throws model::InputFailure naming --out when it cannot.
-void write_file_atomically(const std::string& path, const std::string& text);
 
 }  // namespace flinksim::cli

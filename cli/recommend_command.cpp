@@ -1,16 +1,22 @@
-// `flinksim recommend SCENARIO [--json] [--emit flinkdeployment|helm|flink-config]`: the cheapest
+// `flinksim recommend SCENARIO [--json] [--emit flinkdeployment|helm|flink-config] [--out DIR]`: the cheapest
 // layout of the scenario's [search] space that meets every [slo] (sim/recommend.h), with the
 // objective that decided it, the next-cheaper alternatives and why they fail, and how many
 // layouts were simulated against how many the space holds. --emit prints the deployable YAML
 // for the recommended layout on stdout (the summary then goes to stderr).
 // Exit 0: a layout meets every objective. Exit 1: none does (and what would be needed). Exit 2: bad input.
+#include <filesystem>
 #include <iostream>
+#include <optional>
+#include <sstream>
 #include <memory>
 
 #include "cli/commands.h"
 #include "cli/deployment_emit.h"
 #include "cli/json_output.h"
 #include "cli/option_values.h"
+#include "cli/report_data.h"
+#include "cli/report_html.h"
+#include "cli/atomic_file.h"
 #include "cli/scenario_loading.h"
 #include "model/scenario_reader.h"
 #include "sim/recommend.h"
@@ -22,6 +28,7 @@ struct RecommendCommandOptions {
   ScenarioOptions scenario;
   bool json = false;
   std::string emit;
+  std::string out_dir;
 };
 
 Json layout_json(const sim::Layout& layout, double cost) {
@@ -82,6 +89,38 @@ void print_summary(const sim::Recommendation& rec, std::ostream& out) {
   out << "evaluated " << rec.evaluated << " simulations of " << rec.considered << " layouts considered\n";
 }
 
+// --out DIR: report.html (cost against each objective across the layouts examined, the
+// recommendation marked, its slot plan) and recommendation.json (the --json document).
+void write_report(const RecommendCommandOptions& options, const model::ScenarioOverrides& base,
+                  const sim::Recommendation& rec) {
+  std::optional<model::LayoutAssessment> plan;
+  std::optional<std::size_t> chosen;
+  if (rec.found) {
+    plan = model::assess_layout(model::read_scenario_file(options.scenario.path, sim::layout_overrides(base, rec.layout)));
+    for (std::size_t i = 0; i < rec.examined.size(); ++i)
+      if (rec.examined[i].feasible && rec.examined[i].granularity == "buffer") chosen = i;
+  }
+  LayoutsReportInputs in;
+  in.kind = "recommend";
+  in.scenario = model::read_scenario_file(options.scenario.path, base).name;
+  in.rows = &rec.examined;
+  in.chosen = chosen;
+  in.chosen_plan = plan ? &*plan : nullptr;
+  in.found = rec.found;
+  in.binding = rec.binding;
+  in.needed = rec.needed;
+  in.evaluated = rec.evaluated;
+  in.considered = rec.considered;
+  std::error_code ec;
+  std::filesystem::create_directories(options.out_dir, ec);
+  if (ec) throw std::runtime_error("cannot create directory " + options.out_dir + ": " + ec.message());
+  const std::filesystem::path dir(options.out_dir);
+  write_report_html((dir / "report.html").string(), layouts_report_data(in));
+  std::ostringstream json;
+  print_json(to_json(rec), json);
+  write_file_atomically((dir / "recommendation.json").string(), json.str());
+}
+
 void recommend(const RecommendCommandOptions& options) {
   if (!options.emit.empty() && options.emit != "flinkdeployment" && options.emit != "helm" &&
       options.emit != "flink-config")
@@ -92,6 +131,7 @@ void recommend(const RecommendCommandOptions& options) {
   sim::RecommendOptions recommend_options;
   recommend_options.base = base;
   const sim::Recommendation rec = sim::recommend(options.scenario.path, recommend_options);
+  if (!options.out_dir.empty()) write_report(options, base, rec);
 
   if (options.json) {
     print_json(to_json(rec), std::cout);
@@ -127,6 +167,7 @@ void add_recommend_command(CLI::App& app) {
   add_scenario_options(*command, options->scenario);
   command->add_flag("--json", options->json, "one JSON document on stdout");
   command->add_option("--emit", options->emit, "print deployable YAML: flinkdeployment | helm | flink-config");
+  command->add_option("--out", options->out_dir, "write report.html and recommendation.json into this directory");
   command->callback([options] { recommend(*options); });
 }
 

@@ -1,8 +1,10 @@
 #include "cli/report_data.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "model/traffic.h"
+#include "model/units.h"
 
 namespace flinksim::cli {
 namespace {
@@ -83,6 +85,24 @@ Json failures_json(const model::LayoutAssessment& plan) {
   return out;
 }
 
+std::string short_number(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", v);
+  return text;
+}
+
+// "3 TM × 4 slots, 2 CPU, 4 GiB" and the row's values ("key=value" when keys are known).
+std::string layout_label(const sim::SweepRow& row, const std::vector<std::string>& keys) {
+  std::string label = std::to_string(row.taskmanagers) + " TM × " + std::to_string(row.slots_per_taskmanager) +
+                      " slots, " + short_number(row.cpu_per_taskmanager) + " CPU, " +
+                      model::format_bytes(row.memory_per_taskmanager);
+  for (std::size_t i = 0; i < row.values.size(); ++i)
+    label += ", " + (i < keys.size() ? keys[i] + "=" : std::string()) + row.values[i];
+  return label;
+}
+
+const char* objective_unit(const std::string& name) { return name == "utilization" ? "share of a core" : "ms"; }
+
 }  // namespace
 
 Json slot_plan_json(const model::JobGraph& graph, const model::Placement& placement) {
@@ -103,6 +123,49 @@ Json slot_plan_json(const model::JobGraph& graph, const model::Placement& placem
                      {"subtasks", std::move(subtasks)}});
   }
   out["slots"] = std::move(slots);
+  return out;
+}
+
+Json layouts_report_data(const LayoutsReportInputs& in) {
+  Json out;
+  out["kind"] = in.kind;
+  out["scenario"] = in.scenario;
+  // Objectives in the order rows first name them, with the first limit seen (all rows share [slo]).
+  Json objectives = Json::array();
+  std::vector<std::string> names;
+  for (const auto& row : *in.rows)
+    for (const auto& slo : row.slos)
+      if (std::find(names.begin(), names.end(), slo.name) == names.end()) {
+        names.push_back(slo.name);
+        objectives.push_back({{"name", slo.name}, {"limit", json_number(slo.limit)}, {"unit", objective_unit(slo.name)}});
+      }
+  out["objectives"] = std::move(objectives);
+  Json layouts = Json::array();
+  for (const auto& row : *in.rows) {
+    Json values = Json::object();
+    for (const auto& name : names) values[name] = nullptr;
+    for (const auto& slo : row.slos) values[slo.name] = slo.value ? json_number(*slo.value) : Json(nullptr);
+    layouts.push_back({{"label", layout_label(row, in.keys)},
+                       {"cost", json_number(row.cost_per_hour)},
+                       {"values", std::move(values)},
+                       {"simulated", row.simulated ? row.granularity : std::string("analytic")},
+                       {"feasible", row.feasible},
+                       {"why", row.why}});
+  }
+  out["layouts"] = std::move(layouts);
+  out["chosen"] = in.chosen ? Json(*in.chosen) : Json(nullptr);
+  if (in.kind == "recommend") {
+    out["found"] = in.found;
+    out["binding"] = in.binding;
+    out["needed"] = in.needed;
+    out["evaluated"] = in.evaluated;
+    out["considered"] = in.considered;
+    if (in.chosen) {
+      out["chosenLabel"] = (*out.find("layouts"))[*in.chosen]["label"];
+      out["chosenCost"] = (*out.find("layouts"))[*in.chosen]["cost"];
+    }
+  }
+  out["slotPlan"] = in.chosen_plan ? slot_plan_json(in.chosen_plan->graph, in.chosen_plan->placement) : Json(nullptr);
   return out;
 }
 

@@ -6,11 +6,14 @@
 // recoveries from the analytic model (model/layout_assessment.h) marked "source": "analytic".
 #pragma once
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/json_output.h"
 #include "model/layout_assessment.h"
 #include "sim/report_series.h"
+#include "sim/sweep.h"
 
 namespace flinksim::cli {
 
@@ -26,5 +29,23 @@ struct RunReportInputs {
 };
 
 Json run_report_data(const RunReportInputs& inputs);
+
+// A sweep's or a recommendation's report: one entry per layout (its cost, each objective's figure,
+// feasible or why not), the chosen one marked, and the chosen layout's slot plan.
+struct LayoutsReportInputs {
+  std::string kind;      // "sweep" | "recommend"
+  std::string scenario;  // the scenario's name
+  const std::vector<sim::SweepRow>* rows = nullptr;
+  std::vector<std::string> keys;  // sweep: the --vary keys, to label each row's values
+  std::optional<std::size_t> chosen;  // index into rows
+  const model::LayoutAssessment* chosen_plan = nullptr;  // its slot plan is drawn (optional)
+  // recommend only
+  bool found = false;
+  std::string binding, needed;
+  int evaluated = 0;
+  long considered = 0;
+};
+
+Json layouts_report_data(const LayoutsReportInputs& inputs);
 
 }  // namespace flinksim::cli

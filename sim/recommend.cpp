@@ -34,6 +34,19 @@ std::pair<std::string, std::string> simulated_failure(const SweepRow& row) {
   return {"", ""};
 }
 
+// A row for a candidate layout; the figures are filled by whoever judged it.
+SweepRow layout_row(const std::string& scenario_path, const Layout& layout, double cost) {
+  SweepRow row;
+  row.scenario = scenario_path;
+  for (const auto& [name, p] : layout.parallelism) row.values.push_back(name + "=" + std::to_string(p));
+  row.taskmanagers = layout.taskmanagers;
+  row.slots_per_taskmanager = layout.slots_per_taskmanager;
+  row.cpu_per_taskmanager = layout.cpu_per_taskmanager;
+  row.memory_per_taskmanager = layout.memory_per_taskmanager;
+  row.cost_per_hour = cost;
+  return row;
+}
+
 // The vertex of the job whose busiest subtask is the busiest of all (for the utilization retry).
 int busiest_vertex(const model::Scenario& scenario, const model::Nanos horizon) {
   RunOptions run;
@@ -181,6 +194,9 @@ Recommendation recommend(const std::string& scenario_path, const RecommendOption
       alt.fails = field.find("memory") != std::string::npos ? "memory" : "invalid";
       alt.why = e.what();
       rejected.push_back(alt);
+      SweepRow row = layout_row(scenario_path, alt.layout, alt.cost_per_hour);
+      row.why = alt.why;
+      rec.examined.push_back(std::move(row));
       continue;
     }
     auto [fails, why] = screen_failure(*analytic);
@@ -211,6 +227,12 @@ Recommendation recommend(const std::string& scenario_path, const RecommendOption
       alt.fails = fails;
       alt.why = why;
       rejected.push_back(alt);
+      SweepRow row = layout_row(scenario_path, alt.layout, alt.cost_per_hour);
+      row.deploys = fails != "slots" && fails != "networkBuffers" && fails != "memory";
+      for (const auto& slo : analytic->slos)
+        row.slos.push_back({slo.name, slo.value, slo.limit, slo.value ? std::optional<bool>(slo.met) : std::nullopt, "analytic"});
+      row.why = why;
+      rec.examined.push_back(std::move(row));
       continue;
     }
     // Simulate: fluid over the whole profile, then buffer over the peak window; a missed
@@ -218,10 +240,22 @@ Recommendation recommend(const std::string& scenario_path, const RecommendOption
     for (int attempt = 0; attempt < 4; ++attempt) {
       model::ScenarioOverrides fluid = overrides;
       fluid.sets.push_back("simulation.granularity=fluid");
-      const SweepRow screen = evaluate_layout(scenario_path, fluid, std::nullopt);
+      SweepRow screen = evaluate_layout(scenario_path, fluid, std::nullopt);
       ++rec.evaluated;
       alt.simulated = true;
       std::tie(fails, why) = simulated_failure(screen);
+      {
+        SweepRow row = layout_row(scenario_path, cand.layout, cand.cost);
+        row.deploys = screen.deploys;
+        row.simulated = screen.simulated;
+        row.granularity = screen.granularity;
+        row.throughput = screen.throughput;
+        row.latency_p99_ms = screen.latency_p99_ms;
+        row.slos = screen.slos;
+        row.feasible = fails.empty();
+        row.why = why;
+        rec.examined.push_back(std::move(row));
+      }
       if (fails.empty()) {
         model::ScenarioOverrides buffer = overrides;
         buffer.sets.push_back("simulation.granularity=buffer");
@@ -238,21 +272,17 @@ Recommendation recommend(const std::string& scenario_path, const RecommendOption
         run.warmup = run.horizon / 5;
         const AutoRun confirm = simulate_auto(confirm_scenario, run);
         ++rec.evaluated;
-        SweepRow row;
-        row.scenario = scenario_path;
-        row.taskmanagers = cand.layout.taskmanagers;
-        row.slots_per_taskmanager = cand.layout.slots_per_taskmanager;
-        row.cpu_per_taskmanager = cand.layout.cpu_per_taskmanager;
-        row.memory_per_taskmanager = cand.layout.memory_per_taskmanager;
-        row.cost_per_hour = cand.cost;
+        SweepRow row = layout_row(scenario_path, cand.layout, cand.cost);
         row.deploys = row.simulated = true;
         row.granularity = to_string(confirm.granularity);
         row.throughput = confirm.result.throughput_mean;
         row.latency_p99_ms = confirm.result.latency.p99 / 1e6;
         row.slos = evaluate_slos(confirm_scenario, confirm.result, &*analytic);
         std::tie(fails, why) = simulated_failure(row);
+        row.feasible = fails.empty();
+        row.why = why;
+        rec.examined.push_back(row);
         if (fails.empty()) {
-          row.feasible = true;
           if (!rec.found) {
             rec.found = true;
             rec.layout = cand.layout;

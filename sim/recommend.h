@@ -67,6 +67,11 @@ struct Recommendation {
   std::string binding;                  // slots | networkBuffers | memory | cpu | state | checkpointDuration | recovery | latencyP99 | utilization | searchSpace
   std::vector<Alternative> alternatives;  // the next-cheaper candidates and why they fail (≤ 5)
   int evaluated = 0;                    // simulations run (fluid and buffer)
+  // Every candidate looked at, cheapest first, with the figures that judged it: screened out by
+  // the analytic assessment (its SLO figures, source "analytic"), or simulated (a fluid row over
+  // the profile, then a buffer row over the peak window). `values` holds "operator=parallelism".
+  // What the report draws: cost against each objective across layouts.
+  std::vector<SweepRow> examined;
   long considered = 0;                  // layouts in the [search] space
   std::string needed;                   // when none is found: what would be needed
 };

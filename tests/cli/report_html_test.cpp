@@ -130,3 +130,33 @@ TEST_CASE("equal runs write byte-identical reports") {
   fs::remove_all(a);
   fs::remove_all(b);
 }
+
+TEST_CASE("recommend --out draws cost against each objective with the recommendation marked") {
+  const fs::path dir = temp_dir("recommend");
+  const auto run = run_flinksim({"recommend", scenario("recommend-recovery-bound"), "--out", dir.string()});
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  const Json data = page_data(slurp(dir / "report.html"));
+  CHECK(data["kind"] == "recommend");
+  CHECK(data["binding"] == "recovery");
+  REQUIRE(data["chosen"].is_number());
+  const Json& chosen = data["layouts"][data["chosen"].get<std::size_t>()];
+  CHECK(chosen["feasible"] == true);
+  CHECK(chosen["simulated"] == "buffer");
+  // Every layout examined before it is cheaper or as cheap, and none of those is feasible at buffer level.
+  for (std::size_t i = 0; i < data["chosen"].get<std::size_t>(); ++i) {
+    CHECK(data["layouts"][i]["cost"].get<double>() <= chosen["cost"].get<double>());
+    if (data["layouts"][i]["simulated"] == "buffer") CHECK(data["layouts"][i]["feasible"] == false);
+  }
+  // The recommendation.json beside it is the --json document.
+  const Json doc = Json::parse(slurp(dir / "recommendation.json"));
+  CHECK(doc["binding"] == "recovery");
+  CHECK(doc["evaluated"] == data["evaluated"]);
+
+  const Drawn drawn = draw_in_chromium(dir / "report.html");
+  CHECK(drawn.errors == 0);
+  CHECK(drawn.charts == static_cast<int>(data["objectives"].size()));
+  CHECK(drawn.charts >= 1);
+  CHECK(drawn.drawn == drawn.charts);
+  fs::remove_all(dir);
+}

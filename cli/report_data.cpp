@@ -91,13 +91,17 @@ std::string short_number(double v) {
   return text;
 }
 
-// "3 TM × 4 slots, 2 CPU, 4 GiB" and the row's values ("key=value" when keys are known).
-std::string layout_label(const sim::SweepRow& row, const std::vector<std::string>& keys) {
-  std::string label = std::to_string(row.taskmanagers) + " TM × " + std::to_string(row.slots_per_taskmanager) +
-                      " slots, " + short_number(row.cpu_per_taskmanager) + " CPU, " +
-                      model::format_bytes(row.memory_per_taskmanager);
+// "3 TM × 4 slots, 2 CPU, 4 GiB".
+std::string layout_label(const sim::SweepRow& row) {
+  return std::to_string(row.taskmanagers) + " TM × " + std::to_string(row.slots_per_taskmanager) + " slots, " +
+         short_number(row.cpu_per_taskmanager) + " CPU, " + model::format_bytes(row.memory_per_taskmanager);
+}
+
+// The row's values: "key=value, …" when the keys are known, else the values as they are.
+std::string varied_label(const sim::SweepRow& row, const std::vector<std::string>& keys) {
+  std::string label;
   for (std::size_t i = 0; i < row.values.size(); ++i)
-    label += ", " + (i < keys.size() ? keys[i] + "=" : std::string()) + row.values[i];
+    label += (i ? ", " : "") + (i < keys.size() ? keys[i] + "=" : std::string()) + row.values[i];
   return label;
 }
 
@@ -145,7 +149,8 @@ Json layouts_report_data(const LayoutsReportInputs& in) {
     Json values = Json::object();
     for (const auto& name : names) values[name] = nullptr;
     for (const auto& slo : row.slos) values[slo.name] = slo.value ? json_number(*slo.value) : Json(nullptr);
-    layouts.push_back({{"label", layout_label(row, in.keys)},
+    layouts.push_back({{"label", layout_label(row)},
+                       {"varied", varied_label(row, in.keys)},
                        {"cost", json_number(row.cost_per_hour)},
                        {"values", std::move(values)},
                        {"simulated", row.simulated ? row.granularity : std::string("analytic")},

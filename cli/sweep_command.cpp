@@ -23,9 +23,13 @@
 #include "cli/commands.h"
 #include "cli/json_output.h"
 #include "cli/option_values.h"
+#include "cli/report_data.h"
+#include "cli/report_html.h"
 #include "cli/scenario_loading.h"
 #include "cli/sweep_journal.h"
 #include "cli/sweep_output.h"
+#include "model/layout_assessment.h"
+#include "model/scenario_reader.h"
 #include "sim/sweep.h"
 
 namespace flinksim::cli {
@@ -196,7 +200,50 @@ std::map<std::size_t, sim::SweepRow> open_journal(const SweepCommandOptions& opt
   return kept;
 }
 
-void sweep(const SweepCommandOptions& options) {
+// --out DIR/ (or an existing folder): the rows go to DIR/sweep.csv (sweep.json with --json) and a
+// report.html beside them; any other --out is the rows' file itself.
+struct OutPaths {
+  std::string rows;    // "" = stdout
+  std::string report;  // "" = none
+};
+
+OutPaths out_paths(const SweepCommandOptions& options) {
+  namespace fs = std::filesystem;
+  if (options.out.empty()) return {};
+  if (options.out.back() != '/' && !fs::is_directory(options.out)) return {options.out, ""};
+  std::error_code ec;
+  fs::create_directories(options.out, ec);
+  if (ec) usage_error("--out", "cannot create directory " + options.out + ": " + ec.message());
+  const fs::path dir(options.out);
+  return {(dir / (options.json ? "sweep.json" : "sweep.csv")).string(), (dir / "report.html").string()};
+}
+
+// report.html: cost against each objective across the rows, the cheapest feasible ringed, and its
+// slot plan (the layout assessed again from its grid point).
+void write_sweep_report(const std::string& path, const std::vector<sim::SweepPoint>& points,
+                        const std::vector<sim::Vary>& vary, const sim::SweepOptions& sweep_options,
+                        const std::vector<sim::SweepRow>& rows) {
+  std::optional<std::size_t> chosen;
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    if (rows[i].feasible && (!chosen || rows[i].cost_per_hour < rows[*chosen].cost_per_hour)) chosen = i;
+  std::optional<model::LayoutAssessment> plan;
+  if (chosen)
+    plan = model::assess_layout(model::read_scenario_file(
+        points[*chosen].scenario, sim::point_overrides(sweep_options.base, vary, points[*chosen].values)));
+  LayoutsReportInputs in;
+  in.kind = "sweep";
+  in.scenario = model::read_scenario_file(points.front().scenario, sweep_options.base).name;
+  if (points.size() > 1 && points.back().scenario != points.front().scenario) in.scenario += " and others";
+  in.rows = &rows;
+  for (const auto& v : vary) in.keys.push_back(v.key);
+  in.chosen = chosen;
+  in.chosen_plan = plan ? &*plan : nullptr;
+  write_report_html(path, layouts_report_data(in));
+}
+
+void sweep(SweepCommandOptions options) {
+  const OutPaths out = out_paths(options);
+  options.out = out.rows;
   if (options.resume && options.out.empty())
     usage_error("--resume", "needs --out FILE: the journal of completed rows is kept beside it, in FILE.partial");
   std::vector<sim::Vary> vary;
@@ -231,6 +278,7 @@ void sweep(const SweepCommandOptions& options) {
   else
     write_csv(vary, slo_names(options.scenarios, sweep_options.base, rows), rows, text);
   write_output(text.str(), options.out);
+  if (!out.report.empty() && !points.empty()) write_sweep_report(out.report, points, vary, sweep_options, rows);
   if (journal) journal->remove();  // only once the output is whole
   bool any = false;
   for (const auto& row : rows) any = any || row.feasible;
@@ -248,6 +296,8 @@ void add_sweep_command(CLI::App& app) {
       "or flink.<Flink key> (flink.taskmanager.numberOfTaskSlots). Several --vary make a grid.\n"
       "Each layout is screened (slots, buffers, memory) and, if it deploys, simulated; rows give\n"
       "its cost per hour ([search] prices), every [slo] figure and `feasible`.\n"
+      "--out DIR/ writes DIR/sweep.csv (sweep.json with --json) and DIR/report.html (cost against\n"
+      "each objective across the layouts, the cheapest feasible marked).\n"
       "With --out FILE, completed rows are journaled in FILE.partial; --resume continues an\n"
       "interrupted sweep from there and writes what an uninterrupted run would.\n"
       "Exit 0: some layout is feasible. Exit 1: none is. Exit 2: bad input, or a journal of\n"
@@ -260,7 +310,9 @@ void add_sweep_command(CLI::App& app) {
   command->add_option("--vary", options->vary, "KEY=V1,V2,… or KEY=A..B (repeatable: a grid)")->allow_extra_args(false);
   command->add_option("--jobs", options->jobs, "layouts simulated in parallel (default 1)")->check(CLI::PositiveNumber);
   command->add_flag("--json", options->json, "one JSON document instead of CSV");
-  command->add_option("--out", options->out, "write to FILE (aside, then renamed) instead of stdout");
+  command->add_option("--out", options->out,
+                      "write to FILE (aside, then renamed) instead of stdout; DIR/ (or a folder): DIR/sweep.csv "
+                      "(.json) and DIR/report.html");
   command->add_option("--horizon", options->horizon, "simulated time per layout (default: the traffic duration)");
   command->add_option("--shard", options->shard,
                       "I/N: only this share of the rows (N alone: I from JOB_COMPLETION_INDEX); join with `merge`");

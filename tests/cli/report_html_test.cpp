@@ -160,3 +160,36 @@ TEST_CASE("recommend --out draws cost against each objective with the recommenda
   CHECK(drawn.drawn == drawn.charts);
   fs::remove_all(dir);
 }
+
+TEST_CASE("sweep --out DIR/ writes the rows and a report whose ringed layout is the cheapest feasible row") {
+  const fs::path dir = temp_dir("sweep");
+  const std::vector<std::string> grid = {"sweep", scenario("recommend-recovery-bound"), "--vary", "cluster.taskmanagers=1..4",
+                                         "--vary", "flink.taskmanager.numberOfTaskSlots=2,4", "--jobs", "2"};
+  auto args = grid;
+  args.insert(args.end(), {"--out", dir.string() + "/"});
+  const auto run = run_flinksim(args);
+  INFO(run.err);
+  REQUIRE(run.exit_code == 0);
+  // The rows are what --out FILE writes.
+  auto file_args = grid;
+  file_args.insert(file_args.end(), {"--out", (dir / "alone.csv").string()});
+  REQUIRE(run_flinksim(file_args).exit_code == 0);
+  CHECK(slurp(dir / "sweep.csv") == slurp(dir / "alone.csv"));
+
+  const Json data = page_data(slurp(dir / "report.html"));
+  CHECK(data["kind"] == "sweep");
+  REQUIRE(data["layouts"].size() == 8);
+  REQUIRE(data["chosen"].is_number());
+  const auto chosen = data["chosen"].get<std::size_t>();
+  CHECK(data["layouts"][chosen]["feasible"] == true);
+  for (const auto& layout : data["layouts"])
+    if (layout["feasible"] == true) CHECK(layout["cost"].get<double>() >= data["layouts"][chosen]["cost"].get<double>());
+  CHECK(data["layouts"][0]["varied"] == "cluster.taskmanagers=1, flink.taskmanager.numberOfTaskSlots=2");
+  CHECK(data["slotPlan"]["taskmanagers"] == data["layouts"][chosen]["label"].get<std::string>()[0] - '0');
+
+  const Drawn drawn = draw_in_chromium(dir / "report.html");
+  CHECK(drawn.errors == 0);
+  CHECK(drawn.charts == static_cast<int>(data["objectives"].size()));
+  CHECK(drawn.drawn == drawn.charts);
+  fs::remove_all(dir);
+}

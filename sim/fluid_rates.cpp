@@ -138,12 +138,24 @@ void RateSolver::cpu_shares() {
 }
 
 void RateSolver::classify() {
+  for (std::size_t i = 0; i < net_.threads.size(); ++i) r_.cpu[i] = r_.take[i] * net_.threads[i].cost;
+  for (std::size_t tm = 0; tm < net_.threads_on.size(); ++tm) {
+    const auto& on = net_.threads_on[tm];
+    const int n = static_cast<int>(on.size());
+    // A thread whose rate its CPU share caps is runnable all the time (busy 1 whatever the overlap).
+    for (int k = 0; k < n; ++k) {
+      const int i = on[k];
+      const bool cpu_bound = net_.threads[i].cost > 0 && r_.cpu_cap[i] < r_.want[i] * (1 - 1e-9);
+      demand_[k] = cpu_bound ? 1.0 : r_.cpu[i];
+    }
+    sharing_.solve(demand_.data(), n, net_.cores[tm], share_.data());
+    for (int k = 0; k < n; ++k) {
+      r_.busy[on[k]] = share_[k];
+      // The speed while runnable, as the latency estimate's service time needs it.
+      r_.speed[on[k]] = share_[k] > 0 ? std::min(1.0, r_.cpu[on[k]] / share_[k]) : std::min(1.0, tm_level_[tm]);
+    }
+  }
   for (std::size_t i = 0; i < net_.threads.size(); ++i) {
-    const Thread& t = net_.threads[i];
-    const double speed = std::min(1.0, tm_level_[t.taskmanager]);
-    r_.speed[i] = speed;
-    r_.cpu[i] = r_.take[i] * t.cost;
-    r_.busy[i] = std::min(1.0, r_.cpu[i] / speed);
     const double rest = 1.0 - r_.busy[i];
     const bool blocked = r_.bp_cap[i] < kUnbounded && r_.bp_cap[i] <= std::min(r_.offer[i], r_.cpu_cap[i]) * (1 + 1e-9);
     r_.backpressured[i] = blocked ? rest : 0.0;

@@ -17,14 +17,18 @@
 // more than a relative 1e-12 (typically graph depth + 2 passes).
 //
 // Metrics per thread, as the buffer level defines them: busy = the time the thread wants a core =
-// CPU used ÷ the speed a runnable thread gets (min(1, water level)); the rest of the second is
-// back-pressured when a full out-flow is what limits the thread, else idle.
+// CPU used ÷ the speed a runnable thread gets. The rates come from the water level, but the speed
+// while runnable from how often the others are runnable at the same time (sim/core_sharing.h: a
+// mean-field estimate of the overlap buffer level simulates), so a thread sharing cores with busy
+// neighbours is busier than its CPU use even when the TaskManager is not saturated. The rest of
+// the second is back-pressured when a full out-flow is what limits the thread, else idle.
 //
 // Cost: O(passes × (flows log flows + threads log threads)); no allocation after construction.
 #pragma once
 
 #include <vector>
 
+#include "sim/core_sharing.h"
 #include "sim/fluid_network.h"
 
 namespace flinksim::sim::fluid {
@@ -74,6 +78,7 @@ class RateSolver {
   std::vector<double> demand_, share_, previous_;  // scratch
   std::vector<int> order_;
   std::vector<double> tm_level_;
+  CoreSharing sharing_;
 };
 
 }  // namespace flinksim::sim::fluid

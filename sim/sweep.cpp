@@ -12,6 +12,7 @@
 #include "model/diagnostics.h"
 #include "model/flink_options.h"
 #include "model/layout_assessment.h"
+#include "sim/core_sharing.h"
 #include "sim/fluid_auto.h"
 
 namespace flinksim::sim {
@@ -50,10 +51,7 @@ std::string first_reason(const SweepRow& row) {
 
 }  // namespace
 
-// Busy time under processor sharing, estimated: a subtask with CPU demand d (cores) on a
-// TaskManager of c cores is busy (wants to run) d / s of the time, where s is its expected speed
-// while runnable, E[min(1, c / (1 + K))], K the number of other runnable threads there — taken as
-// independent, each runnable with its own busy share (a mean-field fixed point). This is the
+// Busy time under processor sharing, estimated (sim/core_sharing.h, as the fluid level does): the
 // waiting for a core that Flink's busyTimeMsPerSecond includes and the bare demand does not.
 // Returns, per vertex, the largest estimated busy share of its subtasks.
 std::vector<double> contended_busy(const model::LayoutAssessment& a) {
@@ -66,32 +64,14 @@ std::vector<double> contended_busy(const model::LayoutAssessment& a) {
     }
   std::vector<double> busiest(graph.vertices.size(), 0.0);
   const double cores = a.scenario.cluster.cpu_per_taskmanager;
+  CoreSharing sharing;
+  std::vector<double> cpu, busy;
   for (const auto& threads : on_tm) {
-    const std::size_t k = threads.size();
-    std::vector<double> busy(k);
-    for (std::size_t i = 0; i < k; ++i) busy[i] = std::min(1.0, threads[i].second);
-    for (int round = 0; round < 100; ++round) {
-      double change = 0;
-      for (std::size_t i = 0; i < k; ++i) {
-        // Distribution of K = Σ_{j≠i} Bernoulli(busy_j) (Poisson-binomial, O(k²)).
-        std::vector<double> dist(k, 0.0);
-        dist[0] = 1.0;
-        std::size_t n = 0;
-        for (std::size_t j = 0; j < k; ++j) {
-          if (j == i) continue;
-          ++n;
-          for (std::size_t m = n; m >= 1; --m) dist[m] = dist[m] * (1 - busy[j]) + dist[m - 1] * busy[j];
-          dist[0] *= 1 - busy[j];
-        }
-        double speed = 0;
-        for (std::size_t m = 0; m < k; ++m) speed += dist[m] * std::min(1.0, cores / static_cast<double>(1 + m));
-        const double next = speed > 0 ? std::min(1.0, threads[i].second / speed) : 1.0;
-        change = std::max(change, std::abs(next - busy[i]));
-        busy[i] = next;
-      }
-      if (change < 1e-6) break;
-    }
-    for (std::size_t i = 0; i < k; ++i)
+    cpu.clear();
+    for (const auto& thread : threads) cpu.push_back(thread.second);
+    busy.assign(cpu.size(), 0.0);
+    sharing.solve(cpu.data(), static_cast<int>(cpu.size()), cores, busy.data());
+    for (std::size_t i = 0; i < threads.size(); ++i)
       busiest[threads[i].first] = std::max(busiest[threads[i].first], busy[i]);
   }
   return busiest;

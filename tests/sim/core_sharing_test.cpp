@@ -1,0 +1,98 @@
+// The mean-field busy share of threads sharing a TaskManager's cores (sim/core_sharing.h).
+#include "sim/core_sharing.h"
+
+#include <catch2/catch.hpp>
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "sim/rng.h"
+
+using flinksim::sim::CoreSharing;
+
+namespace {
+
+std::vector<double> solve(const std::vector<double>& cpu, double cores) {
+  std::vector<double> busy(cpu.size());
+  CoreSharing sharing;
+  sharing.solve(cpu.data(), static_cast<int>(cpu.size()), cores, busy.data());
+  return busy;
+}
+
+// The same fixed point computed the plain way: for each thread the Poisson-binomial of the others
+// built from scratch (no deconvolution), iterated until nothing moves.
+std::vector<double> reference(const std::vector<double>& cpu, double cores) {
+  const std::size_t k = cpu.size();
+  std::vector<double> busy(cpu);
+  for (int round = 0; round < 10000; ++round) {
+    std::vector<double> next(k);
+    for (std::size_t i = 0; i < k; ++i) {
+      std::vector<double> dist(k, 0.0);
+      dist[0] = 1;
+      for (std::size_t j = 0; j < k; ++j) {
+        if (j == i) continue;
+        std::vector<double> d(k, 0.0);
+        for (std::size_t m = 0; m < k; ++m) {
+          d[m] += dist[m] * (1 - busy[j]);
+          if (m + 1 < k) d[m + 1] += dist[m] * busy[j];
+        }
+        dist = d;
+      }
+      double speed = 0;
+      for (std::size_t m = 0; m < k; ++m) speed += dist[m] * std::min(1.0, cores / static_cast<double>(1 + m));
+      next[i] = std::min(1.0, cpu[i] / speed);
+    }
+    double moved = 0;
+    for (std::size_t i = 0; i < k; ++i) moved = std::max(moved, std::abs(next[i] - busy[i]));
+    busy = next;
+    if (moved < 1e-13) break;
+  }
+  return busy;
+}
+
+}  // namespace
+
+TEST_CASE("with a core for every thread nobody waits") {
+  CHECK(solve({0.3, 0.9, 0.1}, 3.0) == std::vector<double>{0.3, 0.9, 0.1});
+  CHECK(solve({0.5, 0.5}, 4.0) == std::vector<double>{0.5, 0.5});
+}
+
+TEST_CASE("two threads on one core: b = u / (1 − b/2)") {
+  // Each runnable with b, the other's presence halves the speed: b (1 − b/2) = 0.3.
+  const auto busy = solve({0.3, 0.3}, 1.0);
+  CHECK(busy[0] == Approx(1 - std::sqrt(0.4)).epsilon(1e-9));
+  CHECK(busy[1] == Approx(busy[0]));
+}
+
+TEST_CASE("a thread that uses a whole core is always busy, and its neighbours wait for it") {
+  const auto busy = solve({1.0, 0.2}, 1.5);
+  CHECK(busy[0] == 1.0);
+  // The other one runs at 0.75 whenever the first is runnable (always): 0.2 / 0.75.
+  CHECK(busy[1] == Approx(0.2 / 0.75).epsilon(1e-9));
+}
+
+TEST_CASE("matches the plain computation on random TaskManagers, deconvolution and all") {
+  flinksim::sim::Rng rng(7, flinksim::sim::Stream::kCost, 0);
+  for (int trial = 0; trial < 40; ++trial) {
+    const int k = 2 + static_cast<int>(rng.below(9));
+    const double cores = 1.0 + static_cast<double>(rng.below(4));
+    std::vector<double> cpu(static_cast<std::size_t>(k));
+    double total = 0;
+    for (auto& u : cpu) total += (u = 0.02 + 0.6 * rng.uniform());
+    // Keep the TaskManager below saturation (the solver's domain: rates already fit the cores).
+    if (total > 0.9 * cores)
+      for (auto& u : cpu) u *= 0.9 * cores / total;
+    INFO("trial " << trial << " k " << k << " cores " << cores);
+    const auto fast = solve(cpu, cores), slow = reference(cpu, cores);
+    for (std::size_t i = 0; i < cpu.size(); ++i) {
+      CHECK(fast[i] == Approx(slow[i]).epsilon(1e-6));
+      CHECK(fast[i] >= cpu[i]);
+    }
+  }
+}
+
+TEST_CASE("more load next door means more waiting") {
+  const auto light = solve({0.2, 0.1, 0.1}, 1.0), heavy = solve({0.2, 0.3, 0.3}, 1.0);
+  CHECK(heavy[0] > light[0]);
+  CHECK(light[0] > 0.2);
+}

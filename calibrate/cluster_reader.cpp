@@ -1,15 +1,38 @@
 #include "calibrate/cluster_reader.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
+#include <map>
+#include <vector>
 
 #include "calibrate/json_fields.h"
 
 namespace flinksim::calibrate {
 
-std::optional<double> TaskManagerInfo::cpu_load() const {
-  auto it = metrics.find("Status.JVM.CPU.Load");
-  if (it == metrics.end() || std::isnan(it->second)) return std::nullopt;
+namespace {
+
+// A process gauge's value; the JDK answers a negative one when it cannot measure.
+std::optional<double> measured(const std::map<std::string, double>& metrics, const char* id) {
+  auto it = metrics.find(id);
+  if (it == metrics.end() || std::isnan(it->second) || it->second < 0) return std::nullopt;
   return it->second;
+}
+
+std::string metrics_path(const std::string& tm_id, const std::vector<std::string>& ids) {
+  std::string get;
+  for (const auto& id : ids) get += (get.empty() ? "" : ",") + id;
+  return "/taskmanagers/" + tm_id + "/metrics?get=" + get;
+}
+
+}  // namespace
+
+std::optional<double> TaskManagerInfo::cpu_load() const {
+  return measured(metrics, "Status.JVM.CPU.Load");
+}
+
+std::optional<double> TaskManagerInfo::cpu_time_ns() const {
+  return measured(metrics, "Status.JVM.CPU.Time");
 }
 
 std::optional<std::string> ClusterInfo::config_value(const std::string& key) const {
@@ -30,6 +53,26 @@ bool supported_flink_version(const std::string& version) {
   return (major == 1 && minor >= 16) || major == 2;
 }
 
+namespace {
+
+// Slots are a count Flink always sends: a whole number of at least `least` that fits an int. A
+// "NaN" or 1e48 there is no Flink answer (and, cast to int, undefined behaviour).
+int require_slots(const nlohmann::json& obj, const char* field, const std::string& what,
+                  int least) {
+  const double slots = require_number(obj, field, what);
+  if (slots >= least && slots <= std::numeric_limits<int>::max()) return static_cast<int>(slots);
+  throw RemoteError(RemoteFailure::VersionMismatch,
+                    what + ": \"" + field + "\" is " + obj.at(field).dump() +
+                        ", not a number of slots");
+}
+
+// A count only shown (free slots, running jobs), clamped so that any number casts to an int.
+int shown_count(const nlohmann::json& obj, const char* field) {
+  return static_cast<int>(std::clamp(number_or(obj, field, 0), 0.0, 1e9));
+}
+
+}  // namespace
+
 ClusterInfo read_cluster(RestSource& source) {
   ClusterInfo cluster;
   const std::string where = " at " + source.describe();
@@ -44,9 +87,9 @@ ClusterInfo read_cluster(RestSource& source) {
                       "JobManager's REST address (rest.port, default 8081)?");
   }
   cluster.flink_version = string_or(overview, "flink-version", "");
-  cluster.slots_total = static_cast<int>(require_number(overview, "slots-total", "GET /overview"));
-  cluster.slots_available = static_cast<int>(number_or(overview, "slots-available", 0));
-  cluster.jobs_running = static_cast<int>(number_or(overview, "jobs-running", 0));
+  cluster.slots_total = require_slots(overview, "slots-total", "GET /overview", 0);
+  cluster.slots_available = shown_count(overview, "slots-available");
+  cluster.jobs_running = shown_count(overview, "jobs-running");
   if (!supported_flink_version(cluster.flink_version)) {
     cluster.warnings.push_back("Flink version \"" + cluster.flink_version +
                                "\" is outside 1.16–2.x; its REST answers may differ");
@@ -63,14 +106,15 @@ ClusterInfo read_cluster(RestSource& source) {
   for (const auto& tm : require_array(tms, "taskmanagers", what)) {
     TaskManagerInfo info;
     info.id = require_string(tm, "id", what);
-    info.slots = static_cast<int>(require_number(tm, "slotsNumber", what));
-    info.free_slots = static_cast<int>(number_or(tm, "freeSlots", 0));
+    info.slots = require_slots(tm, "slotsNumber", what, 1);
+    info.free_slots = shown_count(tm, "freeSlots");
     if (auto hw = tm.find("hardware"); hw != tm.end()) info.cpu_cores = number_or(*hw, "cpuCores", 0);
     if (auto res = tm.find("totalResource"); res != tm.end())
       info.resource_cpu_cores = number_or(*res, "cpuCores", 0);
     if (auto mem = tm.find("memoryConfiguration"); mem != tm.end() && mem->is_object()) {
       for (const auto& [name, value] : mem->items())
-        if (auto n = json_number(value)) info.memory[name] = static_cast<std::int64_t>(*n);
+        if (auto n = json_number(value); n && *n >= 0 && *n < 0x1p63)  // bytes, a Java long
+          info.memory[name] = static_cast<std::int64_t>(*n);
     } else {
       cluster.warnings.push_back("TaskManager " + info.id + " has no memoryConfiguration (Flink < 1.12?)");
     }
@@ -91,11 +135,13 @@ ClusterInfo read_cluster(RestSource& source) {
 }
 
 void read_taskmanager_metrics(RestSource& source, ClusterInfo& cluster) {
-  std::string get;
-  for (const auto& id : kTaskManagerMetricIds) get += (get.empty() ? "" : ",") + id;
   for (auto& tm : cluster.taskmanagers) {
-    const std::string path = "/taskmanagers/" + tm.id + "/metrics?get=" + get;
+    std::string path = metrics_path(tm.id, kTaskManagerMetricIds);
     auto answer = source.get(path);
+    if (!answer.ok() && answer.failure->kind() == RemoteFailure::MissingData) {
+      path = metrics_path(tm.id, kTaskManagerMetricIdsWithoutCpuTime);  // an older snapshot
+      answer = source.get(path);
+    }
     if (!answer.ok()) {
       if (answer.failure->kind() == RemoteFailure::AuthRefused) throw *answer.failure;
       cluster.warnings.push_back("no metrics for TaskManager " + tm.id + ": " + answer.failure->what());
@@ -107,9 +153,10 @@ void read_taskmanager_metrics(RestSource& source, ClusterInfo& cluster) {
         if (auto v = m.contains("value") ? json_number(m["value"]) : std::nullopt)
           tm.metrics[string_or(m, "id", "")] = *v;
     }
-    if (!tm.cpu_load())
-      cluster.warnings.push_back("TaskManager " + tm.id + " reports no Status.JVM.CPU.Load yet; "
-                                 "its CPU contention cannot be checked");
+    if (!tm.cpu_load() && !tm.cpu_time_ns())
+      cluster.warnings.push_back("TaskManager " + tm.id +
+                                 " reports neither Status.JVM.CPU.Time nor Status.JVM.CPU.Load "
+                                 "yet; its CPU contention cannot be checked");
   }
 }
 

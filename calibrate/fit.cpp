@@ -2,10 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iomanip>
 #include <map>
+#include <set>
+#include <sstream>
 
 #include <Eigen/Dense>
 
+#include "calibrate/cpu_time_rate.h"
 #include "model/key_distribution.h"
 
 namespace flinksim::calibrate {
@@ -22,25 +26,70 @@ std::optional<double> input_rate(const VertexInfo& v, const SubtaskInfo& st) {
   return v.is_source ? source_rate(v, st) : st.metric("numRecordsInPerSecond");
 }
 
-// Per TaskManager: busy cores wanted vs cores, and the factor applied to busy time there.
-std::map<std::string, TaskManagerLoad> contention(const Sample& sample, const FitOptions& options) {
+// One TaskManager's Status.JVM.CPU.Time over the samples, on their clock.
+std::vector<CpuTimeReading> cpu_time_series(const std::vector<Sample>& samples,
+                                            const std::string& tm_id) {
+  std::vector<CpuTimeReading> series;
+  for (const auto& sample : samples) {
+    const TaskManagerInfo* tm = sample.cluster.taskmanager(tm_id);
+    series.push_back({sample.time_ms, tm ? tm->cpu_time_ns() : std::nullopt});
+  }
+  return series;
+}
+
+// Per TaskManager of samples[i]: busy cores wanted vs cores (and used), and the factor applied to
+// busy time there.
+std::map<std::string, TaskManagerLoad> contention(const std::vector<Sample>& samples, std::size_t i,
+                                                  const FitOptions& options) {
+  const Sample& sample = samples[i];
   std::map<std::string, TaskManagerLoad> loads;
   for (const auto& tm : sample.cluster.taskmanagers) {
     TaskManagerLoad& load = loads[tm.id];
     load.id = tm.id;
     load.cores = usable_cores(tm);
     load.cpu_load = tm.cpu_load();
+    load.cores_used = cores_used_around(cpu_time_series(samples, tm.id), i, load.cores);
   }
   for (const auto& v : sample.job.vertices)
     for (const auto& st : v.subtasks)
       if (auto busy = st.metric("busyTimeMsPerSecond"); busy && !st.taskmanager_id.empty())
         loads[st.taskmanager_id].demand += *busy / 1000.0;
   for (auto& [id, load] : loads) {
-    const bool load_says_saturated = !load.cpu_load || *load.cpu_load >= options.saturation_load;
-    load.saturated = load.cores > 0 && load.demand > load.cores && load_says_saturated;
-    load.factor = load.saturated ? load.cores / load.demand : 1.0;
+    bool cores_in_use = true;  // nothing reported says otherwise
+    if (load.cores_used) {
+      load.evidence = SaturationEvidence::CpuTime;
+      cores_in_use = *load.cores_used >= options.saturation_share * load.cores;
+    } else if (load.cpu_load) {
+      load.evidence = SaturationEvidence::Load;
+      cores_in_use = *load.cpu_load >= options.saturation_share;
+    }
+    load.saturated = load.cores > 0 && load.demand > load.cores && cores_in_use;
+    const double used = load.cores_used ? std::min(*load.cores_used, load.cores) : load.cores;
+    load.factor = load.saturated ? used / load.demand : 1.0;
   }
   return loads;
+}
+
+// A TaskManager whose threads want more cores than it has, left uncorrected on Load's word alone:
+// on a node shared with other pods Load stays low however saturated the TaskManager is.
+void warn_load_decided(const std::vector<std::map<std::string, TaskManagerLoad>>& loads,
+                       FitResult& result) {
+  std::set<std::string> warned;
+  for (const auto& sample : loads)
+    for (const auto& [id, load] : sample) {
+      if (load.evidence != SaturationEvidence::Load || load.saturated || load.cores <= 0 ||
+          load.demand <= load.cores || !warned.insert(id).second)
+        continue;
+      std::ostringstream text;
+      text << std::fixed << std::setprecision(2) << "TaskManager " << id
+           << ": its busy threads want " << load.demand << " cores of its " << load.cores
+           << ", but Status.JVM.CPU.Load " << std::setprecision(3) << *load.cpu_load
+           << " kept busy time uncorrected. Load is the process's share of ALL the host's CPUs, "
+              "so on a node shared with other pods it stays low however saturated the "
+              "TaskManager is; take two samples or more (--samples) so that the rate of "
+              "Status.JVM.CPU.Time decides";
+      result.warnings.push_back(text.str());
+    }
 }
 
 struct Accumulator {
@@ -182,14 +231,15 @@ FitResult fit(const std::vector<Sample>& samples, const FitOptions& options) {
   const JobInfo& first = samples.front().job;
   std::vector<Accumulator> acc(first.vertices.size());
   std::vector<std::map<std::string, TaskManagerLoad>> loads;
-  for (const auto& sample : samples) {
-    loads.push_back(contention(sample, options));
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    loads.push_back(contention(samples, i, options));
     for (std::size_t v = 0; v < first.vertices.size(); ++v) {
-      const VertexInfo* vertex = sample.job.vertex(first.vertices[v].id);
+      const VertexInfo* vertex = samples[i].job.vertex(first.vertices[v].id);
       if (vertex) add_vertex_sample(*vertex, loads.back(), acc[v]);
     }
   }
   for (const auto& [id, load] : loads.back()) result.taskmanagers.push_back(load);
+  warn_load_decided(loads, result);
 
   for (std::size_t i = 0; i < first.vertices.size(); ++i) {
     const VertexInfo& v = first.vertices[i];
@@ -224,7 +274,7 @@ FitResult fit(const std::vector<Sample>& samples, const FitOptions& options) {
       if (a.records_out > 0) fit.record_size = a.bytes_out / a.records_out;
       least_squares(a, fit);
       if (fit.contention_factor < 0.999)
-        fit.notes.push_back("busy time scaled by cores ÷ demand on saturated TaskManagers");
+        fit.notes.push_back("busy time scaled by cores used ÷ demand on saturated TaskManagers");
     }
     if (fit.cost_ns > 0) fit.tpr = v.parallelism * 1e9 / fit.cost_ns;
     if (fit.cost_busiest_ns > 0) fit.tpr_busiest = v.parallelism * 1e9 / fit.cost_busiest_ns;

@@ -11,16 +11,23 @@
 //    gets more records, not because each costs more; weighting by records keeps it out of the cost
 //    and it shows up as key skew instead.
 //  - CPU contention: busy time counts the time a task thread is runnable, including waiting for a
-//    core. On a TaskManager whose busy threads want more cores than it has (Σ busy/1000 > cores,
-//    cores as usable_cores says) and whose Status.JVM.CPU.Load shows it saturated
-//    (≥ saturation_load, or no load reported), each subtask's busy time is scaled by
-//    cores ÷ demand before it enters the sums. That recovers the TaskManager's total CPU exactly
-//    (Σ cost × records = cores while its cores are full), but its split between vertices only up
-//    to an assumption: under processor sharing a thread's busy time is its work ÷ its mean speed
-//    while runnable, E[cores / runnable threads | it is runnable], which depends on which threads
-//    are runnable together, and per-second averages do not say that. The factor is the same for
-//    every thread of the TaskManager (cores ÷ mean runnable threads); other assumptions
-//    (independent threads) are no better — see calibrate/README.md for the figures and the bound.
+//    core. A TaskManager is saturated when its busy threads want more cores than it has
+//    (Σ busy/1000 > cores, cores as usable_cores says) and it used at least saturation_share of
+//    them: the cores used are the rate of Status.JVM.CPU.Time between samples
+//    (calibrate/cpu_time_rate.h), and only without that rate (one sample, older snapshots,
+//    a scrape) Status.JVM.CPU.Load ≥ saturation_share decides — which is right only when the
+//    TaskManager has its host to itself: Load is a share of all the host's CPUs (see
+//    TaskManagerInfo::cpu_load), so FitResult::warnings names a TaskManager it kept uncorrected
+//    although its threads want more than its cores. With neither it counts as saturated. Each
+//    subtask's busy time there is scaled by used ÷ demand before it enters the sums (used: the
+//    cores used, at most cores; cores without the rate). That recovers the TaskManager's total
+//    CPU exactly (Σ cost × records = the cores used while they are full), but its split between
+//    vertices only up to an assumption: under processor sharing a thread's busy time is its
+//    work ÷ its mean speed while runnable, E[cores / runnable threads | it is runnable], which
+//    depends on which threads are runnable together, and per-second averages do not say that.
+//    The factor is the same for every thread of the TaskManager (cores ÷ mean runnable threads);
+//    other assumptions (independent threads) are no better — see calibrate/README.md for the
+//    figures and the bound.
 //  - The autoscaler's view (busy-time aggregator MAX, its default) is reported beside it:
 //    cost_busiest = parallelism × max busy / Σ records. It is conservative: it charges the hot
 //    subtask's load to every subtask.
@@ -36,6 +43,7 @@
 //    record size: numBytesOutPerSecond / numRecordsOutPerSecond.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,10 +57,15 @@ namespace flinksim::calibrate {
 struct Sample {
   ClusterInfo cluster;
   JobInfo job;
+  // When, on the JobManager's clock (epoch ms; read_sample takes job.now_ms): the time base of
+  // Status.JVM.CPU.Time's rate. nullopt without a job or its `now` (a Prometheus scrape).
+  std::optional<std::int64_t> time_ms;
 };
 
 struct FitOptions {
-  double saturation_load = 0.85;   // Status.JVM.CPU.Load at which a TaskManager counts as saturated
+  // Share of a TaskManager's cores in use at which it counts as saturated: cores used (the rate
+  // of Status.JVM.CPU.Time) ÷ usable_cores, or, without that rate, Status.JVM.CPU.Load.
+  double saturation_share = 0.85;
   std::int64_t key_count = 1'000'000;  // keys assumed for the Zipf fit (Flink does not report it)
   std::uint64_t seed = 42;         // key-to-key-group hashing, as the scenario's seed
 };
@@ -89,19 +102,28 @@ struct VertexFit {
   std::vector<std::string> notes;
 };
 
+// What decided whether a TaskManager is saturated (besides demand > cores).
+enum class SaturationEvidence {
+  CpuTime,  // the rate of Status.JVM.CPU.Time: cores used against its cores
+  Load,     // Status.JVM.CPU.Load (no rate): a share of the host's CPUs, right on a host of its own
+  None,     // neither reported: saturated whenever demand > cores
+};
+
 struct TaskManagerLoad {
   std::string id;
-  double cores = 0;
-  double demand = 0;               // Σ busy/1000 of its subtasks (busy cores wanted)
-  std::optional<double> cpu_load;  // Status.JVM.CPU.Load
+  double cores = 0;                  // usable_cores
+  double demand = 0;                 // Σ busy/1000 of its subtasks (busy cores wanted)
+  std::optional<double> cores_used;  // ΔStatus.JVM.CPU.Time ÷ Δtime around the sample
+  std::optional<double> cpu_load;    // Status.JVM.CPU.Load
+  SaturationEvidence evidence = SaturationEvidence::None;
   bool saturated = false;
-  double factor = 1;               // applied to its subtasks' busy time
+  double factor = 1;                 // applied to its subtasks' busy time
 };
 
 struct FitResult {
   std::vector<VertexFit> vertices;            // in the job's (topological) order
   std::vector<TaskManagerLoad> taskmanagers;  // of the last sample
-  std::vector<std::string> warnings;
+  std::vector<std::string> warnings;          // e.g. a correction Load may have kept from firing
 };
 
 // The cores a TaskManager's threads can run on: hardware.cpuCores (the JVM's availableProcessors)

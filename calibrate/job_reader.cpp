@@ -40,6 +40,8 @@ void read_subtask_metrics(RestSource& source, const std::string& base, VertexInf
     for (const auto& id : ids) wanted.push_back(std::to_string(i) + "." + id);
   std::size_t next = 0;
   int answered = 0;
+  int ignored = 0;
+  std::string ignored_example;
   while (next < wanted.size()) {
     std::string path = base + "/metrics?get=";
     const std::size_t start = next;
@@ -64,11 +66,19 @@ void read_subtask_metrics(RestSource& source, const std::string& base, VertexInf
       if (dot == std::string::npos || !m.contains("value")) continue;
       const int index = std::atoi(id.substr(0, dot).c_str());
       auto value = json_number(m["value"]);
-      if (index < 0 || index >= static_cast<int>(vertex.subtasks.size()) || !value) continue;
+      if (index < 0 || index >= static_cast<int>(vertex.subtasks.size())) continue;
+      if (!value || *value < 0) {  // "Infinity", a word, a negative figure: no measurement
+        if (ignored++ == 0) ignored_example = id + " = " + m["value"].dump();
+        continue;
+      }
       vertex.subtasks[index].metrics[id.substr(dot + 1)] = *value;
       ++answered;
     }
   }
+  if (ignored > 0)
+    warnings.push_back("vertex \"" + vertex.name + "\": " + std::to_string(ignored) +
+                       " metric value(s) are no measurement (e.g. " + ignored_example +
+                       "); left out, as if Flink had not measured them");
   if (answered == 0)
     warnings.push_back("vertex \"" + vertex.name + "\": Flink returned no per-subtask metrics "
                        "(tasks just started? metrics.fetcher.update-interval not elapsed?)");
@@ -76,9 +86,11 @@ void read_subtask_metrics(RestSource& source, const std::string& base, VertexInf
 
 }  // namespace
 
+// Flink's task metrics (times per second, rates, pending records) are never negative: a negative
+// value is no measurement, like NaN, and would give a negative cost or selectivity.
 std::optional<double> SubtaskInfo::metric(const std::string& id) const {
   auto it = metrics.find(id);
-  if (it == metrics.end() || std::isnan(it->second)) return std::nullopt;
+  if (it == metrics.end() || std::isnan(it->second) || it->second < 0) return std::nullopt;
   return it->second;
 }
 
@@ -140,14 +152,25 @@ JobInfo read_job(RestSource& source, const std::string& jid) {
   const auto details = parse_json(source.get(base).value(), "GET " + base);
   job.name = string_or(details, "name", jid);
   job.state = string_or(details, "state", "");
+  if (details.is_object() && details.contains("now"))
+    if (auto now = json_number(details["now"]); now && std::isfinite(*now))
+      job.now_ms = std::llround(*now);
   if (job.state != "RUNNING")
     job.warnings.push_back("job " + jid + " is " + job.state + ", not RUNNING: its rates may be 0");
   for (const auto& v : require_array(details, "vertices", "GET " + base)) {
     VertexInfo vertex;
     vertex.id = require_string(v, "id", "GET " + base);
     vertex.name = require_string(v, "name", "GET " + base);
-    vertex.parallelism = static_cast<int>(require_number(v, "parallelism", "GET " + base));
-    vertex.max_parallelism = static_cast<int>(number_or(v, "maxParallelism", 128));
+    const double parallelism = require_number(v, "parallelism", "GET " + base);
+    if (!(parallelism >= 1 && parallelism <= 32768))  // Flink's bounds (max parallelism ≤ 2^15)
+      throw RemoteError(RemoteFailure::VersionMismatch,
+                        "GET " + base + ": vertex \"" + vertex.name + "\" has parallelism " +
+                            v["parallelism"].dump() +
+                            "; Flink's is a whole number from 1 to 32768");
+    vertex.parallelism = static_cast<int>(parallelism);
+    // Clamped so that any number casts to an int and the scenario written keeps p <= max.
+    vertex.max_parallelism =
+        static_cast<int>(std::clamp(number_or(v, "maxParallelism", 128), parallelism, 32768.0));
     vertex.operators = split_chain(vertex.name);
     vertex.subtasks.resize(vertex.parallelism);
     for (int i = 0; i < vertex.parallelism; ++i) vertex.subtasks[i].index = i;
@@ -181,14 +204,18 @@ JobInfo read_job(RestSource& source, const std::string& jid) {
   if (auto config = source.get(base + "/config"); config.ok()) {
     const auto json = parse_json(config.body, "GET " + base + "/config");
     if (auto exec = json.find("execution-config"); exec != json.end())
-      job.job_parallelism = static_cast<int>(number_or(*exec, "job-parallelism", 0));
+      job.job_parallelism =
+          static_cast<int>(std::clamp(number_or(*exec, "job-parallelism", 0), 0.0, 32768.0));
   }
 
   // Checkpoints: a job without checkpointing answers the config with no interval (or 404 on
   // older versions); neither is an error.
   if (auto config = source.get(base + "/checkpoints/config"); config.ok()) {
     const auto json = parse_json(config.body, "GET " + base + "/checkpoints/config");
-    job.checkpoints.interval_ms = static_cast<std::int64_t>(number_or(json, "interval", 0));
+    // Flink answers Long.MAX_VALUE (2^63, as a double) when checkpointing is disabled: clamped
+    // to 2^62, which reads as disabled below, before the cast.
+    job.checkpoints.interval_ms =
+        static_cast<std::int64_t>(std::clamp(number_or(json, "interval", 0), 0.0, 0x1p62));
     job.checkpoints.enabled = job.checkpoints.interval_ms > 0 &&
                               job.checkpoints.interval_ms < (std::int64_t{1} << 62);
     job.checkpoints.mode = string_or(json, "mode", "");
@@ -198,7 +225,8 @@ JobInfo read_job(RestSource& source, const std::string& jid) {
   if (auto stats = source.get(base + "/checkpoints"); stats.ok()) {
     const auto json = parse_json(stats.body, "GET " + base + "/checkpoints");
     if (auto counts = json.find("counts"); counts != json.end())
-      job.checkpoints.completed = static_cast<std::int64_t>(number_or(*counts, "completed", 0));
+      job.checkpoints.completed =
+          static_cast<std::int64_t>(std::clamp(number_or(*counts, "completed", 0), 0.0, 0x1p62));
     if (auto summary = json.find("summary"); summary != json.end() && summary->is_object()) {
       auto avg = [&](const char* field, const char* agg) {
         auto it = summary->find(field);
@@ -216,7 +244,7 @@ JobInfo read_job(RestSource& source, const std::string& jid) {
     // Placement: which TaskManager runs each subtask.
     const auto vdetails = parse_json(source.get(vbase).value(), "GET " + vbase);
     for (const auto& st : require_array(vdetails, "subtasks", "GET " + vbase)) {
-      const int index = static_cast<int>(number_or(st, "subtask", -1));
+      const int index = static_cast<int>(std::clamp(number_or(st, "subtask", -1), -1.0, 32768.0));
       if (index >= 0 && index < vertex.parallelism)
         vertex.subtasks[index].taskmanager_id = string_or(st, "taskmanager-id", "");
     }
@@ -235,8 +263,11 @@ JobInfo read_job(RestSource& source, const std::string& jid) {
       const auto json = parse_json(agg.body, "GET " + vbase + "/subtasks/metrics");
       if (json.is_array()) {
         for (const auto& m : json) {
-          AggregatedMetric a{number_or(m, "min", NAN), number_or(m, "max", NAN),
-                             number_or(m, "avg", NAN), number_or(m, "sum", NAN)};
+          auto measured = [&](const char* agg) {  // negative: no measurement, as in metric()
+            const double value = number_or(m, agg, NAN);
+            return value < 0 ? NAN : value;
+          };
+          AggregatedMetric a{measured("min"), measured("max"), measured("avg"), measured("sum")};
           vertex.aggregated[string_or(m, "id", "")] = a;
         }
       }
@@ -244,10 +275,12 @@ JobInfo read_job(RestSource& source, const std::string& jid) {
       throw *agg.failure;
     }
     read_subtask_metrics(source, vbase, vertex, ids, job.warnings);
-    if (!vertex.aggregated.count("busyTimeMsPerSecond") &&
+    const auto busy = vertex.aggregated.find("busyTimeMsPerSecond");
+    if ((busy == vertex.aggregated.end() || std::isnan(busy->second.avg)) &&
         std::none_of(vertex.subtasks.begin(), vertex.subtasks.end(),
                      [](const SubtaskInfo& s) { return s.metric("busyTimeMsPerSecond").has_value(); }))
-      job.warnings.push_back("vertex \"" + vertex.name + "\": no busyTimeMsPerSecond (missing or NaN)");
+      job.warnings.push_back("vertex \"" + vertex.name +
+                             "\": no busyTimeMsPerSecond (missing, NaN or negative)");
   }
   return job;
 }

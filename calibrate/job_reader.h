@@ -69,6 +69,9 @@ struct JobInfo {
   std::string jid;
   std::string name;
   std::string state;
+  // `now` of GET /jobs/:jid: the JobManager's clock (epoch ms) when it answered, nullopt when
+  // absent. Samples are timed by it (sampling.h), so a simulated cluster's clock is used too.
+  std::optional<std::int64_t> now_ms;
   int job_parallelism = 0;        // execution-config.job-parallelism (0 when unknown)
   std::vector<VertexInfo> vertices;  // topological order (plan order is not topological)
   CheckpointInfo checkpoints;

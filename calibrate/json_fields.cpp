@@ -18,24 +18,28 @@ nlohmann::json parse_json(const std::string& body, const std::string& what) {
   return json;
 }
 
+// No figure Flink reports is infinite, so "Infinity" (or "1e999") is no number here: a rate or
+// cost derived from it would reach the calibrated scenario as inf or NaN.
 std::optional<double> json_number(const nlohmann::json& value) {
-  if (value.is_number()) return value.get<double>();
+  if (value.is_number()) {
+    const double number = value.get<double>();  // 1e400 parses as infinity
+    return std::isinf(number) ? std::nullopt : std::optional<double>(number);
+  }
   if (!value.is_string()) return std::nullopt;
   const std::string& text = value.get_ref<const std::string&>();
   if (text == "NaN") return std::numeric_limits<double>::quiet_NaN();
-  if (text == "Infinity") return std::numeric_limits<double>::infinity();
-  if (text == "-Infinity") return -std::numeric_limits<double>::infinity();
   if (text.empty()) return std::nullopt;
   char* end = nullptr;
   const double number = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size()) return std::nullopt;
+  if (end != text.c_str() + text.size() || std::isinf(number)) return std::nullopt;
   return number;
 }
 
 double require_number(const nlohmann::json& obj, const char* field, const std::string& what) {
   if (obj.is_object()) {
     if (auto it = obj.find(field); it != obj.end()) {
-      if (auto number = json_number(*it)) return *number;
+      // NaN is a gauge Flink has not measured yet, never a count such as slots or parallelism.
+      if (auto number = json_number(*it); number && !std::isnan(*number)) return *number;
     }
   }
   throw RemoteError(RemoteFailure::VersionMismatch,
@@ -65,7 +69,8 @@ double number_or(const nlohmann::json& obj, const char* field, double fallback) 
   if (!obj.is_object()) return fallback;
   auto it = obj.find(field);
   if (it == obj.end()) return fallback;
-  return json_number(*it).value_or(fallback);
+  const auto number = json_number(*it);
+  return number && !std::isnan(*number) ? *number : fallback;  // "NaN": not measured, as if absent
 }
 
 std::string string_or(const nlohmann::json& obj, const char* field, std::string fallback) {

@@ -1,9 +1,11 @@
 #include "calibrate/prometheus_text.h"
 
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <optional>
 #include <sstream>
 
 #include "calibrate/remote_error.h"
@@ -72,7 +74,15 @@ PromSample parse_sample(const std::string& s, int line) {
   return sample;
 }
 
-int to_int(const std::string& text) { return std::atoi(text.c_str()); }
+// A subtask index: a whole number in [0, 32768), as Flink's parallelism is at most 2^15. Anything
+// else names no subtask (and would size a vertex of -7 or 2^31 subtasks): nullopt.
+std::optional<int> subtask_index(const std::string& text) {
+  int index = -1;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), index);
+  if (ec != std::errc() || end != text.data() + text.size() || index < 0 || index >= 32768)
+    return std::nullopt;
+  return index;
+}
 
 }  // namespace
 
@@ -122,10 +132,10 @@ PromTaskMetrics flink_metrics_from_scrape(const PromScrape& scrape, const std::s
     if (sample.name.rfind(kTask, 0) == 0) {
       if (!job_id.empty() && label(sample, "job_id") != job_id) continue;
       const std::string task = label(sample, "task_name");
-      const std::string index = label(sample, "subtask_index");
-      if (task.empty() || index.empty()) continue;
-      SubtaskInfo& st = out.tasks[task][to_int(index)];
-      st.index = to_int(index);
+      const auto index = subtask_index(label(sample, "subtask_index"));
+      if (task.empty() || !index) continue;
+      SubtaskInfo& st = out.tasks[task][*index];
+      st.index = *index;
       st.taskmanager_id = label(sample, "tm_id");
       if (sample.name.rfind(kOperator, 0) == 0) {
         // Operator ids in REST are "<operator name, metric form>.<metric>"; the label form of
@@ -191,7 +201,8 @@ int merge_prometheus(const PromTaskMetrics& metrics, JobInfo& job, ClusterInfo& 
   for (auto& tm : cluster.taskmanagers) {
     auto it = metrics.taskmanagers.find(prometheus_label_value(tm.id));
     if (it == metrics.taskmanagers.end()) continue;
-    for (const auto& [id, value] : it->second) tm.metrics[id] = value;
+    for (const auto& [id, value] : it->second)
+      if (id != "Status.JVM.CPU.Time" || !tm.cpu_time_ns()) tm.metrics[id] = value;
   }
   return matched;
 }
@@ -212,6 +223,9 @@ JobInfo job_from_prometheus(const PromTaskMetrics& metrics) {
   }
   job.warnings.push_back("a Prometheus scrape carries no job graph: vertices have no edges; "
                          "pass --url or --from as well to write a scenario");
+  if (job.vertices.empty())
+    job.warnings.push_back("the scrape has no task metric of Flink's reporter with a task_name and "
+                           "a subtask_index from 0 to 32767: nothing to fit");
   return job;
 }
 

@@ -49,7 +49,9 @@ PromTaskMetrics flink_metrics_from_scrape(const PromScrape& scrape, const std::s
 
 // Replaces the REST metrics of `job` and `cluster` by those of the scrape where it has them,
 // matching vertices by their label-form name and TaskManagers by label-form id. Returns how many
-// subtasks were matched; warns (job.warnings) about vertices the scrape lacks.
+// subtasks were matched; warns (job.warnings) about vertices the scrape lacks. A
+// Status.JVM.CPU.Time that REST answered is kept: its rate is taken against the REST sample's
+// clock (`now`), and the scrape was read at another moment.
 int merge_prometheus(const PromTaskMetrics& metrics, JobInfo& job, ClusterInfo& cluster);
 
 // A job built from the scrape alone: one vertex per task_name, no edges (the reporter carries no

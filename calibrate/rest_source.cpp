@@ -128,6 +128,20 @@ RestResult SnapshotRestSource::get(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   result.body = text.str();
+  // A snapshot saved by hand (curl through an SSO proxy) can hold a login page where Flink's JSON
+  // belongs: say so, as HttpRestSource does for a live answer, instead of "not valid JSON".
+  if (looks_like_html(result.body, "")) {
+    const bool login = looks_like_login(result.body);
+    const std::string through = login ? "an SSO/auth layer that refused the request"
+                                      : "something other than Flink's REST API";
+    result.failure = RemoteError(
+        login ? RemoteFailure::AuthRefused : RemoteFailure::NotFlink,
+        "the snapshot " + dir_ + " answers GET " + path.substr(0, path.find('?')) + " with " +
+            (login ? "an HTML login page" : "an HTML page") + " (" + file.filename().string() +
+            "), not Flink's JSON: it was saved through " + through +
+            "; take the snapshot again with `flinksim snapshot --url URL` (--token-file or "
+            "--header-file for SSO)");
+  }
   return result;
 }
 

@@ -21,6 +21,7 @@ Sample read_sample(RestSource& source, const std::optional<std::string>& jid, bo
     return sample;
   }
   sample.job = read_job(source, id);
+  sample.time_ms = sample.job.now_ms;
   return sample;
 }
 

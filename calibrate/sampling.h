@@ -15,7 +15,9 @@
 
 namespace flinksim::calibrate {
 
-// Reads the cluster, its TaskManagers' metrics and the job (`jid`, else the only RUNNING one).
+// Reads the cluster, its TaskManagers' metrics and the job (`jid`, else the only RUNNING one),
+// timed by the JobManager's clock: `now` of GET /jobs/:jid, which snapshots record too (a saved
+// series keeps its timing) and a simulated cluster answers in simulated time (any --speed).
 // With `require_job` false, a cluster without a RUNNING job gives a sample without a job
 // (job.jid empty) instead of a MissingData failure, so an idle cluster can be snapshotted.
 Sample read_sample(RestSource& source, const std::optional<std::string>& jid, bool require_job = true);

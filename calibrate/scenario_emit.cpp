@@ -79,20 +79,26 @@ CalibratedScenario build_scenario(const Sample& latest, const FitResult& fit,
       "CPU per record is per task (chain): the chain's cost sits on its head operator, the",
       "chained operators carry 0 (Flink measures busy time per task, not per operator).",
       "Costs are Σ busy / Σ records over all subtasks (true processing rate, FLIP-271), with",
-      "busy time scaled by cores ÷ demand on CPU-saturated TaskManagers; key skew is fitted",
+      "busy time scaled by cores used ÷ demand on CPU-saturated TaskManagers; key skew is fitted",
       "from the spread of per-subtask input rates. Edit freely: this is a starting point."};
 
   // [cluster]
   s.cluster.taskmanagers = std::max<int>(1, static_cast<int>(cluster.taskmanagers.size()));
+  // The cores the fit counted (usable_cores; the fewest, if TaskManagers differ), so the scenario
+  // runs its costs on the cores they were measured on; the configuration only when no TaskManager
+  // reports any.
   double cores = 0;
   for (const auto& tm : cluster.taskmanagers)
-    if (tm.cpu_cores > 0 && (cores == 0 || tm.cpu_cores < cores)) cores = tm.cpu_cores;
-  std::string cores_from = "hardware.cpuCores of GET /taskmanagers (the JVM's availableProcessors)";
+    if (const double usable = usable_cores(tm); usable > 0 && (cores == 0 || usable < cores))
+      cores = usable;
+  std::string cores_from =
+      "GET /taskmanagers: hardware.cpuCores (the JVM's availableProcessors), or the fractional "
+      "totalResource.cpuCores it rounds up (a container's CPU limit)";
   for (const char* key : {"kubernetes.taskmanager.cpu", "taskmanager.cpu.cores"}) {
+    if (cores > 0) break;
     if (auto v = cluster.config_value(key); v && std::atof(v->c_str()) > 0) {
       cores = std::atof(v->c_str());
       cores_from = std::string(key) + " in GET /jobmanager/config";
-      break;
     }
   }
   s.cluster.cpu_per_taskmanager = cores > 0 ? cores : 1.0;
@@ -241,6 +247,7 @@ CalibratedScenario build_scenario(const Sample& latest, const FitResult& fit,
                          " completed, end-to-end avg " + fixed(job.checkpoints.duration_avg_ms, 0) +
                          " ms, max " + fixed(job.checkpoints.duration_max_ms, 0) +
                          " ms; incremental size avg " + fixed(job.checkpoints.checkpointed_size_avg, 0) + " B");
+  for (const auto& warning : fit.warnings) out.header.push_back("warning: " + warning);
   return out;
 }
 

@@ -1,13 +1,16 @@
-// `flinksim serve SCENARIO [--port P] [--speed X] [--for D]`: a simulated cluster that answers
-// Flink's REST API (cli/simulated_flink.h) while the buffer-level engine runs the scenario, so
-// `flinksim calibrate --url`, the Flink web UI's JSON or any tool that reads Flink's REST API can
-// be pointed at a simulation. GET only, as a JobManager's monitoring API is for reading; other
-// methods get 405. The engine runs in its own thread, paced to X simulated seconds per wall
-// second; when the horizon is reached the last sample stays served until --for ends or the
-// process is stopped.
+// `flinksim serve SCENARIO [--port P] [--speed X] [--for D] [--node-cores N]`: a simulated
+// cluster that answers Flink's REST API (cli/simulated_flink.h) while the buffer-level engine runs
+// the scenario, so `flinksim calibrate --url`, the Flink web UI's JSON or any tool that reads
+// Flink's REST API can be pointed at a simulation. GET only, as a JobManager's monitoring API is
+// for reading; other methods get 405. The engine runs in its own thread, paced to X simulated
+// seconds per wall second; when the horizon is reached the last sample stays served until --for
+// ends or the process is stopped. --node-cores is the size of the machine each TaskManager pod
+// runs on: Flink's Status.JVM.CPU.Load is a share of the host's cores, not the pod's (a saturated
+// 2-core pod on a 16-core node reads 0.125); by default a TaskManager has a host of its own cores.
 #include <chrono>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <thread>
 
 #include <httplib.h>
@@ -28,6 +31,7 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 8081;  // Flink's rest.port default
   double speed = 1.0;
+  double node_cores = 0;  // 0: cpu_per_taskmanager
   std::string horizon;
   std::string serve_for;
 };
@@ -39,10 +43,17 @@ void serve(const ServeOptions& options) {
   const model::Placement placement = model::place_job(graph, scenario, &why);
   if (!placement.fits) usage_error("cluster", why.empty() ? "the job does not fit the cluster's slots" : why);
   if (options.speed < 0) usage_error("--speed", "must be ≥ 0 (0: as fast as the engine goes)");
+  if (options.node_cores != 0 && options.node_cores < scenario.cluster.cpu_per_taskmanager) {
+    std::ostringstream why;
+    why << "a node of " << options.node_cores << " cores cannot hold a TaskManager of "
+        << scenario.cluster.cpu_per_taskmanager << " (cluster.cpu_per_taskmanager)";
+    usage_error("--node-cores", why.str());
+  }
   const sim::EngineParams params = sim::engine_params(scenario);
 
   SimulatedFlink flink(scenario, graph, placement);
   flink.set_speed(options.speed);
+  flink.set_node_cores(options.node_cores);
   sim::RunOptions run;
   run.sink = &flink;
   if (!options.horizon.empty()) run.horizon = duration_option(options.horizon, "--horizon");
@@ -112,6 +123,9 @@ void add_serve_command(CLI::App& app) {
   command->add_option("--speed", options->speed, "simulated seconds per wall second (default 1; 0 = as fast as possible)");
   command->add_option("--horizon", options->horizon, "simulated time (default: the traffic duration)");
   command->add_option("--for", options->serve_for, "stop serving after this wall time (default: until stopped)");
+  command->add_option("--node-cores", options->node_cores,
+                      "cores of the node each TaskManager runs on, what Status.JVM.CPU.Load is a "
+                      "share of (default: cpu_per_taskmanager, a host to itself)");
   command->callback([options] { serve(*options); });
 }
 

@@ -83,17 +83,24 @@ SimulatedFlink::SimulatedFlink(const model::Scenario& scenario, const model::Job
   for (std::size_t v = 0; v < graph.vertices.size(); ++v)
     staging_.subtasks[v].resize(graph.vertices[v].parallelism);
   staging_.cpu.assign(placement.taskmanagers, 0.0);
+  staging_.cpu_time_ns.assign(placement.taskmanagers, 0.0);
   published_ = staging_;
 }
 
 void SimulatedFlink::set_speed(double speed) { speed_ = speed; }
 
+void SimulatedFlink::set_node_cores(double cores) { node_cores_ = cores; }
+
 void SimulatedFlink::on_subtask(model::Nanos /*time*/, const sim::SubtaskSample& sample) {
   staging_.subtasks[sample.vertex][sample.subtask] = sample;
 }
 
-void SimulatedFlink::on_taskmanager(model::Nanos /*time*/, int taskmanager, double cpu_utilization) {
+void SimulatedFlink::on_taskmanager(model::Nanos time, int taskmanager, double cpu_utilization) {
   staging_.cpu[taskmanager] = cpu_utilization;
+  // The interval began where the previous one ended (staging_.time, set by on_job), or at 0.
+  const auto interval = static_cast<double>(time - std::max<model::Nanos>(staging_.time, 0));
+  staging_.cpu_time_ns[taskmanager] +=
+      cpu_utilization * scenario_.cluster.cpu_per_taskmanager * interval;
 }
 
 void SimulatedFlink::on_job(model::Nanos time, const sim::JobSample& /*sample*/) {
@@ -210,10 +217,14 @@ std::string SimulatedFlink::aggregated_metrics(int vertex, const std::string& id
 std::string SimulatedFlink::taskmanager_metrics(int taskmanager, const std::string& ids, const Sample& sample) const {
   const model::TaskManagerMemory memory = model::derive_taskmanager_memory(scenario_.flink);
   Json out = Json::array();
+  const double cores = scenario_.cluster.cpu_per_taskmanager;
+  const double host_cores = node_cores_ > 0 ? node_cores_ : cores;
   for (const auto& id : split_ids(ids)) {
     std::string value;
-    // Status.JVM.CPU.Load: the process's CPU use as a share of the cores it may use.
-    if (id == "Status.JVM.CPU.Load" && sample.time >= 0) value = metric_string(sample.cpu[taskmanager]);
+    if (id == "Status.JVM.CPU.Load" && sample.time >= 0)
+      value = metric_string(sample.cpu[taskmanager] * cores / host_cores);
+    if (id == "Status.JVM.CPU.Time" && sample.time >= 0)
+      value = std::to_string(std::llround(sample.cpu_time_ns[taskmanager]));
     if (id == "Status.JVM.Memory.Heap.Max") value = metric_string(static_cast<double>(memory.jvm_heap()));
     if (id == "Status.Flink.Memory.Managed.Total") value = metric_string(static_cast<double>(memory.managed));
     if (!value.empty()) out.push_back({{"id", id}, {"value", value}});
@@ -295,6 +306,7 @@ SimulatedFlink::Answer SimulatedFlink::get(const std::string& target) const {
                           {"parallelism", graph_.vertices[v].parallelism}, {"status", "RUNNING"}});
     return json_answer({{"jid", job_id_}, {"name", scenario_.name}, {"isStoppable", false}, {"state", "RUNNING"},
                         {"job-type", "STREAMING"}, {"start-time", 0}, {"end-time", -1}, {"duration", elapsed_ms},
+                        {"now", std::max<model::Nanos>(sample.time, 0) / model::kMillisecond},
                         {"vertices", vertices}});
   }
   if (parts.size() == 3 && parts[2] == "plan") {

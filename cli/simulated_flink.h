@@ -12,9 +12,14 @@
 // Metric values are strings, as Flink's MetricStore answers them. Per subtask: Flink's task metrics
 // (busy/back-pressured/idle time, records and bytes in/out per second) and, per chained operator,
 // `<operator>.numRecordsIn/OutPerSecond` (the vertex's input rate × the operator's rate factor in
-// the chain) and a source's `<operator>.pendingRecords`. Per TaskManager: Status.JVM.CPU.Load
-// (CPU used ÷ cores of the pod), heap max and managed total from the memory model. Checkpoints are
-// answered as "none yet" (counts 0) while the engine does not simulate them.
+// the chain) and a source's `<operator>.pendingRecords`. Per TaskManager, as Flink's JVM gauges
+// read in a pod: Status.JVM.CPU.Time (getProcessCpuTime: the CPU time used since the start, ns,
+// an integer as Flink's Long gauge prints it) and Status.JVM.CPU.Load (getProcessCpuLoad: CPU
+// used over the latest interval as a share of the HOST's cores, set_node_cores — not the pod's:
+// the JDK does not make it container-aware); heap max and managed total from the memory model.
+// GET /jobs/:jid answers `now` as the end of the latest interval in simulated ms (start-time 0),
+// the clock calibration times samples by. Checkpoints are answered as "none yet" (counts 0) while
+// the engine does not simulate them.
 //
 // Thread safety: the engine thread calls the MetricsSink side; any number of HTTP threads may call
 // get() at the same time (a sample is published whole, under a mutex, at the end of an interval).
@@ -42,6 +47,11 @@ class SimulatedFlink final : public sim::MetricsSink {
   // in on_job (once per metrics interval, never per event) to keep that pace.
   void set_speed(double speed);
 
+  // The cores of the machine (Kubernetes node) each TaskManager runs on: what Status.JVM.CPU.Load
+  // is a share of. 0 (the default): the TaskManager's own cores, a host to itself.
+  // REQUIRES: 0, or ≥ the scenario's cpu_per_taskmanager.
+  void set_node_cores(double cores);
+
   // MetricsSink: staged per interval, published at on_job (the last call of an interval).
   void on_subtask(model::Nanos time, const sim::SubtaskSample& sample) override;
   void on_taskmanager(model::Nanos time, int taskmanager, double cpu_utilization) override;
@@ -68,7 +78,8 @@ class SimulatedFlink final : public sim::MetricsSink {
   struct Sample {
     model::Nanos time = -1;
     std::vector<std::vector<sim::SubtaskSample>> subtasks;  // [vertex][subtask]
-    std::vector<double> cpu;                               // [taskmanager]
+    std::vector<double> cpu;          // [taskmanager] share of its cores over the last interval
+    std::vector<double> cpu_time_ns;  // [taskmanager] CPU used since the start
   };
   std::string subtask_metrics(int vertex, const std::string& ids, const Sample& sample) const;
   std::string aggregated_metrics(int vertex, const std::string& ids, const Sample& sample) const;
@@ -89,6 +100,7 @@ class SimulatedFlink final : public sim::MetricsSink {
   mutable std::mutex mutex_;
   Sample published_;
 
+  double node_cores_ = 0;
   double speed_ = 0;
   std::chrono::steady_clock::time_point wall_start_;
   bool paced_ = false;

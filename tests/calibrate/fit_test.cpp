@@ -1,5 +1,6 @@
 // calibrate/fit: synthetic samples with a known cost per record (100us), a hot subtask, and a
-// CPU-saturated TaskManager whose busy time includes waiting for a core.
+// CPU-saturated TaskManager whose busy time includes waiting for a core, decided by the rate of
+// Status.JVM.CPU.Time between samples or, without it, by Status.JVM.CPU.Load.
 #include <catch2/catch.hpp>
 
 #include "calibrate/fit.h"
@@ -47,6 +48,31 @@ Sample make_sample(const std::vector<std::pair<double, std::string>>& subtasks,
   return s;
 }
 
+// The same sample `count` times, 10 s apart on the JobManager's clock, each TaskManager's
+// Status.JVM.CPU.Time growing at `cores_used` of its id.
+std::vector<Sample> series_of(Sample s, const std::map<std::string, double>& cores_used, int count = 3) {
+  std::vector<Sample> out;
+  for (int k = 0; k < count; ++k) {
+    s.time_ms = 1'718'612'345'678 + k * 10'000;
+    for (auto& tm : s.cluster.taskmanagers)
+      tm.metrics["Status.JVM.CPU.Time"] = 45'641'938'623'840.0 + cores_used.at(tm.id) * k * 10e9;
+    out.push_back(s);
+  }
+  return out;
+}
+
+// tm-a: 2 cores, four threads offered 8,000 rec/s each (0.8 core each, 3.2 wanted): each gets
+// 0.5 core, processes 5,000 rec/s and reads busy 1000 ms/s (runnable all the time).
+// tm-b: 8 cores, four threads at 5,000 rec/s (0.5 core each): no contention, busy 500.
+// Status.JVM.CPU.Load as given (a share of the host's CPUs).
+Sample contended_sample(double load_a, double load_b) {
+  auto s = make_sample({{5000, "tm-a"}, {5000, "tm-a"}, {5000, "tm-a"}, {5000, "tm-a"},
+                        {5000, "tm-b"}, {5000, "tm-b"}, {5000, "tm-b"}, {5000, "tm-b"}},
+                       {{"tm-a", 2}, {"tm-b", 8}}, {{"tm-a", load_a}, {"tm-b", load_b}});
+  for (int i = 0; i < 4; ++i) s.job.vertices[0].subtasks[i].metrics["busyTimeMsPerSecond"] = 1000;
+  return s;
+}
+
 }  // namespace
 
 TEST_CASE("known cost is recovered; least squares over samples finds slope and intercept") {
@@ -82,18 +108,8 @@ TEST_CASE("a hot subtask shows as key skew, not as a higher cost per record") {
 }
 
 TEST_CASE("CPU contention: a saturated TaskManager's busy time is scaled by cores / demand") {
-  // tm-a: 2 cores, four threads offered 8,000 rec/s each (0.8 core each, 3.2 wanted): each gets
-  // 0.5 core, processes 5,000 rec/s and reads busy 1000 ms/s (runnable all the time).
-  // tm-b: 8 cores, four threads at 5,000 rec/s (0.5 core each): no contention, busy 500.
-  const auto s = make_sample({{5000, "tm-a"}, {5000, "tm-a"}, {5000, "tm-a"}, {5000, "tm-a"},
-                              {5000, "tm-b"}, {5000, "tm-b"}, {5000, "tm-b"}, {5000, "tm-b"}},
-                             {{"tm-a", 2}, {"tm-b", 8}}, {{"tm-a", 0.98}, {"tm-b", 0.25}});
-  Sample contended = s;
-  for (int i = 0; i < 4; ++i) {
-    auto& st = contended.job.vertices[0].subtasks[i];
-    st.metrics["numRecordsInPerSecond"] = 5000;  // 0.5 core / 100us
-    st.metrics["busyTimeMsPerSecond"] = 1000;
-  }
+  // One sample (no rate of CPU time): Load decides, right for TaskManagers with hosts of their own.
+  const Sample contended = contended_sample(0.98, 0.25);
   const auto result = fit({contended});
   const auto& v = result.vertices[0];
   CHECK(v.cost_uncorrected_ns > 120e3);                   // naive: inflated by waiting for a core
@@ -140,4 +156,52 @@ TEST_CASE("NaN busy time and missing metrics leave the vertex unmeasured, not wr
   CHECK_FALSE(v.measured);
   CHECK(v.cost_ns == 0);
   CHECK_FALSE(v.notes.empty());
+}
+
+TEST_CASE("CPU contention in a pod on a shared node: the rate of Status.JVM.CPU.Time decides, not Load") {
+  // tm-a is a 2-core pod on a 16-core node: getProcessCpuLoad() is a share of the node's CPUs, so
+  // Load reads 2/16 = 0.125 however saturated the pod is.
+  const Sample s = contended_sample(0.125, 0.25);
+  using Evidence = SaturationEvidence;
+
+  SECTION("one sample: no rate, Load decides and keeps busy time uncorrected, with a warning") {
+    const auto result = fit({s});
+    CHECK(result.taskmanagers[0].evidence == Evidence::Load);
+    CHECK_FALSE(result.taskmanagers[0].saturated);
+    CHECK(result.vertices[0].cost_ns > 120e3);  // waiting for a core counted as cost
+    REQUIRE(result.warnings.size() == 1);       // tm-a only: tm-b's threads want fewer than 8 cores
+    CHECK(result.warnings[0].find("TaskManager tm-a: its busy threads want 4.00 cores of its 2.00") == 0);
+    CHECK(result.warnings[0].find("--samples") != std::string::npos);
+  }
+  SECTION("samples without a clock (no job `now`, a scrape): no rate either") {
+    auto samples = series_of(s, {{"tm-a", 2.0}, {"tm-b", 2.0}});
+    for (auto& sample : samples) sample.time_ms.reset();
+    CHECK(fit(samples).taskmanagers[0].evidence == Evidence::Load);
+  }
+  SECTION("2 cores used of 2: saturated, busy time scaled by 2 ÷ 4") {
+    const auto result = fit(series_of(s, {{"tm-a", 2.0}, {"tm-b", 2.0}}));
+    const auto& a = result.taskmanagers[0];
+    CHECK(a.evidence == Evidence::CpuTime);
+    CHECK(a.cores_used.value_or(-1) == Approx(2.0));
+    CHECK(a.saturated);
+    CHECK(a.factor == Approx(0.5));
+    CHECK(result.vertices[0].cost_ns == Approx(100e3).epsilon(0.05));
+    CHECK_FALSE(result.taskmanagers[1].saturated);  // 2 cores used of 8, threads want 2
+    CHECK(result.warnings.empty());
+  }
+  SECTION("cores used short of the cores but past saturation_share: scaled by what was used") {
+    const auto result = fit(series_of(s, {{"tm-a", 1.8}, {"tm-b", 2.0}}));  // 90% of 2 cores
+    CHECK(result.taskmanagers[0].saturated);
+    CHECK(result.taskmanagers[0].factor == Approx(1.8 / 4));
+    // A little over the cores (when the cache refreshed jitters): counted as the cores.
+    CHECK(fit(series_of(s, {{"tm-a", 2.1}, {"tm-b", 2.0}})).taskmanagers[0].factor == Approx(0.5));
+  }
+  SECTION("busy threads but few cores used: blocking calls, not waiting for a core, whatever Load says") {
+    const Sample high_load = contended_sample(0.98, 0.25);  // a host of its own, busy with others' work
+    const auto result = fit(series_of(high_load, {{"tm-a", 0.6}, {"tm-b", 2.0}}));
+    CHECK(result.taskmanagers[0].evidence == Evidence::CpuTime);
+    CHECK_FALSE(result.taskmanagers[0].saturated);
+    CHECK(result.vertices[0].contention_factor == 1.0);
+    CHECK(fit({high_load}).taskmanagers[0].saturated);  // Load alone would have corrected it
+  }
 }

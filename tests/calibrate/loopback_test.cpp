@@ -3,14 +3,16 @@
 // faults (401, an SSO login page, an HTML page that is not Flink, malformed JSON, slow answers,
 // missing and NaN metrics). After every run: only GET was sent, and the token went out as a
 // bearer header but appears in no output, no error message and no file written.
-// The round trip through `flinksim serve` is at the end.
+// The round trips through `flinksim serve` are at the end.
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "../cli/run_flinksim.h"
 #include "loopback_flink.h"
@@ -50,6 +52,25 @@ std::string all_files(const fs::path& dir) {
 void check_get_only(const testing::LoopbackFlink& server) {
   REQUIRE_FALSE(server.methods.empty());
   for (const auto& m : server.methods) CHECK(m == "GET");
+}
+
+// `flinksim serve ARGS` in the background (stderr dropped), and the address it prints on
+// stdout's first line. pclose(process) waits for it: give it a --for.
+struct Served {
+  FILE* process = nullptr;
+  std::string url;
+};
+
+Served serve(const std::string& args) {
+  Served served;
+  served.process = popen((testing::flinksim_binary() + " serve " + args + " 2>/dev/null").c_str(), "r");
+  REQUIRE(served.process != nullptr);
+  char line[256] = {0};
+  REQUIRE(fgets(line, sizeof line, served.process) != nullptr);
+  served.url = line;
+  served.url.erase(served.url.find_last_not_of("\r\n") + 1);
+  REQUIRE(served.url.rfind("http://127.0.0.1:", 0) == 0);
+  return served;
 }
 
 void check_no_token(const testing::RunResult& r, const fs::path& written) {
@@ -174,15 +195,8 @@ TEST_CASE("loopback: missing and NaN metrics leave a vertex unmeasured with a wa
 TEST_CASE("loopback: flinksim serve → flinksim calibrate --url recovers the simulated costs", "[calibrate][loopback][round_trip]") {
   // serve prints its address on stdout's first line; --speed 0 runs the 30 s scenario at once and
   // keeps its last sample served until --for ends.
-  const std::string command = testing::flinksim_binary() + " serve " + testing::source_dir() +
-                              "/tests/calibrate/round_trip/balanced.toml --port 0 --speed 0 --for 3s 2>/dev/null";
-  FILE* serve = popen(command.c_str(), "r");
-  REQUIRE(serve != nullptr);
-  char line[256] = {0};
-  REQUIRE(fgets(line, sizeof line, serve) != nullptr);
-  std::string url(line);
-  url.erase(url.find_last_not_of("\r\n") + 1);
-  REQUIRE(url.rfind("http://127.0.0.1:", 0) == 0);
+  const auto [process, url] =
+      serve(testing::source_dir() + "/tests/calibrate/round_trip/balanced.toml --port 0 --speed 0 --for 3s");
 
   // serve refuses anything but GET (its answer to a POST, through cpp-httplib's client).
   {
@@ -193,7 +207,7 @@ TEST_CASE("loopback: flinksim serve → flinksim calibrate --url recovers the si
     CHECK(post->status == 405);
   }
   const auto r = testing::run_flinksim({"calibrate", "--url", url, "--json"});
-  pclose(serve);
+  pclose(process);
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const auto fit = nlohmann::json::parse(r.out);
@@ -204,4 +218,32 @@ TEST_CASE("loopback: flinksim serve → flinksim calibrate --url recovers the si
     CHECK(fit["vertices"][v]["name"] == truth[v].first);
     CHECK(fit["vertices"][v]["cpuPerRecord"].get<double>() == Approx(truth[v].second).epsilon(0.05));
   }
+}
+
+TEST_CASE("loopback: a saturated pod on a 16-core node, served at 10x, is found by its CPU time",
+          "[calibrate][loopback][round_trip]") {
+  // serve answers Status.JVM.CPU.Load as a share of the node's 16 cores (at most 0.125) and
+  // Status.JVM.CPU.Time as the CPU used since the start; calibrate times its samples by the
+  // JobManager's `now`, which serve answers in simulated time, so the rate is right at any
+  // --speed (by the wall clock, 10 simulated seconds a second would read ten times the cores).
+  const auto [process, url] = serve(testing::source_dir() +
+                                    "/tests/calibrate/round_trip/saturated.toml --port 0 --speed 10 "
+                                    "--node-cores 16 --for 5s");
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // 5 simulated s: metrics to read
+  const auto r = testing::run_flinksim(
+      {"calibrate", "--url", url, "--samples", "3", "--interval", "1s", "--json"});
+  pclose(process);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const auto fit = nlohmann::json::parse(r.out);
+  REQUIRE(fit["taskmanagers"].size() == 1);
+  const auto& tm = fit["taskmanagers"][0];
+  CHECK(tm["cpuLoad"].get<double>() <= 2.0 / 16 + 1e-9);
+  CHECK(tm["saturated"] == true);
+  CHECK(tm["factor"].get<double>() < 0.35);  // 2 cores ÷ ~7.5 wanted
+  const std::vector<std::pair<std::string, double>> truth = {
+      {"events", 5'000}, {"enrich", 50'000}, {"window -> sink", 35'000}};
+  REQUIRE(fit["vertices"].size() == truth.size());
+  for (std::size_t v = 0; v < truth.size(); ++v)  // 7%: see serve_round_trip_test.cpp
+    CHECK(fit["vertices"][v]["cpuPerRecord"].get<double>() == Approx(truth[v].second).epsilon(0.07));
 }

@@ -61,6 +61,24 @@ TEST_CASE("Flink reporter names map to REST metric ids, per subtask and TaskMana
   CHECK(cluster.taskmanagers[0].cpu_load().value_or(-1) == Approx(0.4951));
 }
 
+TEST_CASE("Status.JVM.CPU.Time from the reporter; on a merge the REST one stays, on the REST clock") {
+  // The reporter exports the Long gauge as a double, which Java prints with an exponent.
+  const auto metrics = flink_metrics_from_scrape(parse_prometheus_text(
+      "flink_taskmanager_Status_JVM_CPU_Time{host=\"h\",tm_id=\"10_0_3_11:34551_8f2a1c\"} 4.564193862384E13\n"
+      "flink_taskmanager_Status_JVM_CPU_Load{host=\"h\",tm_id=\"10_0_3_11:34551_8f2a1c\"} 0.125\n"));
+  CHECK(metrics.taskmanagers.at("10_0_3_11:34551_8f2a1c").at("Status.JVM.CPU.Time") == 45'641'938'623'840.0);
+  JobInfo job;
+  ClusterInfo from_rest, without;
+  from_rest.taskmanagers.push_back(TaskManagerInfo{"10.0.3.11:34551-8f2a1c", 4, 0, 8, 4, {}, {}});
+  from_rest.taskmanagers[0].metrics["Status.JVM.CPU.Time"] = 45'600'000'000'000.0;
+  without.taskmanagers.push_back(TaskManagerInfo{"10.0.3.11:34551-8f2a1c", 4, 0, 8, 4, {}, {}});
+  merge_prometheus(metrics, job, from_rest);
+  merge_prometheus(metrics, job, without);
+  CHECK(from_rest.taskmanagers[0].cpu_time_ns() == 45'600'000'000'000.0);  // REST's, read at its `now`
+  CHECK(from_rest.taskmanagers[0].cpu_load() == 0.125);                      // the rest is replaced
+  CHECK(without.taskmanagers[0].cpu_time_ns() == 45'641'938'623'840.0);    // none from REST: the scrape's
+}
+
 TEST_CASE("credentials: token file, header file, and scrubbing") {
   const std::string token = "tok-SECRET-8d1f0c2b77aa";
   {

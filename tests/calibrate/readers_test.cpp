@@ -56,8 +56,32 @@ TEST_CASE("running-etl: two vertices p=8 and p=16, a HASH edge, four TaskManager
   CHECK(job.checkpoints.interval_ms == 60000);
   CHECK(job.checkpoints.state_size_avg == Approx(1256946957));
   CHECK(sample.cluster.taskmanagers[0].cpu_load().value_or(-1) == Approx(0.4951));
+  // "45641938623840": nanoseconds of CPU, as Flink's Long gauge prints them.
+  CHECK(sample.cluster.taskmanagers[0].cpu_time_ns().value_or(-1) == 45'641'938'623'840.0);
   CHECK_FALSE(sample.cluster.taskmanagers[1].cpu_load().has_value());  // no fixture: a warning
+  CHECK_FALSE(sample.cluster.taskmanagers[1].cpu_time_ns().has_value());
   CHECK_FALSE(sample.cluster.warnings.empty());
+  CHECK(job.now_ms == std::optional<std::int64_t>(1'718'612'345'678));  // `now` of GET /jobs/:jid
+  CHECK(sample.time_ms == job.now_ms);                                  // the sample's clock
+}
+
+TEST_CASE("a snapshot saved before Status.JVM.CPU.Time was asked for is still read whole") {
+  // scenarios/snapshots/running-etl recorded /taskmanagers/:id/metrics?get= without CPU.Time.
+  SnapshotRestSource snapshot(flinksim::testing::source_dir() + "/scenarios/snapshots/running-etl");
+  const Sample sample = read_sample(snapshot, std::nullopt);
+  REQUIRE(sample.cluster.taskmanagers.size() == 4);
+  // Every answer found (those of TaskManagers 2 and 4 were recorded empty), under the old query.
+  for (const auto& w : sample.cluster.warnings)
+    CHECK(w.find("no metrics for TaskManager") == std::string::npos);
+  CHECK(sample.cluster.taskmanagers[0].cpu_load().value_or(-1) == Approx(0.4951));
+  CHECK(sample.cluster.taskmanagers[2].cpu_load().value_or(-1) == Approx(0.3037));
+  CHECK(sample.time_ms == std::optional<std::int64_t>(1'718'612'345'678));
+  // One sample: no rate of CPU time, so Load decides, as it did when the snapshot was taken.
+  const auto result = fit({sample});
+  REQUIRE(result.taskmanagers.size() == 4);
+  CHECK(result.taskmanagers[0].evidence == SaturationEvidence::Load);
+  CHECK(result.taskmanagers[1].evidence == SaturationEvidence::None);
+  for (const auto& tm : result.taskmanagers) CHECK_FALSE(tm.saturated);
 }
 
 TEST_CASE("running-etl: fitted costs match the fixture's consistency notes") {
@@ -98,6 +122,32 @@ TEST_CASE("running-etl: the calibrated scenario is valid and carries the fit") {
   CHECK(s.traffic.peak == Approx(40000));
   CHECK(text.find("Σ busyTimeMsPerSecond") != std::string::npos);
   CHECK(text.find("******") == std::string::npos);
+}
+
+TEST_CASE("the calibrated scenario runs on the cores the fit counted: a fractional CPU limit") {
+  // kubernetes.taskmanager.cpu = 2.5: the JVM sees 3 processors, totalResource.cpuCores is 2.5.
+  FakeFlink flink(fixture_dir("running-etl"));
+  Sample sample = read_sample(flink, std::nullopt);
+  for (auto& tm : sample.cluster.taskmanagers) {
+    tm.cpu_cores = 3;
+    tm.resource_cpu_cores = 2.5;
+  }
+  const auto result = fit({sample});
+  CHECK(result.taskmanagers[0].cores == 2.5);
+  CHECK(build_scenario(sample, result, FitOptions{}, "fake", 1).scenario.cluster.cpu_per_taskmanager == 2.5);
+}
+
+TEST_CASE("a correction Load kept from firing is a warning in the calibrated scenario's header") {
+  // 2-core TaskManagers whose threads want 4.13 and 2.43 cores, Load 0.4951 and 0.3037: on a
+  // shared node that says nothing, and one sample has no rate of CPU time.
+  FakeFlink flink(fixture_dir("running-etl"));
+  Sample sample = read_sample(flink, std::nullopt);
+  for (auto& tm : sample.cluster.taskmanagers) tm.cpu_cores = tm.resource_cpu_cores = 2;
+  const auto result = fit({sample});
+  REQUIRE(result.warnings.size() == 2);  // the two TaskManagers that report a Load
+  const std::string text = scenario_text(build_scenario(sample, result, FitOptions{}, "fake", 1));
+  CHECK(text.find("# warning: TaskManager 10.0.3.11:34551-8f2a1c: its busy threads want 4.13 cores of "
+                  "its 2.00, but Status.JVM.CPU.Load 0.495 kept busy time uncorrected") != std::string::npos);
 }
 
 TEST_CASE("faults: not Flink, auth refusal and NaN busy time") {

@@ -2,7 +2,9 @@
 // metrics as Flink's REST API does (cli/simulated_flink.h, what `flinksim serve` answers), read
 // them with the calibrator's own readers and fit, and recover each vertex's CPU per record within
 // 5% — with spare cores, with a TaskManager whose cores are saturated (busy time then includes
-// waiting for a core: 7%, see below), and with a hot key (which must come out as skew, not as cost).
+// waiting for a core: 7%, see below), also when it is a pod on a bigger node (Load then cannot
+// tell, the rate of Status.JVM.CPU.Time does), and with a hot key (which must come out as skew,
+// not as cost).
 //
 // In process: a MetricsSink reads three samples during the run (at 10, 15 and 20 simulated
 // seconds) through a RestSource that asks SimulatedFlink, exactly the paths the live client asks.
@@ -10,6 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -26,6 +29,7 @@
 namespace {
 
 using namespace flinksim;
+namespace fs = std::filesystem;
 
 class SimulatedSource : public calibrate::RestSource {
  public:
@@ -44,10 +48,12 @@ class SimulatedSource : public calibrate::RestSource {
   const cli::SimulatedFlink& flink_;
 };
 
-// Forwards to SimulatedFlink; after the intervals ending at `at` it takes a calibration sample.
+// Forwards to SimulatedFlink; after the intervals ending at `at` it takes a calibration sample,
+// and with a `record_dir` saves the answers it read as `flinksim snapshot --samples N` does.
 class SamplingSink : public sim::MetricsSink {
  public:
-  SamplingSink(cli::SimulatedFlink& flink, std::vector<model::Nanos> at) : flink_(flink), at_(std::move(at)) {}
+  SamplingSink(cli::SimulatedFlink& flink, std::vector<model::Nanos> at, std::string record_dir)
+      : flink_(flink), at_(std::move(at)), record_dir_(std::move(record_dir)) {}
   void on_subtask(model::Nanos t, const sim::SubtaskSample& s) override { flink_.on_subtask(t, s); }
   void on_taskmanager(model::Nanos t, int tm, double cpu) override { flink_.on_taskmanager(t, tm, cpu); }
   void on_job(model::Nanos t, const sim::JobSample& s) override {
@@ -55,7 +61,11 @@ class SamplingSink : public sim::MetricsSink {
     for (auto when : at_)
       if (t == when) {
         SimulatedSource source(flink_);
-        samples.push_back(calibrate::read_sample(source, std::nullopt));
+        calibrate::RecordingRestSource recording(source);
+        samples.push_back(calibrate::read_sample(recording, std::nullopt));
+        const int index = static_cast<int>(samples.size()) - 1;
+        if (!record_dir_.empty())
+          recording.save(record_dir_ + "/" + calibrate::sample_folder_name(index), "simulated");
       }
   }
   std::vector<calibrate::Sample> samples;
@@ -63,19 +73,32 @@ class SamplingSink : public sim::MetricsSink {
  private:
   cli::SimulatedFlink& flink_;
   std::vector<model::Nanos> at_;
+  std::string record_dir_;
 };
 
 struct RoundTrip {
   model::Scenario scenario;
+  std::vector<calibrate::Sample> samples;
   calibrate::FitResult fit;
   std::vector<double> true_cost_ns;  // per vertex: Σ operator cost × rate factor in the chain
 };
 
-// `cores`: overrides the scenario's cpu_per_taskmanager (0: as written).
-RoundTrip round_trip(const std::string& file, double cores = 0) {
+calibrate::FitOptions fit_options(const model::Scenario& scenario) {
+  calibrate::FitOptions options;
+  options.seed = scenario.seed;
+  return options;
+}
+
+struct Setup {
+  double cores = 0;        // overrides the scenario's cpu_per_taskmanager (0: as written)
+  double node_cores = 0;   // the node each TaskManager pod runs on, what serve's Load is a share of
+  std::string record_dir;  // where to save the samples' answers as a snapshot series ("": nowhere)
+};
+
+RoundTrip round_trip(const std::string& file, const Setup& setup = {}) {
   RoundTrip out;
   out.scenario = model::read_scenario_file(testing::source_dir() + "/tests/calibrate/round_trip/" + file);
-  if (cores > 0) out.scenario.cluster.cpu_per_taskmanager = cores;
+  if (setup.cores > 0) out.scenario.cluster.cpu_per_taskmanager = setup.cores;
   const model::JobGraph graph = model::build_job_graph(out.scenario);
   const model::Placement placement = model::place_job(graph, out.scenario);
   for (const auto& v : graph.vertices) {
@@ -85,18 +108,25 @@ RoundTrip round_trip(const std::string& file, double cores = 0) {
     out.true_cost_ns.push_back(cost);
   }
   cli::SimulatedFlink flink(out.scenario, graph, placement);
-  SamplingSink sink(flink, {10 * model::kSecond, 15 * model::kSecond, 20 * model::kSecond});
+  flink.set_node_cores(setup.node_cores);
+  SamplingSink sink(flink, {10 * model::kSecond, 15 * model::kSecond, 20 * model::kSecond}, setup.record_dir);
   sim::RunOptions options;
   options.horizon = 20 * model::kSecond;
   options.sink = &sink;
   const auto result = sim::simulate(out.scenario, graph, placement, sim::engine_params(out.scenario), options);
   REQUIRE(result.conserved);
   REQUIRE(sink.samples.size() == 3);
-  calibrate::FitOptions fit_options;
-  fit_options.seed = out.scenario.seed;
-  out.fit = calibrate::fit(sink.samples, fit_options);
+  out.samples = sink.samples;
+  out.fit = calibrate::fit(out.samples, fit_options(out.scenario));
   REQUIRE(out.fit.vertices.size() == graph.vertices.size());
   return out;
+}
+
+// The samples as calibration read them before it asked for Status.JVM.CPU.Time: Load alone.
+std::vector<calibrate::Sample> without_cpu_time(std::vector<calibrate::Sample> samples) {
+  for (auto& sample : samples)
+    for (auto& tm : sample.cluster.taskmanagers) tm.metrics.erase("Status.JVM.CPU.Time");
+  return samples;
 }
 
 void check_costs(const RoundTrip& rt, double tolerance) {
@@ -156,10 +186,76 @@ TEST_CASE("round trip: a CPU-saturated TaskManager's busy time is corrected back
   CHECK(enrich.cost_uncorrected_ns > 1.2 * rt.true_cost_ns[1]);
 }
 
+TEST_CASE("round trip: a saturated 2-core pod on a 16-core node is found by its CPU time, not Load",
+          "[calibrate][round_trip]") {
+  // serve answers Status.JVM.CPU.Load as Flink does in a pod: the JVM's CPU as a share of the
+  // node's 16 cores (getProcessCpuLoad is not container-aware), so at most 2/16 however saturated.
+  Setup pod;
+  pod.node_cores = 16;
+  const auto rt = round_trip("saturated.toml", pod);
+  const auto alone = round_trip("saturated.toml");  // the same TaskManager with a host to itself
+  REQUIRE(rt.fit.taskmanagers.size() == 1);
+  const auto& tm = rt.fit.taskmanagers[0];
+  REQUIRE(tm.cpu_load.has_value());
+  CHECK(*tm.cpu_load <= 2.0 / 16 + 1e-9);
+  CHECK(*tm.cpu_load > 0.12);
+
+  // Before: Load decided alone (nothing else was read) and 0.125 is far below 0.85, so busy time,
+  // which includes waiting for a core, went into the costs uncorrected.
+  const auto before = calibrate::fit(without_cpu_time(rt.samples), fit_options(rt.scenario));
+  CHECK(before.taskmanagers[0].evidence == calibrate::SaturationEvidence::Load);
+  CHECK_FALSE(before.taskmanagers[0].saturated);
+  for (std::size_t v = 0; v < rt.true_cost_ns.size(); ++v) {
+    INFO(before.vertices[v].name << ": " << before.vertices[v].cost_ns << " ns, true "
+                                 << rt.true_cost_ns[v]);
+    CHECK(before.vertices[v].cost_ns > 3 * rt.true_cost_ns[v]);  // 3.6-4.1x: busy time as it came
+  }
+  REQUIRE(before.warnings.size() == 1);  // and it says why it may be wrong
+  CHECK(before.warnings[0].find("Status.JVM.CPU.Load 0.125") != std::string::npos);
+
+  // After: the rate of Status.JVM.CPU.Time says 2 cores of 2 were used: saturated, corrected as
+  // when the TaskManager has its host to itself (Load does not enter once the rate is known).
+  CHECK(tm.evidence == calibrate::SaturationEvidence::CpuTime);
+  REQUIRE(tm.cores_used.has_value());
+  CHECK(*tm.cores_used == Approx(2.0).epsilon(0.01));
+  CHECK(tm.saturated);
+  check_costs(rt, kSaturatedTolerance);
+  check_total_cpu(rt, 0.01);
+  CHECK(rt.fit.warnings.empty());
+  for (std::size_t v = 0; v < rt.true_cost_ns.size(); ++v)
+    CHECK(rt.fit.vertices[v].cost_ns == Approx(alone.fit.vertices[v].cost_ns).epsilon(1e-12));
+}
+
+TEST_CASE("round trip: a saved series of samples replays with its timing", "[calibrate][round_trip]") {
+  // As `flinksim snapshot --samples 3` then `calibrate --from DIR`: the JobManager's `now` is in
+  // each sample's GET /jobs/:jid answer, so the rate of Status.JVM.CPU.Time comes back offline.
+  const fs::path dir = fs::temp_directory_path() / "flinksim-serve-round-trip-series";
+  fs::remove_all(dir);
+  Setup recorded;
+  recorded.node_cores = 16;
+  recorded.record_dir = dir.string();
+  const auto live = round_trip("saturated.toml", recorded);
+  std::vector<calibrate::Sample> saved;
+  for (const auto& folder : calibrate::snapshot_folders(dir.string())) {
+    calibrate::SnapshotRestSource snapshot(folder);
+    saved.push_back(calibrate::read_sample(snapshot, std::nullopt));
+  }
+  fs::remove_all(dir);
+  REQUIRE(saved.size() == 3);
+  CHECK(saved[1].time_ms.value_or(-1) - saved[0].time_ms.value_or(-1) == 5000);  // 5 simulated s apart
+  const auto offline = calibrate::fit(saved, fit_options(live.scenario));
+  CHECK(offline.taskmanagers[0].evidence == calibrate::SaturationEvidence::CpuTime);
+  CHECK(offline.taskmanagers[0].saturated);
+  for (std::size_t v = 0; v < live.true_cost_ns.size(); ++v)
+    CHECK(offline.vertices[v].cost_ns == Approx(live.fit.vertices[v].cost_ns).epsilon(1e-9));
+}
+
 TEST_CASE("round trip: a fractional CPU limit is the TaskManager's cores, not availableProcessors", "[calibrate][round_trip]") {
   // 2.5 cores: `flinksim serve` answers hardware.cpuCores 3 (the JVM rounds a container's limit
   // up) and totalResource.cpuCores 2.5. Dividing by 3 read every cost 20-27% high.
-  const auto rt = round_trip("saturated.toml", 2.5);
+  Setup limit;
+  limit.cores = 2.5;
+  const auto rt = round_trip("saturated.toml", limit);
   REQUIRE(rt.fit.taskmanagers.size() == 1);
   CHECK(rt.fit.taskmanagers[0].saturated);
   CHECK(rt.fit.taskmanagers[0].cores == 2.5);

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "model/flink_config.h"
@@ -61,10 +62,26 @@ std::string scalar_text(const YAML::Node& node) {
   return out;
 }
 
+// Keys must be text: a complex key (`? [a, b]`) names no Flink option. A key twice in one map is
+// an error, as in Flink (YamlParserUtils refuses duplicate keys); the same dotted key reached
+// through two different maps is not, and the later one wins, as in Flink's flattening.
 void flatten(const std::string& path, const std::string& prefix, const YAML::Node& map,
              FlinkConfig& config, Diagnostics& diagnostics) {
+  std::map<std::string, int> lines;  // key → line, within this map
   for (const auto& item : map) {
-    const std::string key = prefix + item.first.as<std::string>();
+    if (!item.first.IsScalar()) {
+      diagnostics.error(pos_of(path, item.first), prefix,
+                        "a key must be text, not a YAML list or map");
+      continue;
+    }
+    const std::string key = prefix + item.first.Scalar();
+    const auto [first, inserted] = lines.emplace(key, pos_of(path, item.first).line);
+    if (!inserted) {
+      diagnostics.error(pos_of(path, item.first), key,
+                        "duplicate key (first on line " + std::to_string(first->second) +
+                            "); Flink refuses a config.yaml that sets a key twice");
+      continue;
+    }
     const YAML::Node& value = item.second;
     if (value.IsMap()) {
       flatten(path, key + ".", value, config, diagnostics);
@@ -74,6 +91,20 @@ void flatten(const std::string& path, const std::string& prefix, const YAML::Nod
       config.set(key, scalar_text(value), pos_of(path, value));
     }
   }
+}
+
+// yaml-cpp's message for a tab in the indentation ("illegal map value") does not say why.
+std::string tab_hint(const std::string& text, int line) {
+  std::istringstream in(text);
+  std::string content;
+  for (int i = 0; std::getline(in, content); ++i) {
+    if (i != line && i + 1 != line) continue;  // the mark is on the line or the one after it
+    const auto indent = content.find_first_not_of(" \t");
+    if (content.substr(0, indent).find('\t') != std::string::npos)
+      return " (line " + std::to_string(i + 1) +
+             " is indented with a tab; YAML allows only spaces)";
+  }
+  return "";
 }
 
 bool has_nested_map(const YAML::Node& root) {
@@ -110,7 +141,7 @@ void load_flink_config_file(const std::string& path, FlinkConfig& config,
       return;
     }
     diagnostics.error(SourcePos{path, e.mark.line + 1, e.mark.column + 1}, "",
-                      "YAML syntax: " + e.msg);
+                      "YAML syntax: " + e.msg + tab_hint(text, e.mark.line));
     return;
   }
   if (root.IsNull()) return;  // empty file

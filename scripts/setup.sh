@@ -10,7 +10,8 @@ packages=(g++ cmake ninja-build pkg-config
 # --tests: also what only the tests need (headless Chromium draws report.html; Jupyter executes the
 # notebooks), so the first command of the README does not wait for a browser and a notebook stack.
 if [[ ${1:-} == --tests ]]; then
-  packages+=(chromium jupyter-nbconvert python3-ipykernel python3-pandas python3-matplotlib)
+  packages+=(chromium jupyter-nbconvert python3-ipykernel python3-pandas python3-matplotlib
+             clang libclang-rt-14-dev)
 elif (($#)); then
   echo "usage: scripts/setup.sh [--tests]" >&2
   exit 2

@@ -5,32 +5,20 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
-#include <regex>
 
+#include "cli/expectations.h"
 #include "cli/run_flinksim.h"
 
 namespace fs = std::filesystem;
+using flinksim::testing::expectations;
 using flinksim::testing::run_flinksim;
 
 namespace {
 
-std::vector<std::string> expectations(const fs::path& file) {
-  std::vector<std::string> expected;
-  std::ifstream in(file);
-  const std::string marker = "# expect: ";
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind(marker, 0) == 0) expected.push_back(line.substr(marker.size()));
-  }
-  return expected;
-}
-
 std::vector<fs::path> broken_files() {
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(fs::path(flinksim::testing::source_dir()) / "scenarios/broken")) {
-    if (entry.path().extension() == ".toml") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
+  return flinksim::testing::sorted_entries(
+      fs::path(flinksim::testing::source_dir()) / "scenarios/broken",
+      [](const fs::directory_entry& e) { return e.path().extension() == ".toml"; });
 }
 
 }  // namespace
@@ -56,10 +44,7 @@ TEST_CASE("every broken scenario fails validate with exit 2 and positioned error
     CHECK(result.signal == 0);
     CHECK(result.exit_code == 2);
     CHECK(result.out.empty());
-    // `error: FILE:LINE:COL:` with a real line and column.
-    const std::regex positioned("(^|\n)error: " + std::regex_replace(path, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
-                                ":[1-9][0-9]*:[1-9][0-9]*: ");
-    CHECK(std::regex_search(result.err, positioned));
+    CHECK(flinksim::testing::has_positioned(result.err, path));  // error: FILE:LINE:COL:
     for (const auto& fragment : expectations(file)) {
       INFO("expected fragment: " << fragment);
       CHECK(result.err.find(fragment) != std::string::npos);

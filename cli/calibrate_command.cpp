@@ -2,8 +2,6 @@
 // read a live or saved cluster, fit per-vertex costs (calibrate/fit.h), print the fit table (or
 // JSON with --json) and write a commented scenario TOML that `flinksim validate` and `run` accept.
 // A remote that cannot be read ends with exit 3 after the reason on stderr.
-#include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -11,6 +9,7 @@
 #include "calibrate/remote_error.h"
 #include "calibrate/sampling.h"
 #include "calibrate/scenario_emit.h"
+#include "cli/atomic_file.h"
 #include "cli/commands.h"
 #include "cli/option_values.h"
 #include "cli/json_output.h"
@@ -20,6 +19,16 @@
 
 namespace flinksim::cli {
 namespace {
+
+// What decided a TaskManager's saturation (calibrate/fit.h), as the table and JSON name it.
+const char* evidence_name(calibrate::SaturationEvidence e) {
+  switch (e) {
+    case calibrate::SaturationEvidence::CpuTime: return "cpuTime";
+    case calibrate::SaturationEvidence::Load: return "cpuLoad";
+    case calibrate::SaturationEvidence::None: return "demand";
+  }
+  return "demand";
+}
 
 struct CalibrateOptions {
   calibrate::LiveOptions live;
@@ -105,12 +114,13 @@ void print_table(const calibrate::FitResult& fit, std::ostream& out) {
                    format_fixed(v.contention_factor, 3)});
   }
   table.print(out);
-  Table tms({"taskmanager", "cores", "busy demand", "CPU load", "saturated", "busy scaled by"},
-            {Align::Left, Align::Right, Align::Right, Align::Right, Align::Left, Align::Right});
+  Table tms({"taskmanager", "cores", "busy demand", "cores used", "CPU load", "saturated", "decided by", "busy scaled by"},
+            {Align::Left, Align::Right, Align::Right, Align::Right, Align::Right, Align::Left, Align::Left, Align::Right});
   for (const auto& tm : fit.taskmanagers)
     tms.add_row({tm.id, format_fixed(tm.cores, 1), format_fixed(tm.demand, 2),
+                 tm.cores_used ? format_fixed(*tm.cores_used, 2) : "-",
                  tm.cpu_load ? format_percent(*tm.cpu_load) : "-", tm.saturated ? "yes" : "no",
-                 format_fixed(tm.factor, 3)});
+                 evidence_name(tm.evidence), format_fixed(tm.factor, 3)});
   out << "\n";
   tms.print(out);
 }
@@ -146,13 +156,16 @@ Json fit_json(const calibrate::FitResult& fit, const std::string& source, const 
     j["notes"] = v.notes;
     doc["vertices"].push_back(j);
   }
+  doc["warnings"] = fit.warnings;
   doc["taskmanagers"] = Json::array();
   for (const auto& tm : fit.taskmanagers) {
     Json j;
     j["id"] = tm.id;
     j["cores"] = json_number(tm.cores);
     j["busyDemand"] = json_number(tm.demand);
+    j["coresUsed"] = tm.cores_used ? json_number(*tm.cores_used) : Json();
     j["cpuLoad"] = tm.cpu_load ? json_number(*tm.cpu_load) : Json();
+    j["saturationEvidence"] = evidence_name(tm.evidence);
     j["saturated"] = tm.saturated;
     j["factor"] = json_number(tm.factor);
     doc["taskmanagers"].push_back(j);
@@ -164,14 +177,7 @@ Json fit_json(const calibrate::FitResult& fit, const std::string& source, const 
 // that `validate` refuses is a bug here, reported as one).
 void write_scenario(const std::string& text, const std::string& path) {
   model::read_scenario_text(text, path);
-  const std::string aside = path + ".tmp";
-  {
-    std::ofstream out(aside, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush())
-      usage_error("--out", "cannot write " + path);
-  }
-  std::filesystem::rename(aside, path);
+  write_file_atomically(path, text);
 }
 
 void run(CalibrateOptions& options) {
@@ -189,6 +195,7 @@ void run(CalibrateOptions& options) {
     }
     calibrate::FitOptions fit_options;
     const auto fit = calibrate::fit(samples, fit_options);
+    for (const auto& w : fit.warnings) std::cerr << "warning: " << w << "\n";
     if (!options.out.empty()) {
       if (sources == 0)
         usage_error("--out", "a Prometheus scrape has no job graph; add --url or --from to write a scenario");

@@ -8,7 +8,8 @@ packages=(g++ cmake ninja-build pkg-config
           libeigen3-dev libboost-graph-dev libtomlplusplus-dev libcli11-dev libbenchmark-dev
           catch2 libcurl4-openssl-dev nlohmann-json3-dev libyaml-cpp-dev libcpp-httplib-dev libjs-chart.js)
 # --tests: also what only the tests need (headless Chromium draws report.html; Jupyter executes the
-# notebooks), so the first command of the README does not wait for a browser and a notebook stack.
+# notebooks; clang builds the fuzz targets for the short fuzz run), so the first command of the
+# README does not wait for a browser, a notebook stack and a second compiler.
 if [[ ${1:-} == --tests ]]; then
   packages+=(chromium jupyter-nbconvert python3-ipykernel python3-pandas python3-matplotlib
              clang libclang-rt-14-dev)

@@ -109,6 +109,99 @@ TEST_CASE("run --json: throughput, latency, Flink's metric names, ledger, SLO", 
   CHECK(doc["recovery"].empty());
 }
 
+// The same job with keyed state, checkpoints every 2 s and the JobManager lost at 10 s, with or
+// without Kubernetes HA (lease 15 s, replacement pod 5 s), run for 40 s.
+std::string write_failing_scenario(const std::string& ha) {
+  const fs::path path = scratch() / ("failing-" + ha + ".toml");
+  std::ofstream(path) << R"(name = "run test with a failure"
+seed = 7
+
+[cluster]
+taskmanagers = 2
+cpu_per_taskmanager = 2.0
+pod_start = "5s"
+
+[flink]
+"taskmanager.numberOfTaskSlots" = 2
+"parallelism.default" = 2
+"execution.checkpointing.interval" = "2s"
+"high-availability.type" = ")" + ha + R"("
+
+[[operator]]
+name = "src"
+kind = "source"
+cpu_per_record = "5us"
+record_size = "200b"
+
+[[operator]]
+name = "work"
+inputs = [{ from = "src", partition = "hash" }]
+cpu_per_record = "50us"
+state = { keys = 10_000, bytes_per_key = "1kb" }
+
+[[operator]]
+name = "sink"
+kind = "sink"
+inputs = ["work"]
+cpu_per_record = "5us"
+
+[traffic]
+shape = "constant"
+peak = "10k/s"
+duration = "40s"
+
+[[failure]]
+at = "10s"
+kind = "jobmanager"
+
+[slo]
+max_recovery = "1min"
+)";
+  return path.string();
+}
+
+TEST_CASE("run --json reports simulated checkpoints, each failure's recovery and the records read twice", "[cli][run][recovery]") {
+  SECTION("with HA: downtime, simulated catch-up, total; an at-least-once sink's duplicates") {
+    const Result r = run(write_failing_scenario("kubernetes") + " --json --no-timing");
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto doc = nlohmann::json::parse(r.out);
+    CHECK(doc["checkpoints"]["simulated"] == true);
+    CHECK(doc["checkpoints"]["count"].get<int>() >= 10);
+    CHECK(doc["checkpoints"]["stateSize"].get<double>() == 10'240'000);
+    REQUIRE(doc["recovery"].size() == 1);
+    const auto& rec = doc["recovery"][0];
+    CHECK(rec["kind"] == "jobmanager");
+    CHECK(rec["jobLost"] == false);
+    // The new leader after the 15 s lease (the pod is ready by then), then 10 MB restored at 400 MB/s.
+    CHECK(rec["downtime"].get<double>() == Approx(15'025.6));
+    CHECK(rec["catchUp"].get<double>() > 0);
+    CHECK(rec["total"].get<double>() == Approx(rec["downtime"].get<double>() + rec["catchUp"].get<double>()));
+    const auto& records = doc["records"];
+    CHECK(records["duplicated"].get<long>() > 0);
+    CHECK(records["reread"].get<long>() > 0);
+    CHECK(records["in"].get<long>() == records["out"].get<long>() + records["inFlight"].get<long>());
+    CHECK(doc["slo"]["recovery"]["met"] == true);
+    CHECK(doc["taskmanagers"][0]["heapUsed"].get<double>() > 0);
+    CHECK(doc["latency"].contains("outsideRecovery"));
+  }
+  SECTION("without HA: the job is lost, said plainly; the recovery objective is missed (exit 1)") {
+    const Result r = run(write_failing_scenario("none") + " --json --no-timing");
+    REQUIRE(r.exit_code == 1);
+    const auto doc = nlohmann::json::parse(r.out);
+    CHECK(doc["jobLost"] == true);
+    const auto& rec = doc["recovery"][0];
+    CHECK(rec["jobLost"] == true);
+    CHECK(rec["reason"].get<std::string>().find("high-availability.type = none") != std::string::npos);
+    CHECK(rec["downtime"].is_null());
+    CHECK(rec["total"].is_null());
+    CHECK(doc["slo"]["recovery"]["value"].is_null());
+    CHECK(doc["slo"]["recovery"]["met"] == false);
+    const Result text = run(write_failing_scenario("none"));
+    CHECK(text.out.find("JOB LOST") != std::string::npos);
+  }
+}
+
 TEST_CASE("run --no-timing prints byte-identical JSON for the same inputs", "[cli][run][determinism]") {
   const std::string scenario = write_scenario("2s");
   const Result a = run(scenario + " --json --no-timing --horizon 5s");

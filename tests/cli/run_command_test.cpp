@@ -32,20 +32,23 @@ fs::path scratch() {
   return dir;
 }
 
-// Source (p=2) → keyBy → work → sink (chained), 10k/s for 20 s on two TaskManagers.
-std::string write_scenario(const std::string& p99_limit) {
-  const fs::path path = scratch() / ("job-" + p99_limit + ".toml");
+// Source (p=2) → keyBy → work (10k keys of state) → sink (chained), 10k/s on two TaskManagers;
+// `flink` adds [flink] lines, `tail` whole sections after [traffic].
+std::string write_job(const std::string& file, const std::string& flink, const std::string& duration,
+                      const std::string& tail) {
+  const fs::path path = scratch() / file;
   std::ofstream(path) << R"(name = "run test"
 seed = 7
 
 [cluster]
 taskmanagers = 2
 cpu_per_taskmanager = 2.0
+pod_start = "5s"
 
 [flink]
 "taskmanager.numberOfTaskSlots" = 2
 "parallelism.default" = 2
-
+)" + flink + R"(
 [network]
 bandwidth_per_taskmanager = "10Gb/s"
 hop_latency = "100us"
@@ -60,6 +63,7 @@ record_size = "200b"
 name = "work"
 inputs = [{ from = "src", partition = "hash" }]
 cpu_per_record = "50us"
+state = { keys = 10_000, bytes_per_key = "1kb" }
 
 [[operator]]
 name = "sink"
@@ -70,12 +74,22 @@ cpu_per_record = "5us"
 [traffic]
 shape = "constant"
 peak = "10k/s"
-duration = "20s"
-
-[slo]
-max_latency_p99 = ")" + p99_limit + R"("
-)";
+duration = ")" + duration + R"("
+)" + tail;
   return path.string();
+}
+
+// 20 s, no checkpoints, and an objective on p99 latency.
+std::string write_scenario(const std::string& p99_limit) {
+  return write_job("job-" + p99_limit + ".toml", "", "20s", "\n[slo]\nmax_latency_p99 = \"" + p99_limit + "\"\n");
+}
+
+// The same job with checkpoints every 2 s and the JobManager lost at 10 s, with or without
+// Kubernetes HA (lease 15 s, replacement pod 5 s), run for 40 s.
+std::string write_failing_scenario(const std::string& ha) {
+  return write_job("failing-" + ha + ".toml",
+                   "\"execution.checkpointing.interval\" = \"2s\"\n\"high-availability.type\" = \"" + ha + "\"\n",
+                   "40s", "\n[[failure]]\nat = \"10s\"\nkind = \"jobmanager\"\n\n[slo]\nmax_recovery = \"1min\"\n");
 }
 
 }  // namespace
@@ -107,57 +121,6 @@ TEST_CASE("run --json: throughput, latency, Flink's metric names, ledger, SLO", 
   CHECK_FALSE(doc["engine"].contains("wallSeconds"));
   CHECK(doc["taskmanagers"].size() == 2);
   CHECK(doc["recovery"].empty());
-}
-
-// The same job with keyed state, checkpoints every 2 s and the JobManager lost at 10 s, with or
-// without Kubernetes HA (lease 15 s, replacement pod 5 s), run for 40 s.
-std::string write_failing_scenario(const std::string& ha) {
-  const fs::path path = scratch() / ("failing-" + ha + ".toml");
-  std::ofstream(path) << R"(name = "run test with a failure"
-seed = 7
-
-[cluster]
-taskmanagers = 2
-cpu_per_taskmanager = 2.0
-pod_start = "5s"
-
-[flink]
-"taskmanager.numberOfTaskSlots" = 2
-"parallelism.default" = 2
-"execution.checkpointing.interval" = "2s"
-"high-availability.type" = ")" + ha + R"("
-
-[[operator]]
-name = "src"
-kind = "source"
-cpu_per_record = "5us"
-record_size = "200b"
-
-[[operator]]
-name = "work"
-inputs = [{ from = "src", partition = "hash" }]
-cpu_per_record = "50us"
-state = { keys = 10_000, bytes_per_key = "1kb" }
-
-[[operator]]
-name = "sink"
-kind = "sink"
-inputs = ["work"]
-cpu_per_record = "5us"
-
-[traffic]
-shape = "constant"
-peak = "10k/s"
-duration = "40s"
-
-[[failure]]
-at = "10s"
-kind = "jobmanager"
-
-[slo]
-max_recovery = "1min"
-)";
-  return path.string();
 }
 
 TEST_CASE("run --json reports simulated checkpoints, each failure's recovery and the records read twice", "[cli][run][recovery]") {

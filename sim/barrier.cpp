@@ -113,7 +113,8 @@ void Engine::emit_barriers(int subtask, int slot, bool unaligned) {
     for (int c = p.first_channel; c < p.first_channel + p.channels; ++c) {
       ChannelState& ch = channels_[c];
       ChannelSnapshot& cs = channel_snapshot(slot, c);
-      cs.written = ch.written;
+      // The records ahead of the barrier, net of what failures discarded (read counts no discards).
+      cs.written = ch.written + ch.replayed - ch.discarded;
       const Buffer& newest = ch.ring[(ch.tail - 1) & ch.mask];
       cs.origin = ch.filling.records > 0                    ? ch.filling.last_origin
                   : ch.tail > ch.head && newest.records > 0 ? newest.last_origin

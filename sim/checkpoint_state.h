@@ -66,7 +66,7 @@ struct SubtaskSnapshot {
 
 // Per coordinator slot and channel: where barrier n sits in the channel's record stream.
 struct ChannelSnapshot {
-  std::int64_t written = -1;  // records the producer had written before the barrier
+  std::int64_t written = -1;  // records ahead of the barrier (written + replayed − discarded)
   std::int64_t read = -1;     // records the consumer had read when it took its snapshot
   Nanos origin = 0;           // arrival (source backlog) of the newest record before the barrier
 };
@@ -110,7 +110,7 @@ struct Upload {
 // A failure and its recovery as it unfolds (RecoveryRecord is the result).
 struct Recovery {
   RecoveryRecord record;
-  std::int64_t lag_before = 0;  // total source lag when the failure hit
+  std::int64_t lag_before = 0;  // records behind when the failure hit (Engine::behind)
 };
 
 }  // namespace flinksim::sim::detail

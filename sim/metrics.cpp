@@ -24,9 +24,14 @@ void Engine::metrics_sample(Nanos period) {
   const auto dt = static_cast<double>(period);
   const double per_s = 1e9 / dt;
   count_arrivals(now_);
-  // Catch-up after a restart ends at the first sample where the sources' lag is back to its level
-  // before the failure.
-  if (catching_up_ >= 0 && !job_down_ && total_lag() <= recoveries_[catching_up_].lag_before) {
+  // Catch-up after a restart ends at the first sample where the job is no further behind than
+  // before the failure (failure.cpp).
+  if (!failure_done_.empty() || checkpoint_.enabled) {
+    behind_recent_[2] = behind_recent_[1];
+    behind_recent_[1] = behind_recent_[0];
+    behind_recent_[0] = behind();
+  }
+  if (catching_up_ >= 0 && !job_down_ && behind_recent_[0] <= recoveries_[catching_up_].lag_before) {
     RecoveryRecord& r = recoveries_[catching_up_].record;
     r.caught_up = now_;
     r.catch_up = now_ - r.restarted;

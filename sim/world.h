@@ -287,7 +287,9 @@ class Engine {
   void restart(int index);
   void discard_in_flight();
   void replay_channel_state();
-  std::int64_t total_lag() const;  // Σ sources' arrived − taken (REQUIRES: arrivals counted up to now)
+  // Records the job is behind: Σ sources' arrived − taken plus records held in channels.
+  // REQUIRES: arrivals counted up to now.
+  std::int64_t behind() const;
   // metrics.cpp
   void metrics_tick();
   void metrics_sample(Nanos period);
@@ -360,6 +362,7 @@ class Engine {
   bool job_down_ = false;         // between a failure and its restart
   bool job_lost_ = false;         // nothing restarts it
   int catching_up_ = -1;          // recovery whose catch-up is running
+  std::int64_t behind_recent_[3] = {0, 0, 0};  // behind() at the last three samples (failures only)
 
   // Job-level metrics.
   Histogram latency_;             // after warm-up, outside recoveries

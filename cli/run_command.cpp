@@ -17,6 +17,7 @@
 
 #include "cli/commands.h"
 #include "cli/json_output.h"
+#include "cli/option_values.h"
 #include "cli/report_data.h"
 #include "cli/report_html.h"
 #include "cli/scenario_loading.h"
@@ -49,6 +50,7 @@ struct RunCommandOptions {
   bool no_timing = false;
   std::string out_dir;
   std::string horizon;
+  std::string detection = "heartbeat";
 };
 
 double ms(double ns) { return ns / 1e6; }
@@ -255,6 +257,7 @@ void run(const RunCommandOptions& options) {
     }
     run_options.horizon = *horizon;
   }
+  run_options.loss_detection = loss_detection_option(options.detection);
   // Buffer level costs a few events per record and operator; when asked for explicitly over the
   // budget, say so before a long wait (auto goes fluid instead).
   const double estimate = sim::estimated_buffer_events(scenario, run_options.horizon);
@@ -324,6 +327,7 @@ void add_run_command(CLI::App& app) {
                       "write time series CSV files and report.html into this directory");
   command->add_option("--horizon", options->horizon,
                       "simulated time (default: the traffic duration), e.g. 60s, 15min");
+  command->add_option("--tm-loss-detection", options->detection, kLossDetectionHelp);
   command->add_flag("--no-timing", options->no_timing,
                     "leave wall-clock time out, so equal inputs print identical output");
   command->callback([options] { run(*options); });

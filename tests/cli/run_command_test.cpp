@@ -213,5 +213,6 @@ TEST_CASE("run exits 1 when an SLO is missed and 2 on bad input", "[cli][run]") 
   CHECK(missed.exit_code == 1);
   CHECK(nlohmann::json::parse(missed.out)["slo"]["latencyP99"]["met"] == false);
   CHECK(run(write_scenario("2s") + " --horizon soon").exit_code == 2);
+  CHECK(run(write_scenario("2s") + " --tm-loss-detection soon").exit_code == 2);
   CHECK(run("/nonexistent/scenario.toml").exit_code == 2);
 }

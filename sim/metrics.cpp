@@ -31,7 +31,7 @@ void Engine::metrics_sample(Nanos period) {
     behind_recent_[1] = behind_recent_[0];
     behind_recent_[0] = behind();
   }
-  if (catching_up_ >= 0 && !job_down_ && behind_recent_[0] <= recoveries_[catching_up_].lag_before) {
+  if (catching_up_ >= 0 && !job_down_ && behind_recent_[0] <= caught_up_level(recoveries_[catching_up_].lag_before)) {
     RecoveryRecord& r = recoveries_[catching_up_].record;
     r.caught_up = now_;
     r.catch_up = now_ - r.restarted;

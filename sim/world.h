@@ -290,6 +290,7 @@ class Engine {
   // Records the job is behind: Σ sources' arrived − taken plus records held in channels.
   // REQUIRES: arrivals counted up to now.
   std::int64_t behind() const;
+  static std::int64_t caught_up_level(std::int64_t before);  // at most this many behind: caught up
   // metrics.cpp
   void metrics_tick();
   void metrics_sample(Nanos period);

@@ -304,3 +304,33 @@ TEST_CASE("aligned-checkpoint-timeout: a checkpoint stuck aligning goes on unali
     CHECK(c.end_to_end_duration == Approx(100 * kMillisecond).margin(30 * kMillisecond));
   }
 }
+
+TEST_CASE("the metrics sink hears of every checkpoint once, when it completes or fails", "[checkpoint][metrics]") {
+  auto job = stateful_job(100e6, 10e6, "3s");  // 10 s uploads, 2 s timeout: every one expires
+  job.scenario.flink.set("execution.checkpointing.timeout", "2s");
+  job.scenario.flink.set("execution.checkpointing.tolerable-failed-checkpoints", "100");
+  struct Listen : sim::MetricsSink {
+    std::vector<sim::CheckpointRecord> seen;
+    void on_subtask(model::Nanos, const sim::SubtaskSample&) override {}
+    void on_taskmanager(model::Nanos, int, double) override {}
+    void on_job(model::Nanos, const sim::JobSample&) override {}
+    void on_checkpoint(const sim::CheckpointRecord& c) override { seen.push_back(c); }
+  } listen;
+  sim::RunOptions options;
+  options.horizon = 12 * kSecond;
+  options.sink = &listen;
+  const auto r = sim::simulate(job.scenario, job.graph, job.placement, job.params, options);
+  REQUIRE(r.conserved);
+  REQUIRE(listen.seen.size() == r.checkpoint_history.size());
+  for (std::size_t i = 0; i < listen.seen.size(); ++i) {
+    CHECK(listen.seen[i].id == r.checkpoint_history[i].id);
+    CHECK(listen.seen[i].status == sim::CheckpointStatus::Failed);
+  }
+  // A completed one too, with a fast store.
+  Listen fast;
+  options.sink = &fast;
+  const auto ok = sim::simulate(stateful_job(1e6, 100e6, "3s").scenario, job.graph, job.placement, job.params, options);
+  REQUIRE(!fast.seen.empty());
+  CHECK(fast.seen[0].status == sim::CheckpointStatus::Completed);
+  CHECK(fast.seen.size() == ok.checkpoint_history.size());
+}

@@ -19,4 +19,14 @@ model::Nanos duration_option(const std::string& text, const char* flag) {
   return *value;
 }
 
+model::LossDetection loss_detection_option(const std::string& text) {
+  if (text == "heartbeat") return model::LossDetection::HeartbeatTimeout;
+  if (text == "immediate") return model::LossDetection::Immediate;
+  usage_error("--tm-loss-detection", "'" + text + "' is not a detection mode; accepted: heartbeat, immediate");
+}
+
+const char* const kLossDetectionHelp =
+    "When Flink notices a lost TaskManager: \"heartbeat\" (after heartbeat.timeout, default, "
+    "conservative) or \"immediate\" (a killed pod's connections reset)";
+
 }  // namespace flinksim::cli

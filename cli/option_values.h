@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "model/recovery_model.h"
 #include "model/units.h"
 
 namespace flinksim::cli {
@@ -13,5 +14,11 @@ namespace flinksim::cli {
 
 // A positive duration such as "10s"; anything else is a usage_error naming `flag`.
 model::Nanos duration_option(const std::string& text, const char* flag);
+
+// --tm-loss-detection: "heartbeat" (after heartbeat.timeout) or "immediate".
+model::LossDetection loss_detection_option(const std::string& text);
+
+// Its help text, the same for plan and run.
+extern const char* const kLossDetectionHelp;
 
 }  // namespace flinksim::cli

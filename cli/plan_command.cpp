@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "cli/json_output.h"
 #include "cli/memory_json.h"
+#include "cli/option_values.h"
 #include "cli/scenario_loading.h"
 #include "model/checkpoint_model.h"
 #include "model/job_graph.h"
@@ -70,20 +71,11 @@ std::optional<double> parse_rate_option(const std::string& text) {
   return rate;
 }
 
-LossDetection parse_detection(const std::string& text) {
-  if (text == "heartbeat") return LossDetection::HeartbeatTimeout;
-  if (text == "immediate") return LossDetection::Immediate;
-  InputError error;  // built field by field: GCC 12 misreads a braced SourcePos{} here
-  error.field = "--tm-loss-detection";
-  error.message = "'" + text + "' is not a detection mode; accepted: heartbeat, immediate";
-  throw InputFailure({error});
-}
-
 Plan make_plan(const PlanOptions& options) {
   AssessOptions assess;
   Scenario scenario = load_scenario(options.scenario);
   assess.rate = parse_rate_option(options.rate);
-  assess.detection = parse_detection(options.detection);
+  assess.detection = loss_detection_option(options.detection);
   return assess_layout(std::move(scenario), assess);
 }
 
@@ -478,10 +470,7 @@ void add_plan_command(CLI::App& app) {
   command->add_option("--rate", options->rate,
                       "Total source rate, records/s (\"1500000\", \"1.5M/s\"); default: the "
                       "traffic peak");
-  command->add_option("--tm-loss-detection", options->detection,
-                      "When Flink notices a lost TaskManager: \"heartbeat\" (after "
-                      "heartbeat.timeout, default, conservative) or \"immediate\" (a killed "
-                      "pod's connections reset)");
+  command->add_option("--tm-loss-detection", options->detection, kLossDetectionHelp);
   command->callback([options] {
     const Plan plan = make_plan(*options);
     if (options->json) {

@@ -17,6 +17,7 @@
 
 #include "cli/commands.h"
 #include "cli/json_output.h"
+#include "cli/option_values.h"
 #include "cli/report_data.h"
 #include "cli/report_html.h"
 #include "cli/scenario_loading.h"
@@ -37,8 +38,9 @@ constexpr const char* kRunHelp =
     "Simulates the scenario as written and reports throughput, end-to-end latency, Flink's task\n"
     "metrics per vertex, CPU per TaskManager, the record ledger and the SLOs. [simulation]\n"
     "granularity: buffer (an event per network buffer), fluid (events when rates change; latency\n"
-    "is then an estimate) or auto (buffer when it fits event_budget). Checkpoints and failures are\n"
-    "not simulated yet (their fields are zero).\n"
+    "is then an estimate) or auto (buffer when it fits event_budget). At buffer level checkpoints\n"
+    "(barriers, alignment, uploads) and [[failure]]s (downtime, rewind, catch-up) are simulated;\n"
+    "at fluid level they are not (checkpoints.simulated false, recovery empty).\n"
     "Exit 0: every SLO met. Exit 1: an SLO missed. Exit 2: bad input. Exit 70: the run lost or\n"
     "made up records (an engine bug).";
 
@@ -48,9 +50,57 @@ struct RunCommandOptions {
   bool no_timing = false;
   std::string out_dir;
   std::string horizon;
+  std::string detection = "heartbeat";
 };
 
 double ms(double ns) { return ns / 1e6; }
+
+// A duration that may be missing (−1): ms, or null.
+Json ms_or_null(model::Nanos ns) { return ns < 0 ? Json(nullptr) : json_number(ms(static_cast<double>(ns))); }
+
+const char* kind_name(model::FailureKind kind) {
+  return kind == model::FailureKind::JobManager ? "jobmanager" : "taskmanager";
+}
+
+// Flink's REST checkpoint summary names (counts.completed/failed, end_to_end_duration p50/max,
+// state_size of the latest), camelCase; "simulated" false where the granularity does not model them.
+Json checkpoints_json(const sim::RunResult& r) {
+  const sim::CheckpointSummary& c = r.checkpoints;
+  Json j = {{"count", c.completed},
+            {"failed", c.failed},
+            {"expired", c.expired},
+            {"durationP50", json_number(ms(static_cast<double>(c.duration_p50)))},
+            {"durationMax", json_number(ms(static_cast<double>(c.duration_max)))},
+            {"stateSize", c.state_size},
+            {"checkpointedSizeMax", c.checkpointed_size_max},
+            {"alignmentMax", json_number(ms(static_cast<double>(c.alignment_max)))},
+            {"simulated", c.simulated}};
+  return j;
+}
+
+// Per failure: the milestones (ms from the start of the run), downtime, simulated catch-up, total;
+// null where it did not happen within the run; jobLost with the reason when nothing restarts.
+Json recovery_json(const sim::RunResult& r) {
+  Json all = Json::array();
+  for (const auto& rec : r.recovery) {
+    Json j;
+    j["failure"] = rec.failure;
+    j["kind"] = kind_name(rec.kind);
+    j["at"] = json_number(ms(static_cast<double>(rec.at)));
+    j["jobLost"] = rec.job_lost;
+    if (!rec.reason.empty()) j["reason"] = rec.reason;
+    j["detected"] = json_number(ms(static_cast<double>(rec.detected)));
+    j["restarted"] = rec.job_lost ? Json(nullptr) : ms_or_null(rec.restarted);
+    j["downtime"] = rec.job_lost || rec.restarted < 0 ? Json(nullptr) : json_number(ms(static_cast<double>(rec.downtime)));
+    j["catchUp"] = rec.job_lost ? Json(nullptr) : ms_or_null(rec.catch_up);
+    j["total"] = rec.job_lost ? Json(nullptr) : ms_or_null(rec.total);
+    j["restoredCheckpoint"] = rec.restored_checkpoint;
+    j["restoredBytes"] = rec.restored_bytes;
+    j["rewoundRecords"] = rec.rewound_records;
+    all.push_back(std::move(j));
+  }
+  return all;
+}
 
 using Slo = sim::SloResult;
 using sim::evaluate_slos;
@@ -67,6 +117,14 @@ Json to_json(const model::Scenario& scenario, const sim::AutoRun& run, const std
                     {"max", json_number(ms(r.latency.max))},
                     {"count", r.latency.count}};
   if (run.latency_estimate) doc["latency"]["estimate"] = true;  // fluid level: not measured
+  if (!r.recovery.empty()) {  // what latencyP99 is held to: records that left outside a recovery
+    const sim::LatencySummary& o = r.latency_outside_recovery;
+    doc["latency"]["outsideRecovery"] = {{"mean", json_number(ms(o.mean))},
+                                         {"p50", json_number(ms(o.p50))},
+                                         {"p99", json_number(ms(o.p99))},
+                                         {"max", json_number(ms(o.max))},
+                                         {"count", o.count}};
+  }
   Json vertices = Json::array();
   for (const auto& v : r.vertices) {
     Json j;
@@ -84,20 +142,21 @@ Json to_json(const model::Scenario& scenario, const sim::AutoRun& run, const std
   doc["vertices"] = std::move(vertices);
   Json tms = Json::array();
   for (std::size_t t = 0; t < r.taskmanagers.size(); ++t) {
-    // heapUsed / managedUsed follow state, which is not simulated yet: 0.
+    // Peak state on the heap / in managed memory over the run (model/state_model.h's figures).
     tms.push_back({{"id", t},
                    {"cpuUtilization", json_number(r.taskmanagers[t].cpu_utilization)},
-                   {"heapUsed", 0},
-                   {"managedUsed", 0}});
+                   {"heapUsed", r.taskmanagers[t].heap_used},
+                   {"managedUsed", r.taskmanagers[t].managed_used}});
   }
   doc["taskmanagers"] = std::move(tms);
-  doc["checkpoints"] = {{"count", 0}, {"durationP50", 0}, {"durationMax", 0}, {"stateSize", 0},
-                        {"simulated", false}};
-  doc["recovery"] = Json::array();
+  doc["checkpoints"] = checkpoints_json(r);
+  doc["recovery"] = recovery_json(r);
+  if (r.job_lost) doc["jobLost"] = true;
   doc["records"] = {{"in", r.records.in},           {"out", r.records.out},
                     {"inFlight", r.records.in_flight}, {"lost", r.records.lost},
                     {"duplicated", r.records.duplicated}, {"created", r.records.created},
-                    {"dropped", r.records.dropped}};
+                    {"dropped", r.records.dropped}, {"reread", r.records.reread},
+                    {"discarded", r.records.discarded}};
   Json slo = Json::object();
   for (const auto& s : slos) {
     slo[s.name] = {{"value", s.value ? json_number(*s.value) : Json(nullptr)},
@@ -127,8 +186,35 @@ void print_summary(const model::Scenario& scenario, const sim::AutoRun& run, con
       << format_fixed(ms(r.latency.p50), 3) << " ms, p99 " << format_fixed(ms(r.latency.p99), 3)
       << " ms, max " << format_fixed(ms(r.latency.max), 3) << " ms\n";
   out << "Records    in " << r.records.in << ", out " << r.records.out << ", in flight "
-      << r.records.in_flight << ", lost " << r.records.lost << ", duplicated " << r.records.duplicated
-      << "\n\n";
+      << r.records.in_flight << ", lost " << r.records.lost << ", duplicated " << r.records.duplicated;
+  if (r.records.reread > 0 || r.records.discarded > 0)
+    out << ", read again " << r.records.reread << ", discarded " << r.records.discarded;
+  out << "\n";
+  if (r.checkpoints.simulated) {
+    const auto& c = r.checkpoints;
+    out << "Checkpoints " << c.completed << " completed, " << c.failed << " failed";
+    if (c.completed > 0)
+      out << ", duration p50 " << model::format_duration(c.duration_p50) << ", max "
+          << model::format_duration(c.duration_max) << ", state " << model::format_bytes(c.state_size);
+    out << "\n";
+  }
+  for (const auto& rec : r.recovery) {
+    out << "Recovery   " << kind_name(rec.kind) << " lost at " << model::format_duration(rec.at) << ": ";
+    if (rec.job_lost) {
+      out << "JOB LOST: " << rec.reason << "\n";
+      continue;
+    }
+    if (rec.restarted < 0) {
+      out << "did not restart before the next failure\n";
+      continue;
+    }
+    out << "downtime " << model::format_duration(rec.downtime) << ", catch-up "
+        << (rec.catch_up >= 0 ? model::format_duration(rec.catch_up) : std::string("not within the run"))
+        << ", total " << (rec.total >= 0 ? model::format_duration(rec.total) : std::string("-"))
+        << " (restored checkpoint " << rec.restored_checkpoint << ", " << rec.rewound_records
+        << " records read again)\n";
+  }
+  out << "\n";
   Table vertices({"vertex", "p", "busy ms/s", "backpressured ms/s", "idle ms/s", "in/s", "out/s", "pending"},
                  {Align::Left, Align::Right, Align::Right, Align::Right, Align::Right, Align::Right,
                   Align::Right, Align::Right});
@@ -148,7 +234,10 @@ void print_summary(const model::Scenario& scenario, const sim::AutoRun& run, con
     out << "\n";
     Table table({"objective", "value", "limit", "met"}, {Align::Left, Align::Right, Align::Right, Align::Left});
     for (const auto& s : slos) {
-      table.add_row({s.name, s.value ? format_fixed(*s.value, 3) : "not simulated", format_fixed(s.limit, 3),
+      // No figure: simulated but none to give (job lost, never caught up, every checkpoint
+      // expired), or neither simulated nor estimated.
+      const std::string none = s.source.empty() ? "not simulated" : "none";
+      table.add_row({s.name, s.value ? format_fixed(*s.value, 3) : none, format_fixed(s.limit, 3),
                      s.met ? (*s.met ? "yes" : "NO") : "-"});
     }
     table.print(out);
@@ -168,6 +257,7 @@ void run(const RunCommandOptions& options) {
     }
     run_options.horizon = *horizon;
   }
+  run_options.loss_detection = loss_detection_option(options.detection);
   // Buffer level costs a few events per record and operator; when asked for explicitly over the
   // budget, say so before a long wait (auto goes fluid instead).
   const double estimate = sim::estimated_buffer_events(scenario, run_options.horizon);
@@ -237,6 +327,7 @@ void add_run_command(CLI::App& app) {
                       "write time series CSV files and report.html into this directory");
   command->add_option("--horizon", options->horizon,
                       "simulated time (default: the traffic duration), e.g. 60s, 15min");
+  command->add_option("--tm-loss-detection", options->detection, kLossDetectionHelp);
   command->add_flag("--no-timing", options->no_timing,
                     "leave wall-clock time out, so equal inputs print identical output");
   command->callback([options] { run(*options); });

@@ -67,6 +67,33 @@ RecoveryEstimate estimate_recovery(const RecoveryInputs& in) {
   return e;
 }
 
+RecoveryInputs failure_inputs(const Scenario& scenario, const JobGraph& graph,
+                              const FailureSpec& failure, LossDetection detection) {
+  const FlinkConfig& flink = scenario.flink;
+  std::string ha = flink.get_string(options::kHighAvailabilityType);
+  for (char& c : ha) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::int64_t slots_per_tm = flink.get_int(options::kNumberOfTaskSlots);
+  const std::int64_t survivors = (scenario.cluster.taskmanagers - 1) * slots_per_tm;
+  RecoveryInputs in;
+  in.failure = failure;
+  in.detection = detection;
+  in.heartbeat_timeout = flink.get_duration(options::kHeartbeatTimeout);
+  in.pod_start = scenario.cluster.pod_start;
+  in.high_availability = ha != "none" && !ha.empty();
+  in.leader_lease = ha == "zookeeper" ? flink.get_duration(options::kZkSessionTimeout)
+                                      : flink.get_duration(options::kK8sLeaseDuration);
+  in.spare_slots = survivors >= graph.slots_required();
+  in.read_bandwidth = scenario.storage.read_bandwidth;
+  in.arrival_rate = arrival_rate(scenario.traffic, failure.at);
+  return in;
+}
+
+double restore_bytes(const Scenario& scenario, const FailureSpec& failure, double state_bytes,
+                     double lost_taskmanager_bytes) {
+  if (!scenario.flink.get_bool(options::kLocalRecovery)) return state_bytes;
+  return failure.kind == FailureKind::TaskManager ? lost_taskmanager_bytes : 0.0;
+}
+
 std::vector<RecoveryEstimate> estimate_scenario_failures(const Scenario& scenario,
                                                          const JobGraph& graph,
                                                          const StateLayout& layout,
@@ -74,12 +101,6 @@ std::vector<RecoveryEstimate> estimate_scenario_failures(const Scenario& scenari
                                                          LossDetection detection) {
   const FlinkConfig& flink = scenario.flink;
   const CheckpointSettings checkpoints = resolve_checkpoint_settings(flink);
-  std::string ha = flink.get_string(options::kHighAvailabilityType);
-  for (char& c : ha) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  const bool high_availability = ha != "none" && !ha.empty();
-  const bool local_recovery = flink.get_bool(options::kLocalRecovery);
-  const std::int64_t slots_per_tm = flink.get_int(options::kNumberOfTaskSlots);
-  const std::int64_t survivors = (scenario.cluster.taskmanagers - 1) * slots_per_tm;
 
   // Failures in time order feed one backoff; ties keep scenario order (stable sort).
   std::vector<std::size_t> order(scenario.failures.size());
@@ -92,28 +113,16 @@ std::vector<RecoveryEstimate> estimate_scenario_failures(const Scenario& scenari
   std::vector<RecoveryEstimate> estimates(scenario.failures.size());
   for (std::size_t i : order) {
     const FailureSpec& failure = scenario.failures[i];
-    RecoveryInputs in;
-    in.failure = failure;
-    in.detection = detection;
-    in.heartbeat_timeout = flink.get_duration(options::kHeartbeatTimeout);
-    in.pod_start = scenario.cluster.pod_start;
-    in.high_availability = high_availability;
-    in.leader_lease = ha == "zookeeper" ? flink.get_duration(options::kZkSessionTimeout)
-                                        : flink.get_duration(options::kK8sLeaseDuration);
-    in.spare_slots = survivors >= graph.slots_required();
-    in.read_bandwidth = scenario.storage.read_bandwidth;
-    in.arrival_rate = arrival_rate(scenario.traffic, failure.at);
+    RecoveryInputs in = failure_inputs(scenario, graph, failure, detection);
     in.capacity = steady.max_source_rate;
     if (failure.kind == FailureKind::TaskManager) in.restart_delay = backoff.on_failure(failure.at, rng);
 
     const std::vector<TaskManagerState> tms = state_per_taskmanager(layout, failure.at);
-    if (!local_recovery) {
-      in.restore_bytes = total_state_at(layout, failure.at);
-    } else if (failure.kind == FailureKind::TaskManager && failure.taskmanager >= 0 &&
-               failure.taskmanager < static_cast<int>(tms.size())) {
-      const TaskManagerState& lost = tms[failure.taskmanager];
-      in.restore_bytes = lost.heap_state + lost.rocksdb_state;
+    double lost = 0.0;
+    if (failure.taskmanager >= 0 && failure.taskmanager < static_cast<int>(tms.size())) {
+      lost = tms[failure.taskmanager].heap_state + tms[failure.taskmanager].rocksdb_state;
     }
+    in.restore_bytes = restore_bytes(scenario, failure, total_state_at(layout, failure.at), lost);
     if (checkpoints.enabled) {
       CheckpointInputs cp = checkpoint_inputs(checkpoints, layout, steady, graph, scenario, failure.at);
       cp.backpressured = in.arrival_rate > in.capacity;

@@ -92,6 +92,23 @@ Nanos rewind_at(Nanos at, Nanos interval, Nanos duration);
 
 RecoveryEstimate estimate_recovery(const RecoveryInputs& inputs);
 
+// The inputs one `[[failure]]` takes from the scenario: loss detection and heartbeat.timeout, pod
+// start, high availability and its leader lease, whether the surviving TaskManagers have the
+// slots the job needs, [storage] read_bandwidth, and the arrival rate at the failure. The caller
+// adds what it knows of that moment: the restart delay (one RestartBackoff fed the failures in
+// time order), the bytes to restore (restore_bytes below), the checkpoint interval and duration
+// and the capacity. estimate_scenario_failures and the engine both start from it.
+// REQUIRES: graph = build_job_graph(scenario).
+RecoveryInputs failure_inputs(const Scenario& scenario, const JobGraph& graph,
+                              const FailureSpec& failure, LossDetection detection);
+
+// Bytes read back from checkpoint storage on restore: the whole checkpoint (`state_bytes`), or
+// with local recovery (state.backend.local-recovery) only the lost TaskManager's share
+// (`lost_taskmanager_bytes`; nothing when the JobManager was lost: every TaskManager still holds
+// its local copy).
+double restore_bytes(const Scenario& scenario, const FailureSpec& failure, double state_bytes,
+                     double lost_taskmanager_bytes);
+
 // Every `[[failure]]` of a placed scenario, in time order, with inputs resolved from it: restart
 // delays from one RestartBackoff fed the failures in order (jitter from an RNG seeded with
 // scenario.seed), the arrival rate at each failure (traffic.h), capacity = steady.max_source_rate,

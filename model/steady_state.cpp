@@ -320,18 +320,9 @@ void Model::add_state_traffic(int vertex, const SteadyState& result,
       }
       if (!settings_.interval_s) continue;
       const double interval = *settings_.interval_s;
-      double uploaded = held;
-      if (settings_.incremental) {
-        if (state.change_rate) {
-          uploaded = held * *state.change_rate;
-        } else {
-          // Keys touched at least once in an interval, under uniform access to this subtask's keys.
-          const double keys = static_cast<double>(state.keys) * key_fraction[i];
-          uploaded = keys > 0 ? keys * (1.0 - std::exp(-rate * interval / keys)) *
-                                    static_cast<double>(state.bytes_per_key)
-                              : 0.0;
-        }
-      }
+      const double keys = static_cast<double>(state.keys) * key_fraction[i];
+      const double uploaded =
+          settings_.incremental ? incremental_checkpoint_bytes(state, held, keys, rate * interval) : held;
       tms[tm].network_out.checkpoint_upload += uploaded / interval;
     }
   }
@@ -562,6 +553,13 @@ SteadyState compute_steady_state(const Scenario& scenario, const JobGraph& graph
                 settings.interval_s && !settings.incremental, result);
   add_warnings(scenario, graph, placement, result);
   return result;
+}
+
+double incremental_checkpoint_bytes(const StateSpec& state, double held, double keys, double accesses) {
+  if (state.change_rate) return held * *state.change_rate;
+  // Keys touched at least once, under uniform access to this subtask's keys.
+  return keys > 0 ? keys * (1.0 - std::exp(-accesses / keys)) * static_cast<double>(state.bytes_per_key)
+                  : 0.0;
 }
 
 }  // namespace flinksim::model

@@ -129,4 +129,11 @@ SteadyState compute_steady_state(const Scenario& scenario, const JobGraph& graph
                                  const Placement& placement,
                                  std::optional<double> source_rate = std::nullopt);
 
+// Bytes one incremental (RocksDB) checkpoint uploads for one subtask's share of an operator's
+// state (the checkpointUpload model above): `held` × state.change_rate when the scenario sets it,
+// else the keys touched at least once by `accesses` uniform accesses over the subtask's `keys`,
+// keys × (1 − e^(−accesses/keys)) × bytes_per_key. The engine calls it with the records a subtask
+// actually processed since its last completed checkpoint.
+double incremental_checkpoint_bytes(const StateSpec& state, double held, double keys, double accesses);
+
 }  // namespace flinksim::model

@@ -4,6 +4,8 @@
 #include <cassert>
 
 #include "model/key_distribution.h"
+#include "model/memory.h"
+#include "model/state_model.h"
 #include "model/traffic.h"
 #include "sim/world.h"
 
@@ -185,8 +187,11 @@ void Engine::build() {
         c.gate = gate_base[c.consumer] + edge.target_input;
         c.partition = static_cast<int>(partitions_.size());
         c.remote = subtasks_[c.consumer].taskmanager != s.taskmanager;
+        // Plus room for barriers (one per pending checkpoint, and inert ones of a checkpoint that
+        // went unaligned) and the buffer of restored in-flight data.
         const int held = params_.max_buffers_per_channel +
-                         (c.remote ? params_.buffers_per_channel + params_.floating_buffers_per_gate : 0);
+                         (c.remote ? params_.buffers_per_channel + params_.floating_buffers_per_gate : 0) +
+                         2 * slots_ + 2;
         c.ring.resize(ring_capacity(held));
         c.mask = c.ring.size() - 1;
         ++inputs_of[c.consumer];
@@ -205,6 +210,56 @@ void Engine::build() {
   events_.reserve(2 * (nsub + channels_.size() + taskmanagers_.size()) + 16);
   // One timer per TaskManager: its next CPU completion, moved in place (sim/event_queue.h).
   events_.make_timers(taskmanagers_.size(), kCpuDone);
+  build_checkpointing();
+}
+
+// Checkpoints and recovery (checkpoint_state.h): per-subtask snapshot slots and input channels,
+// per-channel barrier positions, the restore point of the run's start, and each subtask's keyed
+// state as the state model lays it out.
+void Engine::build_checkpointing() {
+  const std::size_t nsub = subtasks_.size();
+  pending_.assign(static_cast<std::size_t>(slots_), PendingCheckpoint{});
+  checkpointing_.assign(nsub, SubtaskCheckpoint{});
+  for (auto& k : checkpointing_) k.slots.assign(static_cast<std::size_t>(slots_), SubtaskSnapshot{});
+  for (std::size_t c = 0; c < channels_.size(); ++c) checkpointing_[channels_[c].consumer].inputs.push_back(static_cast<int>(c));
+  channel_snapshots_.assign(static_cast<std::size_t>(slots_) * channels_.size(), ChannelSnapshot{});
+  restore_channels_.assign(channels_.size(), ChannelSnapshot{});
+  restore_.assign(nsub, SubtaskSnapshot{});
+  for (std::size_t i = 0; i < nsub; ++i) {  // before any checkpoint: the start of the run
+    restore_[i].take_rng = sources_[i].take_rng;
+    restore_[i].next_arrival = sources_[i].next_arrival;
+  }
+  uploads_.reserve(nsub * static_cast<std::size_t>(std::max(slots_, 1)));
+  upload_finished_.reserve(uploads_.capacity());
+  upload_count_.assign(taskmanagers_.size(), 0);
+  upload_capped_.assign(taskmanagers_.size(), 0);
+  failure_done_.assign(scenario_.failures.size(), false);
+  recoveries_.reserve(scenario_.failures.size() + 8);
+
+  bool stateful = false;
+  for (const auto& op : scenario_.operators) stateful = stateful || op.state.has_value();
+  if (!stateful) return;
+  state_layout_ = model::layout_state(scenario_, graph_, placement_, model::derive_taskmanager_memory(scenario_.flink));
+  std::vector<std::vector<StatePart>> parts(nsub);
+  for (const model::SubtaskState& layout : state_layout_.subtasks) {
+    const int v = layout.subtask.vertex;
+    const auto& spec = *scenario_.operators[layout.op].state;
+    StatePart part;
+    part.layout = layout;
+    part.spec = &spec;
+    part.keys = spec.bytes_per_key > 0 ? layout.initial_bytes / static_cast<double>(spec.bytes_per_key) : 0;
+    // Records reaching the operator per record its chain takes: the selectivities above it.
+    const auto& ops = vertices_[v].ops;
+    int k = 0;
+    while (k + 1 < static_cast<int>(ops.size()) && graph_.vertices[v].operators[k].op != layout.op) ++k;
+    for (int a = ops[k].parent; a >= 0; a = ops[a].parent) part.records_factor *= ops[a].selectivity;
+    parts[vertices_[v].first_subtask + layout.subtask.index].push_back(part);
+  }
+  for (std::size_t i = 0; i < nsub; ++i) {
+    checkpointing_[i].first_state = static_cast<int>(state_parts_.size());
+    checkpointing_[i].states = static_cast<int>(parts[i].size());
+    state_parts_.insert(state_parts_.end(), parts[i].begin(), parts[i].end());
+  }
 }
 
 }  // namespace flinksim::sim::detail

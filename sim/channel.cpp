@@ -110,7 +110,7 @@ void Engine::try_send(int channel) {
     in.link_in_free = in_done;
     b.arrive = in_done + params_.hop_latency;
     ++c.sent;
-    --partitions_[c.partition].used;  // recycled once Netty has written it
+    if (b.records != 0) --partitions_[c.partition].used;  // recycled once Netty has written it (a barrier took none)
     shipped = true;
   }
   if (shipped) wake_if_back_pressured(c.producer);
@@ -147,10 +147,11 @@ void Engine::credit_arrival(int channel) {
 // channel its credit starts back to the sender (the slot keeps the time it arrives there).
 void Engine::consumed_buffer(int channel) {
   ChannelState& c = channels_[channel];
-  c.ring[c.head & c.mask].arrive = now_ + params_.hop_latency;
+  Buffer& consumed = c.ring[c.head & c.mask];
+  consumed.arrive = now_ + params_.hop_latency;
   ++c.head;
   if (!c.remote) {
-    --partitions_[c.partition].used;
+    if (consumed.records != 0) --partitions_[c.partition].used;  // a barrier took no pool buffer
     wake_if_back_pressured(c.producer);
     return;
   }

@@ -12,13 +12,25 @@ namespace detail {
 
 Engine::Engine(const model::Scenario& scenario, const model::JobGraph& graph,
                const model::Placement& placement, const EngineParams& params, const RunOptions& options)
-    : scenario_(scenario), graph_(graph), placement_(placement), params_(params), options_(options) {
+    : scenario_(scenario),
+      graph_(graph),
+      placement_(placement),
+      params_(params),
+      options_(options),
+      backoff_(model::resolve_restart_strategy(scenario.flink)),
+      restart_rng_(scenario.seed) {  // seeded as model/recovery_model.cpp's, so jitter draws agree
   start_ = std::max<Nanos>(options.start, 0);
   horizon_ = options.horizon > 0 ? options.horizon : std::max<Nanos>(scenario.traffic.duration - start_, 0);
   warmup_ = options.warmup >= 0 ? options.warmup : scenario.simulation.warmup.value_or(0);
   interval_ = options.metrics_interval > 0 ? options.metrics_interval : scenario.simulation.metrics_interval;
   if (interval_ <= 0) interval_ = model::kSecond;
   if (params_.max_buffers_per_channel < 1) params_.max_buffers_per_channel = 1;
+  checkpoint_ = model::resolve_checkpoint_settings(scenario.flink);
+  // Coordinator slots: max-concurrent-checkpoints; unaligned checkpoints need it at 1 (Flink).
+  slots_ = !checkpoint_.enabled ? 0
+           : checkpoint_.unaligned ? 1
+                                   : static_cast<int>(std::clamp<std::int64_t>(checkpoint_.max_concurrent, 1, 64));
+  checkpoint_rng_ = Rng(scenario.seed, Stream::kCheckpoint, 0);
 }
 
 RunResult Engine::run() {
@@ -29,6 +41,8 @@ RunResult Engine::run() {
     for (int i = 0; i < vertices_[v].parallelism; ++i) wake(vertices_[v].first_subtask + i);
   }
   if (interval_ <= horizon_) schedule(interval_, kMetricsTick, 0);
+  schedule_failures();
+  start_checkpoint_scheduler();
   drain_work_list();
 
   while (!events_.empty() && events_.top().time <= horizon_) {
@@ -42,6 +56,13 @@ RunResult Engine::run() {
       case kFlushTick: flush_tick(static_cast<int>(e.target)); break;
       case kMetricsTick: metrics_tick(); break;
       case kCreditArrival: credit_arrival(static_cast<int>(e.target)); break;
+      case kCheckpointTrigger: checkpoint_trigger(e.generation); break;
+      case kCheckpointExpire: checkpoint_expire(static_cast<int>(e.target), e.generation); break;
+      case kAlignedTimeout: aligned_timeout(static_cast<int>(e.target), e.generation); break;
+      case kPriorityBarrier: priority_barrier(static_cast<int>(e.target)); break;
+      case kUploadDone: upload_done(e.generation); break;
+      case kFailure: failure(static_cast<int>(e.target)); break;
+      case kRestart: restart(static_cast<int>(e.target)); break;
     }
     drain_work_list();
   }
@@ -65,7 +86,8 @@ void Engine::drain_work_list() {
 }
 
 // Balances every backlog, subtask and channel, then the whole job:
-// in + created = out + dropped + in flight. Returns "" or what did not balance.
+// in + reread + created = out + duplicated + dropped + in flight + discarded. Returns "" or what
+// did not balance.
 std::string Engine::check_conservation(RecordLedger& ledger) {
   std::ostringstream why;
   count_arrivals(horizon_);
@@ -78,26 +100,35 @@ std::string Engine::check_conservation(RecordLedger& ledger) {
     if (consumer.data_size > 0 && consumer.data_ring[consumer.data_head] == static_cast<int>(ci))
       held -= consumer.read_pos;
     unread[ci] = held;
-    if (c.written != c.read + held)
-      why << "channel " << ci << ": written " << c.written << " != read " << c.read << " + held " << held << "; ";
+    if (c.written + c.replayed != c.read + held + c.discarded)
+      why << "channel " << ci << ": written " << c.written << " + replayed " << c.replayed << " != read " << c.read
+          << " + held " << held << " + discarded " << c.discarded << "; ";
     ledger.in_flight += held;
+    ledger.reread += c.replayed;
+    ledger.discarded += c.discarded;
   }
   for (std::size_t i = 0; i < subtasks_.size(); ++i) {
     const SubtaskState& s = subtasks_[i];
     std::int64_t in_hand = s.pending_leave - (s.broadcast_next > 0 ? 1 : 0);
     for (auto p : s.pending) in_hand += p;
-    if (s.taken + s.created - s.dropped != s.emitted + s.left + in_hand)
+    if (s.taken + s.created - s.dropped != s.emitted + s.left + in_hand + s.discarded)
       why << "subtask " << i << ": taken " << s.taken << " + created " << s.created << " - dropped "
-          << s.dropped << " != emitted " << s.emitted << " + left " << s.left << " + in hand " << in_hand << "; ";
+          << s.dropped << " != emitted " << s.emitted << " + left " << s.left << " + in hand " << in_hand
+          << " + discarded " << s.discarded << "; ";
     ledger.in_flight += in_hand;
     ledger.created += s.created;
     ledger.dropped += s.dropped;
-    ledger.out += s.left;
+    ledger.out += s.left - s.rolled_back;
+    ledger.duplicated += s.rolled_back;
+    ledger.discarded += s.discarded;
     if (vertices_[s.vertex].is_source) {
       const SourceState& src = sources_[i];
-      if (src.taken != s.taken) why << "source " << i << ": backlog handed out " << src.taken << " != taken " << s.taken << "; ";
+      if (src.taken + src.rewound != s.taken)
+        why << "source " << i << ": backlog handed out " << src.taken << " + rewound " << src.rewound << " != taken "
+            << s.taken << "; ";
       if (src.taken > src.arrived) why << "source " << i << ": took " << src.taken << " of " << src.arrived << " arrived; ";
       ledger.in += src.arrived;
+      ledger.reread += src.rewound;
       ledger.in_flight += src.arrived - src.taken;
     }
   }
@@ -106,9 +137,11 @@ std::string Engine::check_conservation(RecordLedger& ledger) {
   std::int64_t emitted = 0;
   for (const auto& s : subtasks_) emitted += s.emitted;
   if (written != emitted) why << "records written to channels " << written << " != emitted " << emitted << "; ";
-  if (ledger.in + ledger.created != ledger.out + ledger.dropped + ledger.in_flight)
-    why << "job: in " << ledger.in << " + created " << ledger.created << " != out " << ledger.out
-        << " + dropped " << ledger.dropped << " + in flight " << ledger.in_flight << "; ";
+  if (ledger.in + ledger.reread + ledger.created !=
+      ledger.out + ledger.duplicated + ledger.dropped + ledger.in_flight + ledger.discarded)
+    why << "job: in " << ledger.in << " + reread " << ledger.reread << " + created " << ledger.created << " != out "
+        << ledger.out << " + duplicated " << ledger.duplicated << " + dropped " << ledger.dropped << " + in flight "
+        << ledger.in_flight << " + discarded " << ledger.discarded << "; ";
   return why.str();
 }
 

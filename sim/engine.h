@@ -51,12 +51,31 @@
 // (params.buffers_per_channel, floating_buffers_per_gate, max_buffers_per_channel); read
 // result.latency and result.throughput (tests/validation/queueing_validation_test.cpp does).
 //
-// Conservation: every run balances each backlog, subtask and channel and the whole job
-// (in + created = out + dropped + in flight); `conserved` false means an engine bug.
+// Checkpoints (execution.checkpointing.interval set): the CheckpointCoordinator triggers them,
+// barriers travel in the streams (aligned, unaligned, or switching after
+// aligned-checkpoint-timeout; at-least-once counts barriers without blocking), each subtask
+// snapshots at a record boundary, forwards the barrier, runs its synchronous part as CPU on its
+// TaskManager (model/checkpoint_model.h, subtasks with keyed state) and uploads its bytes (full
+// state or the incremental delta, model/state_model.h and steady_state.h; plus in-flight data of
+// unaligned checkpoints) processor-shared over [storage] write_bandwidth and its TaskManager's
+// network. Figures as Flink's REST checkpoint statistics report them: RunResult::checkpoints,
+// checkpoint_history, MetricsSink::on_checkpoint. sim/checkpoint_state.h has the details.
 //
-// Checkpoints, failures and recovery fill RunResult::checkpoints, checkpoint_history and recovery
-// (contract below); until a granularity models them it leaves checkpoints.simulated = false and
-// recovery empty. The fluid granularity is sim/fluid_engine.h.
+// Failures ([[failure]] within the run): the job stops at the loss (region failover restarts the
+// whole job), the downtime follows model/recovery_model.h's formulas (detection, restart strategy,
+// pod, restore of the restored checkpoint's bytes, JobManager failover; no HA loses the job),
+// sources rewind to the latest completed checkpoint and the catch-up is simulated:
+// RunResult::recovery, job_lost. Checkpoints that expire more often in a row than
+// tolerable-failed-checkpoints fail the job the same way (RecoveryRecord::failure = −1).
+// sim/failure.cpp has the details.
+//
+// Conservation: every run balances each backlog, subtask and channel and the whole job
+// (in + re-read + created = out + duplicated + dropped + in flight + discarded); `conserved`
+// false means an engine bug. Under exactly-once (aligned) checkpoints, out counts each record
+// once: out + in flight = in + created − dropped whatever fails.
+//
+// A granularity that does not model checkpoints leaves checkpoints.simulated = false and recovery
+// empty (the fluid granularity, sim/fluid_engine.h).
 //
 // Determinism: every random draw derives from scenario.seed, seeded per entity, so results do not
 // depend on event interleavings; the same inputs give identical results (wall_seconds aside).
@@ -70,6 +89,7 @@
 
 #include "model/job_graph.h"
 #include "model/placement.h"
+#include "model/recovery_model.h"
 #include "model/scenario.h"
 #include "model/units.h"
 
@@ -104,6 +124,8 @@ struct RunOptions {
   Nanos warmup = -1;   // < 0: scenario.simulation.warmup, else 0
   Nanos metrics_interval = 0;  // 0: scenario.simulation.metrics_interval
   class MetricsSink* sink = nullptr;  // time series; nullptr = none
+  // How a lost TaskManager is noticed (model/recovery_model.h): heartbeat.timeout, or at once.
+  model::LossDetection loss_detection = model::LossDetection::HeartbeatTimeout;
 };
 
 // One sample of one subtask over the last metrics interval (Flink's names, per second).
@@ -163,6 +185,7 @@ struct VertexSummary {  // means over the run after warm-up; rates summed over s
 
 struct TaskManagerSummary {
   double cpu_utilization = 0;  // CPU time used ÷ (cores × time), after warm-up
+  // From model/state_model.h over the run (state grows linearly, so the peak is at the end):
   Bytes heap_used = 0;     // heapUsed: task heap taken by heap (hashmap) state, at its peak
   Bytes managed_used = 0;  // managedUsed: managed memory taken by RocksDB state, at its peak
 };
@@ -173,9 +196,10 @@ struct CheckpointRecord {
   std::int64_t id = 0;                // 1, 2, … in trigger order
   Nanos trigger_time = 0;             // from RunOptions::start
   CheckpointStatus status = CheckpointStatus::Completed;
-  std::string failure_reason;         // "expired" (execution.checkpointing.timeout) | "task failure"
-  Nanos end_to_end_duration = 0;      // latest acknowledgement − trigger (end_to_end_duration)
-  Nanos alignment_duration = 0;       // the slowest subtask's first→last barrier (alignment_buffered)
+  // "expired" (execution.checkpointing.timeout) | "task failure" | "subsumed" (a newer one completed)
+  std::string failure_reason;
+  Nanos end_to_end_duration = 0;      // latest acknowledgement − trigger (end_to_end_duration); failed: until it failed
+  Nanos alignment_duration = 0;       // the slowest subtask's first→last barrier (per subtask: alignment.duration)
   Nanos sync_duration = 0;            // the slowest subtask's synchronous part
   Nanos async_duration = 0;           // the slowest subtask's upload
   Bytes state_size = 0;               // full size of the snapshot (state_size)
@@ -188,6 +212,7 @@ struct CheckpointSummary {
   bool simulated = false;      // false: this granularity/run does not model checkpoints
   std::int64_t completed = 0;  // Flink's `counts.completed`
   std::int64_t failed = 0;     // Flink's `counts.failed`
+  std::int64_t expired = 0;    // of the failed: execution.checkpointing.timeout passed
   Nanos duration_p50 = 0;      // of completed checkpoints' end_to_end_duration
   Nanos duration_max = 0;
   Bytes state_size = 0;        // of the latest completed checkpoint
@@ -197,11 +222,12 @@ struct CheckpointSummary {
 
 // One injected [[failure]] and what followed (times from RunOptions::start).
 struct RecoveryRecord {
-  int failure = 0;             // index into scenario.failures
+  int failure = 0;             // index into scenario.failures; −1: checkpoints failed too often in a row
   model::FailureKind kind = model::FailureKind::TaskManager;
   Nanos at = 0;                // the loss
   Nanos detected = 0;          // heartbeat timeout (or at once when observed)
-  Nanos restarted = 0;         // tasks running again: restart delay, new pod, state restored
+  Nanos restarted = 0;         // tasks running again: restart delay, new pod, state restored;
+                               // −1: never (job lost, or lost again before it restarted)
   Nanos caught_up = -1;        // source lag back to its level before the failure; −1: not within the run
   Nanos downtime = 0;          // restarted − at
   Nanos catch_up = -1;         // caught_up − restarted; −1: not within the run
@@ -210,15 +236,22 @@ struct RecoveryRecord {
   Bytes restored_bytes = 0;              // state read back over [storage] read_bandwidth
   std::int64_t rewound_records = 0;      // records the sources read again after the rewind
   bool job_lost = false;       // e.g. JobManager lost without HA: the job does not come back
+  std::string reason;          // why the job is lost, or what failed it when not a [[failure]]
 };
 
-// records in + created = out + dropped + in_flight + lost + duplicated must hold at the end.
+// in + reread + created = out + duplicated + dropped + in_flight + discarded + lost must hold at
+// the end.
 struct RecordLedger {
   std::int64_t in = 0;          // arrived in source backlogs
-  std::int64_t out = 0;         // left the job at sinks
+  std::int64_t out = 0;         // left the job at sinks, each once (an exactly-once sink commits
+                                // only what left before the restored checkpoint)
   std::int64_t in_flight = 0;   // in backlogs, subtasks, buffers and channels at the end
   std::int64_t lost = 0;
-  std::int64_t duplicated = 0;
+  std::int64_t duplicated = 0;  // left after the restored checkpoint, then again after the rewind:
+                                // what an at-least-once sink would have emitted twice
+  std::int64_t reread = 0;      // read again after a rewind (sources), or replayed from an
+                                // unaligned checkpoint's in-flight data
+  std::int64_t discarded = 0;   // in flight when the job failed (read again later if before the rewind point)
   std::int64_t created = 0;     // extra records made by selectivity > 1, fan-out and broadcast
   std::int64_t dropped = 0;     // records stopped by selectivity < 1
 };
@@ -226,13 +259,16 @@ struct RecordLedger {
 struct RunResult {
   double throughput_mean = 0;  // records/s read from source backlogs, over intervals after warm-up
   double throughput_max = 0;
-  LatencySummary latency;
+  LatencySummary latency;      // every record that left after warm-up
+  // The same without the records that left between a failure and its catch-up (their latency is
+  // the outage's; slo.max_recovery judges that): what the latency objective is held to.
+  LatencySummary latency_outside_recovery;
   std::vector<VertexSummary> vertices;  // in JobGraph order
   std::vector<TaskManagerSummary> taskmanagers;
   RecordLedger records;
   CheckpointSummary checkpoints;
   std::vector<CheckpointRecord> checkpoint_history;  // every checkpoint triggered, in order
-  std::vector<RecoveryRecord> recovery;              // one per failure injected within the run
+  std::vector<RecoveryRecord> recovery;              // one per failure within the run, in time order
   bool job_lost = false;       // a failure the job did not survive (no HA, restart strategy exhausted)
   bool conserved = true;       // the ledger balanced, per channel, subtask and backlog
   std::string conservation_error;  // what did not balance (a bug in the engine)

@@ -83,7 +83,7 @@ class EventQueue {
     for (std::size_t i = 0; i < leaves_; ++i) timers_[i].target = static_cast<std::uint32_t>(i);
     tree_.assign(2 * leaves_, 0);
     for (std::size_t i = 0; i < leaves_; ++i) tree_[leaves_ + i] = static_cast<std::uint32_t>(i);
-    for (std::size_t n = leaves_ - 1; n >= 1; --n) tree_[n] = winner(tree_[2 * n], tree_[2 * n + 1]);
+    for (std::size_t n = leaves_ == 0 ? 0 : leaves_ - 1; n >= 1; --n) tree_[n] = winner(tree_[2 * n], tree_[2 * n + 1]);
     armed_ = 0;
   }
 
@@ -103,6 +103,18 @@ class EventQueue {
     replay(t);
   }
   bool armed(std::uint32_t t) const { return timers_[t].time != kNever; }
+
+  // Drops every pending event and disarms every timer, keeping the capacity and the seq counter
+  // (the engine's failures: no event of the attempt that failed survives). O(n + timers).
+  void clear() {
+    heap_.clear();
+    for (auto& timer : timers_) {
+      timer.time = kNever;
+      timer.seq = ~std::uint64_t{0};
+    }
+    for (std::size_t n = leaves_ == 0 ? 0 : leaves_ - 1; n >= 1; --n) tree_[n] = winner(tree_[2 * n], tree_[2 * n + 1]);
+    armed_ = 0;
+  }
 
   bool empty() const { return heap_.empty() && armed_ == 0; }
   // Pending events: the heap's and the armed timers.

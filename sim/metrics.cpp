@@ -12,7 +12,7 @@ void Engine::record_leave(Nanos origin, std::int64_t count) {
   interval_latency_sum_ += latency * static_cast<double>(count);
   interval_latency_count_ += count;
   interval_latency_max_ = std::max(interval_latency_max_, latency);
-  if (now_ >= warmup_) latency_.record(now_ - origin, static_cast<std::uint64_t>(count));
+  if (now_ >= warmup_) (recovering_ ? recovery_latency_ : latency_).record(now_ - origin, static_cast<std::uint64_t>(count));
   if (options_.sink) interval_latency_.record(now_ - origin, static_cast<std::uint64_t>(count));
 }
 
@@ -24,6 +24,21 @@ void Engine::metrics_sample(Nanos period) {
   const auto dt = static_cast<double>(period);
   const double per_s = 1e9 / dt;
   count_arrivals(now_);
+  // Catch-up after a restart ends at the first sample where the job is no further behind than
+  // before the failure (failure.cpp).
+  if (!failure_done_.empty() || checkpoint_.enabled) {
+    behind_recent_[2] = behind_recent_[1];
+    behind_recent_[1] = behind_recent_[0];
+    behind_recent_[0] = behind();
+  }
+  if (catching_up_ >= 0 && !job_down_ && behind_recent_[0] <= caught_up_level(recoveries_[catching_up_].lag_before)) {
+    RecoveryRecord& r = recoveries_[catching_up_].record;
+    r.caught_up = now_;
+    r.catch_up = now_ - r.restarted;
+    r.total = now_ - r.at;
+    catching_up_ = -1;
+    recovering_ = false;
+  }
   for (auto& s : subtasks_) {
     account(s);
     if (options_.sink) {
@@ -96,11 +111,23 @@ RunResult Engine::summarize(double wall_seconds) {
   RunResult r;
   r.throughput_mean = measured_ns_ > 0 ? throughput_sum_ / measured_ns_ : 0;
   r.throughput_max = throughput_max_;
-  r.latency.count = latency_.count();
-  r.latency.mean = latency_.mean();
-  r.latency.p50 = latency_.quantile(0.5);
-  r.latency.p99 = latency_.quantile(0.99);
-  r.latency.max = static_cast<double>(latency_.max());
+  auto summary = [](const Histogram& h) {
+    LatencySummary s;
+    s.count = h.count();
+    s.mean = h.mean();
+    s.p50 = h.quantile(0.5);
+    s.p99 = h.quantile(0.99);
+    s.max = static_cast<double>(h.max());
+    return s;
+  };
+  r.latency_outside_recovery = summary(latency_);
+  if (recovery_latency_.count() == 0) {
+    r.latency = r.latency_outside_recovery;
+  } else {
+    Histogram all = latency_;
+    all.merge(recovery_latency_);
+    r.latency = summary(all);
+  }
   for (int v = 0; v < static_cast<int>(vertices_.size()); ++v) {
     const auto& vs = vertices_[v];
     VertexSummary out;
@@ -127,16 +154,57 @@ RunResult Engine::summarize(double wall_seconds) {
     }
     r.vertices.push_back(std::move(out));
   }
-  for (const auto& tm : taskmanagers_) {
-    TaskManagerSummary t;
-    t.cpu_utilization = measured_ns_ > 0 ? tm.total_cpu_ns / (tm.cores * measured_ns_) : 0;
-    r.taskmanagers.push_back(t);
+  // heapUsed / managedUsed: state grows linearly with time (model/state_model.h), so the peak of
+  // the run is the larger of its two ends.
+  std::vector<model::TaskManagerState> first, last;
+  if (state_layout_.taskmanagers > 0) {
+    first = model::state_per_taskmanager(state_layout_, start_);
+    last = model::state_per_taskmanager(state_layout_, start_ + horizon_);
   }
+  for (std::size_t t = 0; t < taskmanagers_.size(); ++t) {
+    const auto& tm = taskmanagers_[t];
+    TaskManagerSummary summary;
+    summary.cpu_utilization = measured_ns_ > 0 ? tm.total_cpu_ns / (tm.cores * measured_ns_) : 0;
+    if (t < last.size()) {
+      summary.heap_used = static_cast<Bytes>(std::max(first[t].heap_used, last[t].heap_used));
+      summary.managed_used = static_cast<Bytes>(std::max(first[t].managed_used, last[t].managed_used));
+    }
+    r.taskmanagers.push_back(summary);
+  }
+  summarize_checkpoints(r);
+  for (const auto& rec : recoveries_) r.recovery.push_back(rec.record);
+  r.job_lost = job_lost_;
   r.events = event_count_;
   r.max_pending = max_pending_;
   r.simulated = horizon_;
   r.wall_seconds = wall_seconds;
   return r;
+}
+
+// Flink's REST checkpoint summary over the run: counts, end-to-end duration of completed ones.
+void Engine::summarize_checkpoints(RunResult& r) const {
+  r.checkpoints.simulated = checkpoint_.enabled;
+  r.checkpoint_history = history_;  // recorded as each ended; reported in trigger order
+  std::stable_sort(r.checkpoint_history.begin(), r.checkpoint_history.end(),
+                   [](const CheckpointRecord& a, const CheckpointRecord& b) { return a.id < b.id; });
+  std::vector<Nanos> durations;
+  for (const auto& c : history_) {
+    if (c.status == CheckpointStatus::Failed) {
+      ++r.checkpoints.failed;
+      if (c.failure_reason == "expired") ++r.checkpoints.expired;
+      continue;
+    }
+    ++r.checkpoints.completed;
+    durations.push_back(c.end_to_end_duration);
+    r.checkpoints.duration_max = std::max(r.checkpoints.duration_max, c.end_to_end_duration);
+    r.checkpoints.state_size = c.state_size;
+    r.checkpoints.checkpointed_size_max = std::max(r.checkpoints.checkpointed_size_max, c.checkpointed_size);
+    r.checkpoints.alignment_max = std::max(r.checkpoints.alignment_max, c.alignment_duration);
+  }
+  if (!durations.empty()) {  // the lower median, as a percentile over a sorted list
+    std::sort(durations.begin(), durations.end());
+    r.checkpoints.duration_p50 = durations[(durations.size() - 1) / 2];
+  }
 }
 
 }  // namespace flinksim::sim::detail

@@ -23,7 +23,9 @@ struct SloResult {
 };
 
 // In the order latencyP99, utilization, checkpointDuration, recovery; only objectives the scenario
-// sets. `analytic` (optional) fills checkpointDuration and recovery when the run has no figures.
+// sets. checkpointDuration and recovery are "simulated" when the run has figures (a checkpoint
+// completed or expired; a failure fell within the run); otherwise `analytic` (optional) fills
+// them.
 std::vector<SloResult> evaluate_slos(const model::Scenario& scenario, const RunResult& run,
                                      const model::LayoutAssessment* analytic = nullptr);
 

@@ -51,8 +51,12 @@ void Engine::advance(int subtask) {
       set_state(s, ThreadState::kBackPressured);
       return;
     }
+    // At a record boundary a due snapshot goes first (Flink's mailbox runs the checkpoint action
+    // between records); false: its synchronous part now occupies the thread.
+    if (s.checkpoint_work && !checkpoint_step(subtask)) return;
     const bool got = source ? source_take(subtask) : take_input(s);
     if (!got) {
+      if (s.checkpoint_work) continue;  // a barrier just read made a snapshot due
       set_state(s, ThreadState::kIdle);
       return;
     }
@@ -154,9 +158,23 @@ int Engine::choose_channel(PartitionState& p) {
 
 // Flink's input gate hands out buffers channel by channel in the order they became available;
 // records of a buffer are read one by one; the buffer is recycled when its last record is read.
+// A barrier is handed to the checkpoint logic (barrier.cpp) and reading goes on unless it made a
+// snapshot due.
 bool Engine::take_input(SubtaskState& s) {
   if (s.data_size == 0) return false;
-  const int c = s.data_ring[s.data_head];
+  int c = s.data_ring[s.data_head];
+  while (channels_[c].ring[channels_[c].head & channels_[c].mask].records == 0) {
+    ChannelState& ch = channels_[c];
+    const Buffer barrier = ch.ring[ch.head & ch.mask];
+    s.data_head = (s.data_head + 1) % static_cast<std::uint32_t>(s.data_ring.size());
+    --s.data_size;
+    ch.in_data_ring = false;
+    consumed_buffer(c);
+    if (barrier.last_origin != 0) barrier_received(static_cast<int>(&s - subtasks_.data()), c, barrier.first_origin);
+    if (ch.head < ch.arrived) push_data(s, c);  // a channel the barrier blocked stays out (in_data_ring)
+    if (s.checkpoint_work || s.data_size == 0) return false;
+    c = s.data_ring[s.data_head];
+  }
   ChannelState& ch = channels_[c];
   const Buffer& buf = ch.ring[ch.head & ch.mask];
   const int k = s.read_pos;

@@ -3,7 +3,11 @@
 // vectors addressed by index, and the Engine that advances them event by event.
 //
 // Split by entity, one .cpp each: build.cpp (set-up from graph and placement), source.cpp,
-// subtask.cpp, cpu.cpp, channel.cpp, metrics.cpp, engine.cpp (the loop and the ledger).
+// subtask.cpp, cpu.cpp, channel.cpp, metrics.cpp, engine.cpp (the loop and the ledger);
+// checkpoints and recovery (checkpoint_state.h): checkpoint_coordinator.cpp (triggers, acks,
+// completion, expiry), barrier.cpp (a subtask's side: barriers, alignment, snapshots),
+// upload.cpp (asynchronous uploads sharing the storage bandwidth), failure.cpp (a lost
+// TaskManager or JobManager, restart, rewind, catch-up).
 //
 // Invariants
 //  - At most one pending event per source subtask (next arrival while idle), per TaskManager
@@ -16,13 +20,22 @@
 //    channels have sent = arrived = tail (no wire, no credit).
 //  - Entities are woken through a work list, never by direct recursion, so a handler never
 //    re-enters another entity's handler.
+//  - A Buffer with records == 0 in a ring is a checkpoint barrier (an event, not data): it takes
+//    no buffer of the partition's pool; on a remote channel it takes a credit like a buffer (in
+//    Flink events need none: at most one credit round trip of difference under backpressure).
+//  - A failure clears the pending-event set (EventQueue::clear) and every entity's transient
+//    state, so no event of the attempt that failed survives it: handlers need no generation check.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
+#include <random>
 #include <vector>
 
+#include "model/checkpoint_model.h"
+#include "model/restart_strategy.h"
 #include "sim/alias_table.h"
+#include "sim/checkpoint_state.h"
 #include "sim/engine.h"
 #include "sim/event_queue.h"
 #include "sim/histogram.h"
@@ -37,9 +50,18 @@ enum EventKind : std::uint32_t {
   kFlushTick = 3,      // target: subtask; Flink's OutputFlusher flushes its result partitions
   kMetricsTick = 4,    // target: 0; sample the time series
   kCreditArrival = 5,  // target: channel; credit announced by the receiver reaches the sender
+  kCheckpointTrigger = 6,  // target: 0; generation: the periodic trigger's (a rescheduled one moved on)
+  kCheckpointExpire = 7,   // target: coordinator slot; generation: checkpoint id (low bits)
+  kAlignedTimeout = 8,     // target: slot; generation: id; the checkpoint switches to unaligned
+  kPriorityBarrier = 9,    // target: channel; its unaligned barrier reaches the consumer
+  kUploadDone = 10,        // target: 0; generation: the upload set's (a change moved it on)
+  kFailure = 11,           // target: index into scenario.failures
+  kRestart = 12,           // target: index into the run's recoveries; the job runs again
 };
 
-// One network buffer (a memory segment) and the records it carries.
+// One network buffer (a memory segment) and the records it carries; with records == 0, a
+// checkpoint barrier: first_origin = checkpoint id, last_origin = 1 while it is still to be
+// delivered (0: delivered ahead of the queue when its checkpoint switched to unaligned).
 struct Buffer {
   Nanos arrive = 0;        // when it reaches the receiver (remote), once sent
   Nanos first_origin = 0;  // arrival in the source backlog of its first record
@@ -75,7 +97,8 @@ struct SourceState {  // a source subtask's backlog (Flink: pendingRecords, Kafk
   Rng count_rng;          // the same stream, advanced only to count arrivals (records in)
   Nanos count_next = 0;
   std::int64_t arrived = 0;  // counted arrivals up to the last count
-  std::int64_t taken = 0;
+  std::int64_t taken = 0;   // position in the stream (rewinds to a checkpoint's offset)
+  std::int64_t rewound = 0; // records read again after rewinds
   bool event_pending = false;
 };
 
@@ -102,6 +125,7 @@ struct SubtaskState {
   Nanos state_since = 0;
   bool running = false;   // in its TaskManager's processor-sharing set
   bool woken = false;     // on the work list
+  bool checkpoint_work = false;  // a snapshot is due or its synchronous part just ran (barrier.cpp)
   int first_partition = 0, partitions = 0;  // its result partitions (one per output edge)
   // Input: channels with unread buffers, in the order they became available (Flink's
   // inputChannelsWithData); a ring of capacity = number of input channels.
@@ -125,6 +149,8 @@ struct SubtaskState {
   double total_busy_ns = 0, total_backpressured_ns = 0, total_ns = 0;  // after warm-up
   std::int64_t total_in = 0, total_out = 0;                            // after warm-up
   std::int64_t taken = 0, emitted = 0, left = 0, created = 0, dropped = 0;
+  std::int64_t discarded = 0;    // in hand when the job failed
+  std::int64_t rolled_back = 0;  // left after the restored checkpoint (an exactly-once sink aborts them)
 };
 
 struct ChannelState {
@@ -142,7 +168,11 @@ struct ChannelState {
   std::uint64_t mask = 0;
   std::uint64_t credited = 0, head = 0, arrived = 0, sent = 0, tail = 0;
   bool credit_pending = false;
+  bool blocked = false;  // aligned barrier read: not read again until alignment ends (in_data_ring stays true)
+  std::int64_t priority_barrier = 0;  // unaligned barrier on its way to the consumer
   std::int64_t written = 0, read = 0;  // records
+  std::int64_t discarded = 0;  // held when the job failed
+  std::int64_t replayed = 0;   // restored from an unaligned checkpoint's channel state
 };
 
 struct GateState {  // a consumer's input gate (per subtask and input edge)
@@ -176,6 +206,7 @@ class Engine {
 
   // build.cpp
   void build();
+  void build_checkpointing();
   // source.cpp
   void source_arrival(int subtask);
   bool source_take(int subtask);  // takes the oldest arrived record into the subtask's hand
@@ -216,11 +247,56 @@ class Engine {
   void credit_arrival(int channel);
   void consumed_buffer(int channel);
   int subpartition_held(const ChannelState& c) const;
+  // checkpoint_coordinator.cpp
+  void start_checkpoint_scheduler();
+  void checkpoint_trigger(std::uint32_t generation);
+  void request_checkpoint();
+  void trigger_checkpoint();
+  int slot_of(std::int64_t id) const;  // coordinator slot of a pending checkpoint, −1: none
+  void acknowledge(int subtask, int slot);
+  void complete_checkpoint(int slot);
+  void fail_checkpoint(int slot, const char* reason);
+  void checkpoint_expire(int slot, std::uint32_t id);
+  void aligned_timeout(int slot, std::uint32_t id);
+  // barrier.cpp
+  bool checkpoint_step(int subtask);  // false: the thread is busy with a synchronous part
+  void request_snapshot(int subtask, int slot, std::int64_t id);
+  void take_snapshot(int subtask, int slot);
+  void emit_barriers(int subtask, int slot, bool unaligned);
+  void barrier_received(int subtask, int channel, std::int64_t id);
+  void priority_barrier(int channel);
+  void unblock_inputs(int subtask);
+  void finish_sync(int subtask);
+  void maybe_upload(int subtask, int slot);
+  SubtaskSnapshot& snapshot_of(int subtask, int slot, std::int64_t id);
+  ChannelSnapshot& channel_snapshot(int slot, int channel) {
+    return channel_snapshots_[static_cast<std::size_t>(slot) * channels_.size() + channel];
+  }
+  double state_bytes(int subtask, Nanos at) const;
+  // upload.cpp
+  void start_upload(int subtask, int slot, double bytes);
+  void upload_done(std::uint32_t generation);
+  void advance_uploads();
+  void schedule_uploads();
+  void cancel_uploads(int slot);  // every slot when slot < 0
+  // failure.cpp
+  void schedule_failures();
+  void failure(int index);
+  void checkpoint_failover();
+  void fail_job(int index, model::RecoveryInputs inputs, const char* cause);
+  void restart(int index);
+  void discard_in_flight();
+  void replay_channel_state();
+  // Records the job is behind: Σ sources' arrived − taken plus records held in channels.
+  // REQUIRES: arrivals counted up to now.
+  std::int64_t behind() const;
+  static std::int64_t caught_up_level(std::int64_t before);  // at most this many behind: caught up
   // metrics.cpp
   void metrics_tick();
   void metrics_sample(Nanos period);
   void record_leave(Nanos origin, std::int64_t count);
   RunResult summarize(double wall_seconds);
+  void summarize_checkpoints(RunResult& r) const;
   std::string check_conservation(RecordLedger& ledger);
 
   void schedule(Nanos time, std::uint32_t kind, std::uint32_t target, std::uint32_t generation = 0) {
@@ -253,8 +329,46 @@ class Engine {
   std::vector<Bytes> edge_record_size_;  // per edge
   std::vector<int> work_list_;
 
+  // Checkpoints (checkpoint_state.h).
+  model::CheckpointSettings checkpoint_;
+  int slots_ = 0;                 // coordinator slots: max-concurrent-checkpoints in effect
+  std::vector<PendingCheckpoint> pending_;
+  std::vector<SubtaskCheckpoint> checkpointing_;     // per subtask
+  std::vector<ChannelSnapshot> channel_snapshots_;   // per slot × channel
+  std::vector<StatePart> state_parts_;
+  std::vector<SubtaskSnapshot> restore_;             // per subtask: the latest completed checkpoint (or the start)
+  std::vector<ChannelSnapshot> restore_channels_;    // per channel, the same checkpoint
+  std::int64_t restore_id_ = 0;                      // 0: no checkpoint completed (restart from scratch)
+  std::int64_t last_id_ = 0;                         // last checkpoint id triggered
+  std::uint32_t trigger_generation_ = 0;
+  Nanos next_trigger_ = 0;
+  bool trigger_queued_ = false;   // a periodic trigger waits for a pending checkpoint to end
+  bool scheduler_running_ = false;
+  Nanos last_completion_ = -1;
+  std::int64_t consecutive_failed_ = 0;
+  Rng checkpoint_rng_;
+  std::vector<Upload> uploads_;
+  std::vector<int> upload_count_, upload_capped_;  // per TaskManager (scratch)
+  std::vector<Upload> upload_finished_;           // scratch
+  Nanos uploads_at_ = 0;
+  std::uint32_t upload_generation_ = 0;
+  std::vector<CheckpointRecord> history_;
+  model::StateLayout state_layout_;  // model/state_model.h: heapUsed / managedUsed
+
+  // Failures and recovery.
+  model::RestartBackoff backoff_;
+  std::mt19937_64 restart_rng_;   // the restart strategy's jitter, seeded as the analytic model's
+  std::vector<Recovery> recoveries_;
+  std::vector<bool> failure_done_;
+  bool job_down_ = false;         // between a failure and its restart
+  bool job_lost_ = false;         // nothing restarts it
+  int catching_up_ = -1;          // recovery whose catch-up is running
+  std::int64_t behind_recent_[3] = {0, 0, 0};  // behind() at the last three samples (failures only)
+
   // Job-level metrics.
-  Histogram latency_;             // after warm-up
+  Histogram latency_;             // after warm-up, outside recoveries
+  Histogram recovery_latency_;    // after warm-up, from a failure until caught up
+  bool recovering_ = false;       // a failure happened and the job has not caught up yet
   Histogram interval_latency_;    // this metrics interval only (kept only when a sink listens)
   std::int64_t arrived_at_sample_ = 0;  // Σ sources' arrivals at the last sample
   double interval_latency_sum_ = 0, interval_latency_max_ = 0;

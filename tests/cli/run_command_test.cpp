@@ -32,20 +32,23 @@ fs::path scratch() {
   return dir;
 }
 
-// Source (p=2) → keyBy → work → sink (chained), 10k/s for 20 s on two TaskManagers.
-std::string write_scenario(const std::string& p99_limit) {
-  const fs::path path = scratch() / ("job-" + p99_limit + ".toml");
+// Source (p=2) → keyBy → work (10k keys of state) → sink (chained), 10k/s on two TaskManagers;
+// `flink` adds [flink] lines, `tail` whole sections after [traffic].
+std::string write_job(const std::string& file, const std::string& flink, const std::string& duration,
+                      const std::string& tail) {
+  const fs::path path = scratch() / file;
   std::ofstream(path) << R"(name = "run test"
 seed = 7
 
 [cluster]
 taskmanagers = 2
 cpu_per_taskmanager = 2.0
+pod_start = "5s"
 
 [flink]
 "taskmanager.numberOfTaskSlots" = 2
 "parallelism.default" = 2
-
+)" + flink + R"(
 [network]
 bandwidth_per_taskmanager = "10Gb/s"
 hop_latency = "100us"
@@ -60,6 +63,7 @@ record_size = "200b"
 name = "work"
 inputs = [{ from = "src", partition = "hash" }]
 cpu_per_record = "50us"
+state = { keys = 10_000, bytes_per_key = "1kb" }
 
 [[operator]]
 name = "sink"
@@ -70,12 +74,22 @@ cpu_per_record = "5us"
 [traffic]
 shape = "constant"
 peak = "10k/s"
-duration = "20s"
-
-[slo]
-max_latency_p99 = ")" + p99_limit + R"("
-)";
+duration = ")" + duration + R"("
+)" + tail;
   return path.string();
+}
+
+// 20 s, no checkpoints, and an objective on p99 latency.
+std::string write_scenario(const std::string& p99_limit) {
+  return write_job("job-" + p99_limit + ".toml", "", "20s", "\n[slo]\nmax_latency_p99 = \"" + p99_limit + "\"\n");
+}
+
+// The same job with checkpoints every 2 s and the JobManager lost at 10 s, with or without
+// Kubernetes HA (lease 15 s, replacement pod 5 s), run for 40 s.
+std::string write_failing_scenario(const std::string& ha) {
+  return write_job("failing-" + ha + ".toml",
+                   "\"execution.checkpointing.interval\" = \"2s\"\n\"high-availability.type\" = \"" + ha + "\"\n",
+                   "40s", "\n[[failure]]\nat = \"10s\"\nkind = \"jobmanager\"\n\n[slo]\nmax_recovery = \"1min\"\n");
 }
 
 }  // namespace
@@ -107,6 +121,48 @@ TEST_CASE("run --json: throughput, latency, Flink's metric names, ledger, SLO", 
   CHECK_FALSE(doc["engine"].contains("wallSeconds"));
   CHECK(doc["taskmanagers"].size() == 2);
   CHECK(doc["recovery"].empty());
+}
+
+TEST_CASE("run --json reports simulated checkpoints, each failure's recovery and the records read twice", "[cli][run][recovery]") {
+  SECTION("with HA: downtime, simulated catch-up, total; an at-least-once sink's duplicates") {
+    const Result r = run(write_failing_scenario("kubernetes") + " --json --no-timing");
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto doc = nlohmann::json::parse(r.out);
+    CHECK(doc["checkpoints"]["simulated"] == true);
+    CHECK(doc["checkpoints"]["count"].get<int>() >= 10);
+    CHECK(doc["checkpoints"]["stateSize"].get<double>() == 10'240'000);
+    REQUIRE(doc["recovery"].size() == 1);
+    const auto& rec = doc["recovery"][0];
+    CHECK(rec["kind"] == "jobmanager");
+    CHECK(rec["jobLost"] == false);
+    // The new leader after the 15 s lease (the pod is ready by then), then 10 MB restored at 400 MB/s.
+    CHECK(rec["downtime"].get<double>() == Approx(15'025.6));
+    CHECK(rec["catchUp"].get<double>() > 0);
+    CHECK(rec["total"].get<double>() == Approx(rec["downtime"].get<double>() + rec["catchUp"].get<double>()));
+    const auto& records = doc["records"];
+    CHECK(records["duplicated"].get<long>() > 0);
+    CHECK(records["reread"].get<long>() > 0);
+    CHECK(records["in"].get<long>() == records["out"].get<long>() + records["inFlight"].get<long>());
+    CHECK(doc["slo"]["recovery"]["met"] == true);
+    CHECK(doc["taskmanagers"][0]["heapUsed"].get<double>() > 0);
+    CHECK(doc["latency"].contains("outsideRecovery"));
+  }
+  SECTION("without HA: the job is lost, said plainly; the recovery objective is missed (exit 1)") {
+    const Result r = run(write_failing_scenario("none") + " --json --no-timing");
+    REQUIRE(r.exit_code == 1);
+    const auto doc = nlohmann::json::parse(r.out);
+    CHECK(doc["jobLost"] == true);
+    const auto& rec = doc["recovery"][0];
+    CHECK(rec["jobLost"] == true);
+    CHECK(rec["reason"].get<std::string>().find("high-availability.type = none") != std::string::npos);
+    CHECK(rec["downtime"].is_null());
+    CHECK(rec["total"].is_null());
+    CHECK(doc["slo"]["recovery"]["value"].is_null());
+    CHECK(doc["slo"]["recovery"]["met"] == false);
+    const Result text = run(write_failing_scenario("none"));
+    CHECK(text.out.find("JOB LOST") != std::string::npos);
+  }
 }
 
 TEST_CASE("run --no-timing prints byte-identical JSON for the same inputs", "[cli][run][determinism]") {
@@ -157,5 +213,6 @@ TEST_CASE("run exits 1 when an SLO is missed and 2 on bad input", "[cli][run]") 
   CHECK(missed.exit_code == 1);
   CHECK(nlohmann::json::parse(missed.out)["slo"]["latencyP99"]["met"] == false);
   CHECK(run(write_scenario("2s") + " --horizon soon").exit_code == 2);
+  CHECK(run(write_scenario("2s") + " --tm-loss-detection soon").exit_code == 2);
   CHECK(run("/nonexistent/scenario.toml").exit_code == 2);
 }

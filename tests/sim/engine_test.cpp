@@ -9,38 +9,18 @@
 
 using namespace flinksim;
 using testing::StageSpec;
+using testing::stage;
+using testing::simulate_job;
 using model::kMicrosecond;
 using model::kMillisecond;
 using model::kSecond;
-
-namespace {
-
-sim::RunResult run(const testing::TestJob& job, model::Nanos horizon = 10 * kSecond,
-                   model::Nanos warmup = 0) {
-  sim::RunOptions options;
-  options.horizon = horizon;
-  options.warmup = warmup;
-  return sim::simulate(job.scenario, job.graph, job.placement, job.params, options);
-}
-
-StageSpec stage(int parallelism, model::Nanos cost, model::Partition partition = model::Partition::Forward,
-                std::vector<int> taskmanager = {}) {
-  StageSpec s;
-  s.parallelism = parallelism;
-  s.cost = cost;
-  s.partition = partition;
-  s.taskmanager = std::move(taskmanager);
-  return s;
-}
-
-}  // namespace
 
 TEST_CASE("a source, an operator and a sink carry the traffic and conserve records", "[engine]") {
   // seed 42; 10k/s Poisson for 10 s over a rebalance and a hash edge, all on one TaskManager.
   auto job = testing::line_job({stage(2, 5 * kMicrosecond), stage(2, 20 * kMicrosecond, model::Partition::Rebalance),
                                 stage(3, 10 * kMicrosecond, model::Partition::Hash)},
                                10'000, 1, 8);
-  const auto r = run(job, 10 * kSecond, kSecond);
+  const auto r = simulate_job(job, 10 * kSecond, kSecond);
   INFO(r.conservation_error);
   REQUIRE(r.conserved);
   CHECK(r.records.in == Approx(100'000).epsilon(0.02));
@@ -66,7 +46,7 @@ TEST_CASE("selectivity below 1 stops records; the ledger counts them as dropped"
   auto ops = std::vector<StageSpec>{stage(1, 0), stage(1, 10 * kMicrosecond), stage(1, 0)};
   ops[1].selectivity = 0.25;
   auto job = testing::line_job(ops, 4'000, 1, 4);
-  const auto r = run(job);
+  const auto r = simulate_job(job);
   INFO(r.conservation_error);
   REQUIRE(r.conserved);
   CHECK(r.records.dropped == Approx(0.75 * r.records.in).epsilon(0.01));
@@ -80,7 +60,7 @@ TEST_CASE("an overloaded operator behind a network hop holds throughput at its c
                                 stage(1, 0, model::Partition::Forward, {1})},
                                20'000, 2, 4);
   job.params.hop_latency = 200 * kMicrosecond;
-  const auto r = run(job, 10 * kSecond, 2 * kSecond);
+  const auto r = simulate_job(job, 10 * kSecond, 2 * kSecond);
   INFO(r.conservation_error);
   REQUIRE(r.conserved);
   CHECK(r.throughput_mean == Approx(10'000).epsilon(0.02));
@@ -97,8 +77,8 @@ TEST_CASE("four saturated threads on two cores give half the throughput of four 
   auto make = [](double cores) {
     return testing::line_job({stage(4, 100 * kMicrosecond), stage(4, 0)}, 80'000, 1, cores);
   };
-  const auto two = run(make(2), 5 * kSecond, kSecond);
-  const auto four = run(make(4), 5 * kSecond, kSecond);
+  const auto two = simulate_job(make(2), 5 * kSecond, kSecond);
+  const auto four = simulate_job(make(4), 5 * kSecond, kSecond);
   REQUIRE(two.conserved);
   REQUIRE(four.conserved);
   CHECK(four.throughput_mean == Approx(40'000).epsilon(0.01));
@@ -117,9 +97,9 @@ TEST_CASE("the same seed gives identical results, another seed different ones", 
     ops[1].distribution = model::CostDistribution::Exponential;
     return testing::line_job(ops, 20'000, 2, 2, seed);
   };
-  const auto a = run(make(7), 3 * kSecond);
-  const auto b = run(make(7), 3 * kSecond);
-  const auto c = run(make(8), 3 * kSecond);
+  const auto a = simulate_job(make(7), 3 * kSecond);
+  const auto b = simulate_job(make(7), 3 * kSecond);
+  const auto c = simulate_job(make(8), 3 * kSecond);
   CHECK(a.records.in == b.records.in);
   CHECK(a.records.out == b.records.out);
   CHECK(a.events == b.events);
@@ -139,8 +119,8 @@ TEST_CASE("a zero buffer timeout cuts latency at low rate", "[engine][latency]")
     job.params.hop_latency = 100 * kMicrosecond;
     return job;
   };
-  const auto slow = run(make(100 * kMillisecond), 10 * kSecond, kSecond);
-  const auto fast = run(make(0), 10 * kSecond, kSecond);
+  const auto slow = simulate_job(make(100 * kMillisecond), 10 * kSecond, kSecond);
+  const auto fast = simulate_job(make(0), 10 * kSecond, kSecond);
   REQUIRE(slow.conserved);
   REQUIRE(fast.conserved);
   // The flusher fires every 100 ms: records wait 50 ms on average.
@@ -163,7 +143,7 @@ TEST_CASE("with a zero timeout and ample buffers an operator is an M/M/1 queue",
   job.params.bandwidth_per_taskmanager = 1e15;
   job.params.buffers_per_channel = 10'000;
   job.params.max_buffers_per_channel = 10'000;
-  const auto r = run(job, 60 * kSecond, 2 * kSecond);
+  const auto r = simulate_job(job, 60 * kSecond, 2 * kSecond);
   REQUIRE(r.conserved);
   CHECK(r.latency.mean == Approx(200 * kMicrosecond).epsilon(0.05));
   // Sojourn is exponential with mean 200 µs: p99 = 200 µs × ln 100.
@@ -173,7 +153,7 @@ TEST_CASE("with a zero timeout and ample buffers an operator is an M/M/1 queue",
 TEST_CASE("a local channel back-pressures too, bounded by the producer's subpartition", "[engine][backpressure]") {
   // Same job as above, all on one TaskManager: no credits, but max-buffers-per-channel holds.
   auto job = testing::line_job({stage(1, 0), stage(1, 100 * kMicrosecond), stage(1, 0)}, 20'000, 1, 4);
-  const auto r = run(job, 10 * kSecond, 2 * kSecond);
+  const auto r = simulate_job(job, 10 * kSecond, 2 * kSecond);
   REQUIRE(r.conserved);
   CHECK(r.throughput_mean == Approx(10'000).epsilon(0.02));
   CHECK(r.vertices[0].backpressured_ms_per_s > 900);
@@ -231,8 +211,8 @@ TEST_CASE("contention raises latency but not busy time's meaning", "[engine][cpu
   auto make = [](double cores) {
     return testing::line_job({stage(2, 0), stage(2, 200 * kMicrosecond), stage(2, 0)}, 5'000, 1, cores);
   };
-  const auto shared = run(make(1), 10 * kSecond, kSecond);
-  const auto alone = run(make(2), 10 * kSecond, kSecond);
+  const auto shared = simulate_job(make(1), 10 * kSecond, kSecond);
+  const auto alone = simulate_job(make(2), 10 * kSecond, kSecond);
   REQUIRE(shared.conserved);
   CHECK(shared.throughput_mean == Approx(alone.throughput_mean).epsilon(0.02));
   CHECK(alone.vertices[1].busy_ms_per_s == Approx(500).epsilon(0.03));
@@ -250,13 +230,13 @@ TEST_CASE("credit travels back over the hop: a round trip bounds a remote channe
   job.params.buffer_timeout = 0;
   job.params.hop_latency = kMillisecond;
   job.params.floating_buffers_per_gate = 0;
-  const auto r = run(job, 10 * kSecond, kSecond);
+  const auto r = simulate_job(job, 10 * kSecond, kSecond);
   REQUIRE(r.conserved);
   CHECK(r.throughput_mean == Approx(1'000).epsilon(0.02));
   CHECK(r.vertices[0].backpressured_ms_per_s > 900);
   // With 18 floating buffers the window is 20 buffers per 2 ms = 10k/s: the 5k/s offered fits.
   job.params.floating_buffers_per_gate = 18;
-  const auto wide = run(job, 10 * kSecond, kSecond);
+  const auto wide = simulate_job(job, 10 * kSecond, kSecond);
   CHECK(wide.throughput_mean == Approx(5'000).epsilon(0.02));
 }
 
@@ -272,7 +252,7 @@ TEST_CASE("a chain is a tree: a fan-out operator feeds each chained child every 
     job.scenario.operators.push_back(op);
     job.graph.vertices[0].operators.push_back({k + 1, 1.0, 0});
   }
-  const auto r = run(job, 10 * kSecond, kSecond);
+  const auto r = simulate_job(job, 10 * kSecond, kSecond);
   INFO(r.conservation_error);
   REQUIRE(r.conserved);
   CHECK(r.records.out == Approx(1.5 * r.records.in).epsilon(0.01));

@@ -4,6 +4,22 @@
 
 namespace flinksim::testing {
 
+sim::RunResult simulate_job(const TestJob& job, model::Nanos horizon, model::Nanos warmup) {
+  sim::RunOptions options;
+  options.horizon = horizon;
+  options.warmup = warmup;
+  return sim::simulate(job.scenario, job.graph, job.placement, job.params, options);
+}
+
+StageSpec stage(int parallelism, model::Nanos cost, model::Partition partition, std::vector<int> taskmanager) {
+  StageSpec s;
+  s.parallelism = parallelism;
+  s.cost = cost;
+  s.partition = partition;
+  s.taskmanager = std::move(taskmanager);
+  return s;
+}
+
 TestJob line_job(const std::vector<StageSpec>& stages, double rate, int taskmanagers,
                  double cores_per_taskmanager, std::uint64_t seed) {
   TestJob job;

@@ -29,6 +29,14 @@ struct TestJob {
   sim::EngineParams params;
 };
 
+// A stage of `parallelism` subtasks costing `cost` per record, reached over `partition`, placed
+// on `taskmanager` (per subtask; empty: all on TaskManager 0).
+StageSpec stage(int parallelism, model::Nanos cost, model::Partition partition = model::Partition::Forward,
+                std::vector<int> taskmanager = {});
+
+// Runs the job at buffer level over `horizon` (statistics after `warmup`).
+sim::RunResult simulate_job(const TestJob& job, model::Nanos horizon = 10 * model::kSecond, model::Nanos warmup = 0);
+
 // A line of stages: stage 0 is the source, the last one the sink. Traffic constant at `rate`.
 TestJob line_job(const std::vector<StageSpec>& stages, double rate, int taskmanagers,
                  double cores_per_taskmanager, std::uint64_t seed = 42);

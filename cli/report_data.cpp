@@ -66,6 +66,50 @@ Json checkpoints_json(const model::LayoutAssessment& plan, model::Nanos horizon)
   return out;
 }
 
+// Every checkpoint the engine triggered (at most ~400 drawn), as Flink's history lists them.
+Json simulated_checkpoints_json(const model::LayoutAssessment& plan, const sim::RunResult& result) {
+  Json out;
+  out["source"] = "simulated";
+  out["enabled"] = true;
+  out["intervalSeconds"] = json_number(seconds(plan.checkpoint_settings.interval));
+  out["timeoutSeconds"] = json_number(seconds(plan.checkpoint_settings.timeout));
+  const auto& history = result.checkpoint_history;
+  const std::size_t stride = std::max<std::size_t>(1, (history.size() + 399) / 400);
+  Json points = Json::array();
+  for (std::size_t i = 0; i < history.size(); i += stride) {
+    const auto& c = history[i];
+    const bool completed = c.status == sim::CheckpointStatus::Completed;
+    points.push_back({{"timeSeconds", json_number(seconds(c.trigger_time))},
+                      {"durationSeconds", completed ? json_number(seconds(c.end_to_end_duration)) : Json(nullptr)},
+                      {"stateSize", json_number(static_cast<double>(c.state_size))},
+                      {"checkpointedSize", json_number(static_cast<double>(c.checkpointed_size))},
+                      {"alignmentSeconds", json_number(seconds(c.alignment_duration))},
+                      {"expired", c.failure_reason == "expired"},
+                      {"failed", !completed},
+                      {"unaligned", c.unaligned}});
+  }
+  out["points"] = std::move(points);
+  return out;
+}
+
+Json simulated_failures_json(const sim::RunResult& result) {
+  const auto optional_seconds = [](model::Nanos t) { return t >= 0 ? json_number(seconds(t)) : Json(nullptr); };
+  Json out = Json::array();
+  for (const auto& r : result.recovery) {
+    Json j;
+    j["source"] = "simulated";
+    j["kind"] = r.failure < 0 ? "checkpoints" : r.kind == model::FailureKind::TaskManager ? "taskmanager" : "jobmanager";
+    j["atSeconds"] = json_number(seconds(r.at));
+    j["jobLost"] = r.job_lost;
+    if (!r.reason.empty()) j["reason"] = r.reason;
+    j["downtimeSeconds"] = r.restarted >= 0 ? json_number(seconds(r.downtime)) : Json(nullptr);
+    j["catchUpSeconds"] = optional_seconds(r.catch_up);
+    j["totalSeconds"] = optional_seconds(r.total);
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
 Json failures_json(const model::LayoutAssessment& plan) {
   Json out = Json::array();
   for (std::size_t i = 0; i < plan.recovery.size() && i < plan.scenario.failures.size(); ++i) {
@@ -180,8 +224,11 @@ Json run_report_data(const RunReportInputs& in) {
   out["scenario"] = in.plan->scenario.name;
   out["summary"] = *in.summary;
   out["series"] = series_json(*in.series);
-  out["checkpoints"] = checkpoints_json(*in.plan, in.horizon);
-  out["failures"] = failures_json(*in.plan);
+  const bool simulated_checkpoints = in.result && in.result->checkpoints.simulated;
+  out["checkpoints"] = simulated_checkpoints ? simulated_checkpoints_json(*in.plan, *in.result)
+                                             : checkpoints_json(*in.plan, in.horizon);
+  // Simulated recoveries when the engine ran the failures (buffer level fills checkpoints too).
+  out["failures"] = simulated_checkpoints ? simulated_failures_json(*in.result) : failures_json(*in.plan);
   out["slotPlan"] = slot_plan_json(in.plan->graph, in.plan->placement);
   return out;
 }

@@ -2,8 +2,9 @@
 // it). Built from results only; no clock, host or path goes in, so equal inputs give equal pages.
 //
 // A run's report holds: the `run --json` summary, the pooled time series (sim/report_series.h),
-// the slot plan (model/placement.h), and, until the engine simulates them, checkpoints and
-// recoveries from the analytic model (model/layout_assessment.h) marked "source": "analytic".
+// the slot plan (model/placement.h), and checkpoints and recoveries as the engine simulated them,
+// or, where it did not (fluid level), from the analytic model (model/layout_assessment.h) marked
+// "source": "analytic".
 #pragma once
 
 #include <optional>
@@ -26,6 +27,9 @@ struct RunReportInputs {
   const sim::ReportSeries::Series* series = nullptr;
   const model::LayoutAssessment* plan = nullptr;  // the same scenario, assessed
   model::Nanos horizon = 0;                        // the run's simulated time
+  // Its checkpoints and recoveries when the engine simulated them (buffer level); the analytic
+  // model's otherwise, marked "source": "analytic".
+  const sim::RunResult* result = nullptr;
 };
 
 Json run_report_data(const RunReportInputs& inputs);

@@ -304,7 +304,7 @@ void run(const RunCommandOptions& options) {
     const Json summary = to_json(scenario, run, slos, /*timing=*/false);  // the page stays byte-stable
     const auto points = series->series();
     write_report_html((std::filesystem::path(options.out_dir) / "report.html").string(),
-                      run_report_data({&summary, &points, &*plan, horizon}));
+                      run_report_data({&summary, &points, &*plan, horizon, &result}));
   }
   if (options.json) {
     print_json(to_json(scenario, run, slos, !options.no_timing), std::cout);

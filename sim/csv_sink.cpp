@@ -35,6 +35,9 @@ CsvMetricsSink::CsvMetricsSink(std::string directory, std::vector<std::string> v
        "numRecordsInPerSecond,numRecordsOutPerSecond,pendingRecords");
   open(taskmanagers_, "taskmanagers.csv", "timeMs,taskmanager,cpuUtilization");
   open(job_, "job.csv", "timeMs,throughput,latencyMeanMs,latencyMaxMs,arrivalRate,latencyP50Ms,latencyP99Ms");
+  open(checkpoints_, "checkpoints.csv",
+       "id,triggerMs,status,failureReason,endToEndDurationMs,alignmentMs,syncMs,asyncMs,stateSize,"
+       "checkpointedSize,persistedData,unaligned");
 }
 
 void CsvMetricsSink::open(File& file, const std::string& name, const char* header) {
@@ -46,7 +49,7 @@ void CsvMetricsSink::open(File& file, const std::string& name, const char* heade
 }
 
 void CsvMetricsSink::finish() {
-  for (File* file : {&subtasks_, &taskmanagers_, &job_}) {
+  for (File* file : {&subtasks_, &taskmanagers_, &job_, &checkpoints_}) {
     file->out.close();
     if (!file->out) throw std::runtime_error("cannot write " + file->temp_path);
     std::error_code ec;
@@ -72,6 +75,15 @@ void CsvMetricsSink::on_job(Nanos time, const JobSample& s) {
   job_.out << ms(time) << ',' << num(s.throughput) << ',' << num(s.latency_mean_ms) << ','
            << num(s.latency_max_ms) << ',' << num(s.arrival_rate) << ',' << num(s.latency_p50_ms) << ','
            << num(s.latency_p99_ms) << '\n';
+}
+
+void CsvMetricsSink::on_checkpoint(const CheckpointRecord& c) {
+  checkpoints_.out << c.id << ',' << ms(c.trigger_time) << ','
+                   << (c.status == CheckpointStatus::Completed ? "COMPLETED" : "FAILED") << ','
+                   << csv_field(c.failure_reason) << ',' << ms(c.end_to_end_duration) << ','
+                   << ms(c.alignment_duration) << ',' << ms(c.sync_duration) << ',' << ms(c.async_duration) << ','
+                   << c.state_size << ',' << c.checkpointed_size << ',' << c.persisted_data << ','
+                   << (c.unaligned ? "true" : "false") << '\n';
 }
 
 }  // namespace flinksim::sim

@@ -5,6 +5,9 @@
 //   taskmanagers.csv  timeMs,taskmanager,cpuUtilization
 //   job.csv           timeMs,throughput,latencyMeanMs,latencyMaxMs,arrivalRate,latencyP50Ms,
 //                     latencyP99Ms (new columns go last, so readers by position keep working)
+//   checkpoints.csv   id,triggerMs,status,failureReason,endToEndDurationMs,alignmentMs,syncMs,asyncMs,
+//                     stateSize,checkpointedSize,persistedData,unaligned (one row per checkpoint
+//                     the engine triggered, as Flink's checkpoint history lists them)
 // (timeMs = end of the sampling interval; pendingRecords empty for non-sources). Files are written
 // under a temporary name and renamed by finish(), so a reader never sees a half-written file.
 #pragma once
@@ -27,6 +30,7 @@ class CsvMetricsSink final : public MetricsSink {
   void on_subtask(Nanos time, const SubtaskSample& sample) override;
   void on_taskmanager(Nanos time, int taskmanager, double cpu_utilization) override;
   void on_job(Nanos time, const JobSample& sample) override;
+  void on_checkpoint(const CheckpointRecord& checkpoint) override;
 
  private:
   struct File {
@@ -37,7 +41,7 @@ class CsvMetricsSink final : public MetricsSink {
   void open(File& file, const std::string& name, const char* header);
   std::string directory_;
   std::vector<std::string> vertex_names_;
-  File subtasks_, taskmanagers_, job_;
+  File subtasks_, taskmanagers_, job_, checkpoints_;
 };
 
 }  // namespace flinksim::sim

@@ -180,7 +180,7 @@ TEST_CASE("run --out writes the time series as CSV", "[cli][run][csv]") {
   fs::remove_all(out);
   const Result r = run(write_scenario("2s") + " --horizon 5s --out " + out.string());
   REQUIRE(r.exit_code == 0);
-  for (const char* name : {"subtasks.csv", "taskmanagers.csv", "job.csv"}) {
+  for (const char* name : {"subtasks.csv", "taskmanagers.csv", "job.csv", "checkpoints.csv", "report.html"}) {
     INFO(name);
     CHECK(fs::exists(out / name));
     CHECK_FALSE(fs::exists(out / (std::string(name) + ".tmp")));
@@ -215,4 +215,22 @@ TEST_CASE("run exits 1 when an SLO is missed and 2 on bad input", "[cli][run]") 
   CHECK(run(write_scenario("2s") + " --horizon soon").exit_code == 2);
   CHECK(run(write_scenario("2s") + " --tm-loss-detection soon").exit_code == 2);
   CHECK(run("/nonexistent/scenario.toml").exit_code == 2);
+}
+
+TEST_CASE("run --out lists every checkpoint the engine triggered in checkpoints.csv", "[cli][run][csv]") {
+  const fs::path out = scratch() / "checkpoints";
+  fs::remove_all(out);
+  const std::string scenario = flinksim::testing::source_dir() + "/scenarios/jobmanager-loss-ha.toml";
+  const Result r = run(scenario + " --json --no-timing --out " + out.string());
+  REQUIRE(r.exit_code == 0);
+  const auto doc = nlohmann::json::parse(r.out);
+  std::ifstream csv(out / "checkpoints.csv");
+  std::string line;
+  std::getline(csv, line);
+  CHECK(line.rfind("id,triggerMs,status,", 0) == 0);
+  int completed = 0, failed = 0;
+  while (std::getline(csv, line)) (line.find(",COMPLETED,") != std::string::npos ? completed : failed)++;
+  CHECK(completed > 0);
+  CHECK(completed == doc["checkpoints"]["count"].get<int>());
+  CHECK(failed == doc["checkpoints"]["failed"].get<int>());
 }

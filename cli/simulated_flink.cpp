@@ -124,6 +124,110 @@ void SimulatedFlink::on_job(model::Nanos time, const sim::JobSample& /*sample*/)
   }
 }
 
+namespace {
+
+constexpr std::size_t kSummaryWindow = 10'000;  // completed checkpoints the summary's statistics cover
+constexpr std::size_t kHistorySize = 10;        // web.checkpoints.history
+
+std::int64_t millis(model::Nanos t) { return t / model::kMillisecond; }
+
+// One entry of `history` / `latest`, as Flink's CheckpointStatistics serialises it.
+Json checkpoint_json(const sim::CheckpointRecord& c, const std::string& job_id, int subtasks) {
+  const bool completed = c.status == sim::CheckpointStatus::Completed;
+  Json j = {{"className", completed ? "completed" : "failed"},
+            {"id", c.id},
+            {"status", completed ? "COMPLETED" : "FAILED"},
+            {"is_savepoint", false},
+            {"savepointFormat", nullptr},
+            {"trigger_timestamp", millis(c.trigger_time)},
+            {"latest_ack_timestamp", millis(c.trigger_time + c.end_to_end_duration)},
+            {"checkpointed_size", c.checkpointed_size},
+            {"state_size", c.state_size},
+            {"end_to_end_duration", millis(c.end_to_end_duration)},
+            {"alignment_buffered", 0},
+            {"processed_data", 0},
+            {"persisted_data", c.persisted_data},
+            {"num_subtasks", subtasks},
+            {"num_acknowledged_subtasks", completed ? subtasks : 0},
+            {"checkpoint_type", c.unaligned ? "UNALIGNED_CHECKPOINT" : "CHECKPOINT"},
+            {"tasks", Json::object()}};
+  if (completed) {
+    j["external_path"] = "s3://flink-checkpoints/" + job_id + "/chk-" + std::to_string(c.id);
+    j["discarded"] = false;
+  } else {
+    j["failure_timestamp"] = millis(c.trigger_time + c.end_to_end_duration);
+    j["failure_message"] = c.failure_reason == "expired" ? "Checkpoint expired before completing." : c.failure_reason;
+  }
+  return j;
+}
+
+// min, max, avg as longs and the percentiles as doubles (Flink's StatsSummaryDto), nearest rank.
+Json summary_json(std::vector<double> values) {
+  if (values.empty())
+    return {{"min", 0}, {"max", 0}, {"avg", 0}, {"p50", 0.0}, {"p90", 0.0}, {"p95", 0.0}, {"p99", 0.0}, {"p999", 0.0}};
+  std::sort(values.begin(), values.end());
+  double sum = 0;
+  for (double v : values) sum += v;
+  const auto at = [&](double q) {
+    const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(values.size())));
+    return values[std::min(values.size() - 1, rank > 0 ? rank - 1 : 0)];
+  };
+  return {{"min", std::llround(values.front())}, {"max", std::llround(values.back())},
+          {"avg", std::llround(sum / static_cast<double>(values.size()))},
+          {"p50", at(0.5)}, {"p90", at(0.9)}, {"p95", at(0.95)}, {"p99", at(0.99)}, {"p999", at(0.999)}};
+}
+
+}  // namespace
+
+void SimulatedFlink::on_checkpoint(const sim::CheckpointRecord& c) {
+  std::lock_guard lock(mutex_);
+  if (c.status == sim::CheckpointStatus::Completed) {
+    ++checkpoints_completed_;
+    latest_completed_ = c;
+    if (checkpoint_window_.size() < kSummaryWindow) {
+      checkpoint_window_.push_back(c);
+    } else {
+      checkpoint_window_[checkpoint_window_next_] = c;
+      checkpoint_window_next_ = (checkpoint_window_next_ + 1) % kSummaryWindow;
+    }
+  } else {
+    ++checkpoints_failed_;
+    latest_failed_ = c;
+  }
+  checkpoint_history_.push_back(c);
+  if (checkpoint_history_.size() > kHistorySize) checkpoint_history_.erase(checkpoint_history_.begin());
+}
+
+std::string SimulatedFlink::checkpoints_answer() const {
+  int subtasks = 0;
+  for (const auto& v : graph_.vertices) subtasks += v.parallelism;
+  const auto field = [&](auto get) {
+    std::vector<double> values;
+    for (const auto& c : checkpoint_window_) values.push_back(static_cast<double>(get(c)));
+    return summary_json(std::move(values));
+  };
+  Json history = Json::array();
+  for (auto it = checkpoint_history_.rbegin(); it != checkpoint_history_.rend(); ++it)
+    history.push_back(checkpoint_json(*it, job_id_, subtasks));
+  const Json doc = {
+      {"counts", {{"restored", 0}, {"total", checkpoints_completed_ + checkpoints_failed_}, {"in_progress", 0},
+                  {"completed", checkpoints_completed_}, {"failed", checkpoints_failed_}}},
+      {"summary",
+       {{"checkpointed_size", field([](const sim::CheckpointRecord& c) { return c.checkpointed_size; })},
+        {"state_size", field([](const sim::CheckpointRecord& c) { return c.state_size; })},
+        {"end_to_end_duration", field([](const sim::CheckpointRecord& c) { return millis(c.end_to_end_duration); })},
+        {"alignment_buffered", summary_json({})},
+        {"processed_data", summary_json({})},
+        {"persisted_data", field([](const sim::CheckpointRecord& c) { return c.persisted_data; })}}},
+      {"latest",
+       {{"completed", latest_completed_ ? checkpoint_json(*latest_completed_, job_id_, subtasks) : Json(nullptr)},
+        {"savepoint", nullptr},
+        {"failed", latest_failed_ ? checkpoint_json(*latest_failed_, job_id_, subtasks) : Json(nullptr)},
+        {"restored", nullptr}}},
+      {"history", std::move(history)}};
+  return doc.dump();
+}
+
 model::Nanos SimulatedFlink::simulated_time() const {
   std::lock_guard lock(mutex_);
   return published_.time;
@@ -332,9 +436,10 @@ SimulatedFlink::Answer SimulatedFlink::get(const std::string& target) const {
                         {"execution-config", {{"execution-mode", "PIPELINED"},
                                               {"job-parallelism", graph_.vertices.empty() ? 1 : graph_.vertices.front().parallelism},
                                               {"object-reuse-mode", false}, {"user-config", Json::object()}}}});
-  if (parts.size() == 3 && parts[2] == "checkpoints")  // not simulated by the engine yet: none taken
-    return json_answer({{"counts", {{"restored", 0}, {"total", 0}, {"in_progress", 0}, {"completed", 0}, {"failed", 0}}},
-                        {"summary", Json::object()}, {"latest", Json::object()}, {"history", Json::array()}});
+  if (parts.size() == 3 && parts[2] == "checkpoints") {
+    std::lock_guard lock(mutex_);
+    return {200, checkpoints_answer()};
+  }
   if (parts.size() == 4 && parts[2] == "checkpoints" && parts[3] == "config") {
     const auto settings = model::resolve_checkpoint_settings(scenario_.flink);
     // Flink answers a disabled interval as Long.MAX_VALUE.

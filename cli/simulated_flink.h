@@ -18,8 +18,9 @@
 // used over the latest interval as a share of the HOST's cores, set_node_cores — not the pod's:
 // the JDK does not make it container-aware); heap max and managed total from the memory model.
 // GET /jobs/:jid answers `now` as the end of the latest interval in simulated ms (start-time 0),
-// the clock calibration times samples by. Checkpoints are answered as "none yet" (counts 0) while
-// the engine does not simulate them.
+// the clock calibration times samples by. /jobs/:jid/checkpoints answers the checkpoints the engine
+// has finished (completed or failed) as Flink's CheckpointingStatistics: counts, a summary over the
+// last 10,000 completed, latest completed/failed and the newest `web.checkpoints.history` (10).
 //
 // Thread safety: the engine thread calls the MetricsSink side; any number of HTTP threads may call
 // get() at the same time (a sample is published whole, under a mutex, at the end of an interval).
@@ -28,6 +29,7 @@
 #include <atomic>
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,6 +58,7 @@ class SimulatedFlink final : public sim::MetricsSink {
   void on_subtask(model::Nanos time, const sim::SubtaskSample& sample) override;
   void on_taskmanager(model::Nanos time, int taskmanager, double cpu_utilization) override;
   void on_job(model::Nanos time, const sim::JobSample& sample) override;
+  void on_checkpoint(const sim::CheckpointRecord& checkpoint) override;
 
   struct Answer {
     int status = 200;
@@ -87,6 +90,7 @@ class SimulatedFlink final : public sim::MetricsSink {
   // The value of one metric of one subtask ("" when this subtask does not have it).
   std::string metric_value(int vertex, int subtask, const std::string& name, const Sample& sample) const;
   int vertex_index(const std::string& id) const;
+  std::string checkpoints_answer() const;  // REQUIRES: mutex_ held
 
   const model::Scenario& scenario_;
   const model::JobGraph& graph_;
@@ -99,6 +103,13 @@ class SimulatedFlink final : public sim::MetricsSink {
   Sample staging_;
   mutable std::mutex mutex_;
   Sample published_;
+  // Checkpoints the engine finished, under mutex_: counts, the window the summary is computed over
+  // (completed only) and the newest ones for `history` and `latest`.
+  std::int64_t checkpoints_completed_ = 0, checkpoints_failed_ = 0;
+  std::vector<sim::CheckpointRecord> checkpoint_window_;  // completed, a ring of kSummaryWindow
+  std::size_t checkpoint_window_next_ = 0;
+  std::vector<sim::CheckpointRecord> checkpoint_history_;  // newest last, at most the history size
+  std::optional<sim::CheckpointRecord> latest_completed_, latest_failed_;
 
   double node_cores_ = 0;
   double speed_ = 0;

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "calibrate/fit.h"
 #include "calibrate/rest_source.h"
 #include "calibrate/sampling.h"
@@ -272,4 +274,33 @@ TEST_CASE("round trip: a hot key shows as key skew, not as a higher cost per rec
   CHECK(*window.key_skew > 0.5);
   // The autoscaler's busiest-subtask view overstates the cost of every record.
   CHECK(window.cost_busiest_ns > 1.15 * rt.true_cost_ns[2]);
+}
+
+TEST_CASE("round trip: the checkpoints the engine took come back through Flink's checkpoint statistics",
+          "[calibrate][round_trip][checkpoints]") {
+  // 40 GB of incremental RocksDB state checkpointed every 2 minutes: five in 10 simulated minutes.
+  const auto scenario = model::read_scenario_file(testing::source_dir() + "/scenarios/windowed-kpis-rocksdb.toml");
+  const model::JobGraph graph = model::build_job_graph(scenario);
+  const model::Placement placement = model::place_job(graph, scenario);
+  cli::SimulatedFlink flink(scenario, graph, placement);
+  sim::RunOptions options;
+  options.horizon = 10 * model::kMinute;
+  options.sink = &flink;
+  const auto result = sim::simulate(scenario, graph, placement, sim::engine_params(scenario), options);
+  REQUIRE(result.checkpoints.simulated);
+  REQUIRE(result.checkpoints.completed >= 4);
+
+  SimulatedSource source(flink);
+  const auto job = calibrate::read_job(source, flink.job_id());
+  CHECK(job.checkpoints.enabled);
+  CHECK(job.checkpoints.completed == result.checkpoints.completed);
+  CHECK(job.checkpoints.state_size_avg == Approx(static_cast<double>(result.checkpoints.state_size)).epsilon(0.01));
+  CHECK(job.checkpoints.duration_max_ms == Approx(result.checkpoints.duration_max / 1e6).margin(1.0));
+  // Incremental: each upload is a small part of the state, as the REST summary says.
+  CHECK(job.checkpoints.checkpointed_size_avg < 0.2 * job.checkpoints.state_size_avg);
+
+  const auto raw = nlohmann::json::parse(flink.get("/jobs/" + flink.job_id() + "/checkpoints").body);
+  CHECK(raw["history"].size() == std::min<std::size_t>(10, result.checkpoint_history.size()));
+  CHECK(raw["history"][0]["id"] == result.checkpoint_history.back().id);  // newest first
+  CHECK(raw["latest"]["failed"].is_null());
 }

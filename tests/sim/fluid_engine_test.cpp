@@ -239,3 +239,36 @@ TEST_CASE("fluid: the first checkpoint trigger is drawn as the buffer level draw
   CHECK(fluid.checkpoint_history[0].trigger_time == buffer.checkpoint_history[0].trigger_time);
   CHECK(fluid.checkpoint_history[1].trigger_time == buffer.checkpoint_history[1].trigger_time);
 }
+
+TEST_CASE("fluid: checkpoints that expire more often than tolerated fail the job, as at buffer level",
+          "[fluid][checkpoint][recovery]") {
+  // 100 MB of heap state uploaded at 1 MB/s cannot finish within a 2 s timeout: every checkpoint
+  // expires, and with no tolerated failures each expiry fails and restarts the job.
+  auto job = failing_job(5000);
+  job.scenario.failures.clear();
+  model::StateSpec state;
+  state.keys = 100'000;
+  state.bytes_per_key = 1000;
+  job.scenario.operators[1].state = state;
+  job.scenario.storage.write_bandwidth = 1e6;
+  job.scenario.flink.set("taskmanager.memory.process.size", "1728m");
+  job.scenario.flink.set("execution.checkpointing.timeout", "2s");
+  sim::RunOptions options;
+  options.horizon = 20 * kSecond;
+  const auto fluid = sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, options);
+  const auto buffer = testing::simulate_job(job, 20 * kSecond);
+  INFO(fluid.conservation_error);
+  REQUIRE(fluid.conserved);
+  CHECK(fluid.checkpoints.completed == 0);
+  CHECK(fluid.checkpoints.expired > 0);
+  REQUIRE(!fluid.recovery.empty());
+  CHECK(fluid.recovery[0].failure == -1);
+  CHECK(fluid.recovery[0].restored_checkpoint == 0);
+  REQUIRE(fluid.recovery.size() == buffer.recovery.size());
+  for (std::size_t i = 0; i < fluid.recovery.size(); ++i) {
+    CHECK(fluid.recovery[i].at == buffer.recovery[i].at);
+    CHECK(fluid.recovery[i].downtime == buffer.recovery[i].downtime);
+    CHECK(fluid.recovery[i].reason == buffer.recovery[i].reason);
+  }
+  CHECK(fluid.checkpoints.expired == buffer.checkpoints.expired);
+}

@@ -60,14 +60,6 @@ void FluidRun::build_state(const model::Placement& placement) {
   }
 }
 
-// Σ of the thread's keyed state now (model/state_model.h), bytes.
-double FluidRun::state_bytes(int thread) const {
-  double bytes = 0;
-  for (const auto& part : state_parts_)
-    if (part.thread == thread) bytes += part.layout.bytes_at(now_);
-  return bytes;
-}
-
 // Flink's CheckpointCoordinator#startCheckpointScheduler, drawn as checkpoint_coordinator.cpp does.
 void FluidRun::start_checkpoint_scheduler() {
   if (!checkpoint_.enabled) return;

@@ -53,7 +53,6 @@ FluidRun::FluidRun(const model::Scenario& sc, const model::JobGraph& g, const mo
   position_.assign(nt, 0.0);
   processed_.assign(nt, 0.0);
   processed_at_completed_.assign(nt, 0.0);
-  barrier_.assign(nt, 0.0);
   snapshot_at_.assign(nt, 0.0);
   build_state(pl);
 }

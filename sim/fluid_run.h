@@ -79,7 +79,6 @@ class FluidRun {
 
   // fluid_checkpoints.cpp
   void build_state(const model::Placement& placement);
-  double state_bytes(int thread) const;
   void start_checkpoint_scheduler();
   void checkpoint_trigger();
   void request_checkpoint();
@@ -144,7 +143,7 @@ class FluidRun {
   std::vector<double> position_, processed_;  // per thread, as Snapshot's
   std::vector<double> processed_at_completed_;
   Snapshot restore_;
-  std::vector<double> barrier_, snapshot_at_;  // scratch: seconds after the trigger, per thread
+  std::vector<double> snapshot_at_;  // scratch: per thread, seconds after the trigger
 
   // Failures (fluid_recovery.cpp).
   RestartState restart_;

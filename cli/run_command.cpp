@@ -40,7 +40,7 @@ constexpr const char* kRunHelp =
     "granularity: buffer (an event per network buffer), fluid (events when rates change; latency\n"
     "is then an estimate) or auto (buffer when it fits event_budget). At buffer level checkpoints\n"
     "(barriers, alignment, uploads) and [[failure]]s (downtime, rewind, catch-up) are simulated;\n"
-    "at fluid level they are not (checkpoints.simulated false, recovery empty).\n"
+    "at fluid level too, each checkpoint worked out at its trigger from the rates of that moment.\n"
     "Exit 0: every SLO met. Exit 1: an SLO missed. Exit 2: bad input. Exit 70: the run lost or\n"
     "made up records (an engine bug).";
 

@@ -17,8 +17,7 @@ Engine::Engine(const model::Scenario& scenario, const model::JobGraph& graph,
       placement_(placement),
       params_(params),
       options_(options),
-      backoff_(model::resolve_restart_strategy(scenario.flink)),
-      restart_rng_(scenario.seed) {  // seeded as model/recovery_model.cpp's, so jitter draws agree
+      restart_(scenario) {
   start_ = std::max<Nanos>(options.start, 0);
   horizon_ = options.horizon > 0 ? options.horizon : std::max<Nanos>(scenario.traffic.duration - start_, 0);
   warmup_ = options.warmup >= 0 ? options.warmup : scenario.simulation.warmup.value_or(0);

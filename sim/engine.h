@@ -74,8 +74,8 @@
 // false means an engine bug. Under exactly-once (aligned) checkpoints, out counts each record
 // once: out + in flight = in + created − dropped whatever fails.
 //
-// A granularity that does not model checkpoints leaves checkpoints.simulated = false and recovery
-// empty (the fluid granularity, sim/fluid_engine.h).
+// The fluid granularity (sim/fluid_engine.h) fills the same checkpoint and recovery figures, from
+// the same model/ calls; a run without checkpointing leaves checkpoints.simulated = false.
 //
 // Determinism: every random draw derives from scenario.seed, seeded per entity, so results do not
 // depend on event interleavings; the same inputs give identical results (wall_seconds aside).

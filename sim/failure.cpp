@@ -60,36 +60,20 @@ std::int64_t Engine::caught_up_level(std::int64_t before) {
 void Engine::failure(int index) {
   failure_done_[index] = true;
   const model::FailureSpec& spec = scenario_.failures[index];
-  model::RecoveryInputs in = model::failure_inputs(scenario_, graph_, spec, options_.loss_detection);
-  if (spec.kind == model::FailureKind::TaskManager)
-    in.restart_delay = backoff_.on_failure(start_ + now_, restart_rng_);
-  fail_job(index, in, "");
+  fail_job(index, failure_recovery_inputs(scenario_, graph_, spec, options_.loss_detection, start_ + now_, restart_), "");
 }
 
 // The job fails because checkpoints expired more often in a row than tolerated: a global
 // failover decided by the JobManager itself (noticed at once, no TaskManager lost, so no pod to
 // wait for), restarted by the restart strategy.
 void Engine::checkpoint_failover() {
-  model::FailureSpec spec;
-  spec.at = start_ + now_;
-  spec.taskmanager = -1;
-  model::RecoveryInputs in = model::failure_inputs(scenario_, graph_, spec, model::LossDetection::Immediate);
-  in.spare_slots = true;
-  in.restart_delay = backoff_.on_failure(start_ + now_, restart_rng_);
-  fail_job(-1, in,
-           "checkpoints expired more times in a row than execution.checkpointing."
-           "tolerable-failed-checkpoints allows: Flink fails the job and restarts it");
+  fail_job(-1, checkpoint_failover_inputs(scenario_, graph_, start_ + now_, restart_), kCheckpointFailoverReason);
 }
 
 void Engine::fail_job(int index, model::RecoveryInputs in, const char* cause) {
   Recovery rec;
-  rec.record.failure = index;
-  rec.record.kind = in.failure.kind;
-  rec.record.at = now_;
-  rec.record.reason = cause;
+  rec.record = failure_record(index, in, now_, cause, job_lost_);
   if (job_lost_) {
-    rec.record.job_lost = true;
-    rec.record.reason = "the job was already lost";
     recoveries_.push_back(rec);
     return;
   }
@@ -97,8 +81,7 @@ void Engine::fail_job(int index, model::RecoveryInputs in, const char* cause) {
   if (job_down_) {
     // Lost again before it restarted: that restart never happens; the lag to get back to is still
     // the one before the first failure.
-    for (auto& r : recoveries_)
-      if (r.record.restarted > now_) r.record.restarted = -1;
+    cancel_pending_restarts(recoveries_, now_);
     rec.lag_before = recoveries_.back().lag_before;
   } else {
     // The level to get back to: the largest of now and the last samples (records waiting in
@@ -125,8 +108,7 @@ void Engine::fail_job(int index, model::RecoveryInputs in, const char* cause) {
     state += restore_[i].state_bytes;
     if (subtasks_[i].taskmanager == in.failure.taskmanager) lost += restore_[i].state_bytes;
   }
-  in.restore_bytes = model::restore_bytes(scenario_, in.failure, state, lost);
-  const model::RecoveryEstimate estimate = model::estimate_recovery(in);
+  const model::RecoveryEstimate estimate = estimate_downtime(scenario_, in, state, lost);
   rec.record.detected = now_ + estimate.detection;
   if (estimate.job_lost) {
     job_lost_ = true;

@@ -8,90 +8,54 @@
 #include <sstream>
 
 #include "model/traffic.h"
+#include "sim/checkpoint_summary.h"
 #include "sim/fluid_latency.h"
 #include "sim/fluid_network.h"
 #include "sim/fluid_rates.h"
+#include "sim/fluid_run.h"
 
-namespace flinksim::sim {
-namespace {
+namespace flinksim::sim::fluid {
 
-using fluid::kUnbounded;
-using model::Nanos;
-
-struct Accumulator {  // per thread, over a sample and over the measured run
-  double busy = 0, backpressured = 0, in = 0, out = 0;  // seconds, records
-};
-
-class FluidRun {
- public:
-  FluidRun(const model::Scenario& sc, const model::JobGraph& g, const model::Placement& pl,
-           const EngineParams& params, const RunOptions& options)
-      : sc_(sc), g_(g), net_(fluid::build_network(sc, g, pl, params)), solver_(net_), options_(options) {
-    horizon_ = options.horizon > 0 ? options.horizon : sc.traffic.duration;
-    warmup_ = options.warmup >= 0 ? options.warmup : sc.simulation.warmup.value_or(0);
-    interval_ = options.metrics_interval > 0 ? options.metrics_interval : sc.simulation.metrics_interval;
-    if (interval_ <= 0) interval_ = model::kSecond;
-    const std::size_t nt = net_.threads.size(), nf = net_.flows.size();
-    backlog_.assign(nt, 0.0);
-    level_.assign(nf, 0.0);
-    delay_.assign(nt, 0.0);
-    batching_.assign(nt, 0.0);
-    backlog_ahead_.assign(nt, 0.0);
-    level_ahead_.assign(nf, 0.0);
-    delay_ahead_.assign(nt, 0.0);
-    batching_ahead_.assign(nt, 0.0);
-    sample_.assign(nt, {});
-    total_.assign(nt, {});
-    measured_s_.assign(nt, 0.0);
-    tm_cpu_.assign(net_.cores.size(), 0.0);
-    tm_total_.assign(net_.cores.size(), 0.0);
-    c_.arrival.assign(nt, 0.0);
-    c_.backlog_empty.assign(nt, 1);
-    c_.flow_empty.assign(nf, 1);
-    c_.flow_full.assign(nf, 0);
-  }
-
-  RunResult run(FluidStats* stats);
-
- private:
-  void resolve();
-  Nanos next_event() const;
-  Nanos next_milestone() const { return horizon_ + 1; }  // checkpoints, failures: not yet
-  void accumulate(double dt);
-  void integrate_levels(double dt);
-  void sample(Nanos period);
-  RunResult summarize(double wall);
-  std::string check_conservation(RecordLedger& ledger) const;
-
-  const model::Scenario& sc_;
-  const model::JobGraph& g_;
-  fluid::Network net_;
-  fluid::RateSolver solver_;
-  RunOptions options_;
-  const fluid::Rates* r_ = nullptr;
-  fluid::Conditions c_;
-  Nanos horizon_ = 0, warmup_ = 0, interval_ = 0;
-  Nanos now_ = 0, level_time_ = 0, last_sample_ = 0;
-  std::uint64_t events_ = 0, samples_ = 0, passes_ = 0;
-
-  std::vector<double> backlog_, level_, delay_, batching_;
-  // The state one second on at the current rates, and its latency estimate: levels move linearly
-  // between events, so the estimate does too (a growing source backlog makes latency grow).
-  std::vector<double> backlog_ahead_, level_ahead_, delay_ahead_, batching_ahead_;
-  Nanos resolved_at_ = 0;
-  double latency_slope_ = 0, latency_worst_slope_ = 0;  // seconds of latency per second
-  std::vector<Accumulator> sample_, total_;
-  std::vector<double> measured_s_;          // per thread: measured seconds
-  std::vector<double> tm_cpu_, tm_total_;   // core-seconds
-  double arrivals_now_ = 0, leave_now_ = 0, taken_now_ = 0, created_now_ = 0, dropped_now_ = 0;
-  double latency_now_ = 0, latency_worst_now_ = 0, latency_spread_now_ = 0;  // seconds
-  // Ledger (whole run) and job metrics.
-  double in_ = 0, out_ = 0, created_ = 0, dropped_ = 0;
-  double interval_taken_ = 0, interval_left_ = 0, interval_latency_ = 0, interval_latency_max_ = 0;
-  double interval_arrived_ = 0, interval_latency_p99_ = 0;
-  double throughput_sum_ = 0, throughput_max_ = 0, measured_ = 0;
-  double left_measured_ = 0, latency_sum_ = 0, latency_p99_ = 0, latency_max_ = 0;
-};
+FluidRun::FluidRun(const model::Scenario& sc, const model::JobGraph& g, const model::Placement& pl,
+                   const EngineParams& params, const RunOptions& options)
+    : sc_(sc), g_(g), net_(build_network(sc, g, pl, params)), solver_(net_), options_(options), restart_(sc) {
+  horizon_ = options.horizon > 0 ? options.horizon : sc.traffic.duration;
+  warmup_ = options.warmup >= 0 ? options.warmup : sc.simulation.warmup.value_or(0);
+  interval_ = options.metrics_interval > 0 ? options.metrics_interval : sc.simulation.metrics_interval;
+  if (interval_ <= 0) interval_ = model::kSecond;
+  const std::size_t nt = net_.threads.size(), nf = net_.flows.size();
+  backlog_.assign(nt, 0.0);
+  level_.assign(nf, 0.0);
+  delay_.assign(nt, 0.0);
+  batching_.assign(nt, 0.0);
+  backlog_ahead_.assign(nt, 0.0);
+  level_ahead_.assign(nf, 0.0);
+  delay_ahead_.assign(nt, 0.0);
+  batching_ahead_.assign(nt, 0.0);
+  sample_.assign(nt, {});
+  total_.assign(nt, {});
+  measured_s_.assign(nt, 0.0);
+  tm_cpu_.assign(net_.cores.size(), 0.0);
+  tm_total_.assign(net_.cores.size(), 0.0);
+  c_.arrival.assign(nt, 0.0);
+  c_.backlog_empty.assign(nt, 1);
+  c_.flow_empty.assign(nf, 1);
+  c_.flow_full.assign(nf, 0);
+  failure_done_.assign(sc.failures.size(), 0);
+  for (std::size_t i = 0; i < sc.failures.size(); ++i)  // outside the run: never happens
+    failure_done_[i] = sc.failures[i].at < 0 || sc.failures[i].at > horizon_;
+  for (auto* v : {&stopped_rates_.take, &stopped_rates_.offer, &stopped_rates_.want, &stopped_rates_.bp_cap,
+                  &stopped_rates_.cpu_cap, &stopped_rates_.cpu, &stopped_rates_.speed, &stopped_rates_.busy,
+                  &stopped_rates_.backpressured})
+    v->assign(nt, 0.0);
+  stopped_rates_.inflow.assign(nf, 0.0);
+  stopped_rates_.drain.assign(nf, 0.0);
+  position_.assign(nt, 0.0);
+  processed_.assign(nt, 0.0);
+  processed_at_completed_.assign(nt, 0.0);
+  snapshot_at_.assign(nt, 0.0);
+  build_state(pl);
+}
 
 // The state at now_ → what it allows → rates → latency estimate.
 void FluidRun::resolve() {
@@ -109,9 +73,18 @@ void FluidRun::resolve() {
     c_.flow_empty[q] = level_[q] <= slack;
     c_.flow_full[q] = level_[q] >= net_.flows[q].capacity - slack;
   }
+  ++events_;
+  if (stopped()) {  // nothing runs; sources' backlogs grow by the arrivals
+    r_ = &stopped_rates_;
+    resolved_at_ = now_;
+    arrivals_now_ = 0;
+    for (double a : c_.arrival) arrivals_now_ += a;
+    leave_now_ = taken_now_ = created_now_ = dropped_now_ = 0;
+    latency_now_ = latency_slope_ = latency_worst_slope_ = latency_worst_now_ = latency_spread_now_ = 0;
+    return;
+  }
   r_ = &solver_.solve(c_);
   passes_ += static_cast<std::uint64_t>(r_->passes);
-  ++events_;
   fluid::estimate_latency(net_, *r_, c_.arrival, backlog_, level_, delay_, batching_);
   for (std::size_t i = 0; i < net_.threads.size(); ++i)
     backlog_ahead_[i] = std::max(0.0, backlog_[i] + c_.arrival[i] - r_->take[i]);
@@ -190,13 +163,22 @@ void FluidRun::accumulate(double dt) {
   if (now_ >= warmup_ && leave_now_ > 0) {
     latency_p99_ = std::max(latency_p99_, worst - 0.02 * latency_spread_now_);
     latency_max_ = std::max(latency_max_, worst);
+    if (!recovering_) {
+      outside_p99_ = std::max(outside_p99_, worst - 0.02 * latency_spread_now_);
+      outside_max_ = std::max(outside_max_, worst);
+    }
   }
+  interval_recovering_ = interval_recovering_ || recovering_;
 }
 
 void FluidRun::integrate_levels(double dt) {
   for (std::size_t q = 0; q < net_.flows.size(); ++q) level_[q] += (r_->inflow[q] - r_->drain[q]) * dt;
-  for (std::size_t i = 0; i < net_.threads.size(); ++i)
-    if (net_.threads[i].source) backlog_[i] += (c_.arrival[i] - r_->take[i]) * dt;
+  for (std::size_t i = 0; i < net_.threads.size(); ++i) {
+    processed_[i] += r_->take[i] * dt;
+    if (!net_.threads[i].source) continue;
+    backlog_[i] += (c_.arrival[i] - r_->take[i]) * dt;
+    position_[i] += r_->take[i] * dt;
+  }
   in_ += arrivals_now_ * dt;
   out_ += leave_now_ * dt;
   created_ += created_now_ * dt;
@@ -208,6 +190,7 @@ void FluidRun::integrate_levels(double dt) {
 void FluidRun::sample(Nanos period) {
   if (period <= 0) return;
   ++samples_;
+  check_caught_up();
   const bool measured = now_ - period >= warmup_;
   const double dt = static_cast<double>(period) * 1e-9;
   const double since_levels = static_cast<double>(now_ - level_time_) * 1e-9;
@@ -259,7 +242,12 @@ void FluidRun::sample(Nanos period) {
     measured_ += dt;
     left_measured_ += interval_left_;
     latency_sum_ += interval_latency_;
+    if (!interval_recovering_) {
+      outside_left_ += interval_left_;
+      outside_latency_sum_ += interval_latency_;
+    }
   }
+  interval_recovering_ = recovering_;
   interval_taken_ = interval_left_ = interval_latency_ = interval_latency_max_ = 0;
   interval_arrived_ = interval_latency_p99_ = 0;
   last_sample_ = now_;
@@ -267,6 +255,7 @@ void FluidRun::sample(Nanos period) {
 
 RunResult FluidRun::run(FluidStats* stats) {
   const auto wall_start = std::chrono::steady_clock::now();
+  start_checkpoint_scheduler();
   resolve();
   Nanos next_sample = interval_;
   for (;;) {
@@ -283,6 +272,7 @@ RunResult FluidRun::run(FluidStats* stats) {
     integrate_levels(static_cast<double>(now_ - level_time_) * 1e-9);
     level_time_ = now_;
     if (now_ >= horizon_) break;
+    milestones();
     resolve();
   }
   if (last_sample_ < horizon_) sample(horizon_ - last_sample_);  // the last partial interval
@@ -306,17 +296,22 @@ std::string FluidRun::check_conservation(RecordLedger& ledger) const {
   double held = 0;
   for (double b : backlog_) held += b;
   for (double l : level_) held += l;
-  const double imbalance = in_ + created_ - out_ - dropped_ - held;
+  const double imbalance = in_ + reread_ + created_ - out_ - duplicated_ - dropped_ - discarded_ - held;
   ledger.in = std::llround(in_);
+  ledger.reread = std::llround(reread_);
   ledger.created = std::llround(created_);
   ledger.out = std::llround(out_);
+  ledger.duplicated = std::llround(duplicated_);
   ledger.dropped = std::llround(dropped_);
+  ledger.discarded = std::llround(discarded_);
   // Rounded consistently: the whole-record ledger balances by construction.
-  ledger.in_flight = ledger.in + ledger.created - ledger.out - ledger.dropped;
-  if (std::abs(imbalance) <= 1e-9 * (in_ + created_) + 1e-6) return "";
+  ledger.in_flight = ledger.in + ledger.reread + ledger.created - ledger.out - ledger.duplicated - ledger.dropped -
+                     ledger.discarded;
+  if (std::abs(imbalance) <= 1e-9 * (in_ + reread_ + created_) + 1e-6) return "";
   std::ostringstream why;
-  why << "fluid job: in " << in_ << " + created " << created_ << " != out " << out_ << " + dropped " << dropped_
-      << " + held " << held << " (off by " << imbalance << ")";
+  why << "fluid job: in " << in_ << " + reread " << reread_ << " + created " << created_ << " != out " << out_
+      << " + duplicated " << duplicated_ << " + dropped " << dropped_ << " + discarded " << discarded_ << " + held "
+      << held << " (off by " << imbalance << ")";
   return why.str();
 }
 
@@ -329,6 +324,15 @@ RunResult FluidRun::summarize(double wall) {
   r.latency.p50 = r.latency.mean;
   r.latency.p99 = std::max(r.latency.mean, latency_p99_ * 1e9);
   r.latency.max = std::max(r.latency.p99, latency_max_ * 1e9);
+  r.latency_outside_recovery = r.latency;
+  if (!recoveries_.empty()) {
+    LatencySummary& o = r.latency_outside_recovery;
+    o.count = static_cast<std::uint64_t>(std::llround(outside_left_));
+    o.mean = outside_left_ > 0 ? outside_latency_sum_ / outside_left_ * 1e9 : 0;
+    o.p50 = o.mean;
+    o.p99 = std::max(o.mean, outside_p99_ * 1e9);
+    o.max = std::max(o.p99, outside_max_ * 1e9);
+  }
   for (int v = 0; v < static_cast<int>(g_.vertices.size()); ++v) {
     VertexSummary out;
     out.name = g_.vertices[v].name;
@@ -353,20 +357,25 @@ RunResult FluidRun::summarize(double wall) {
   }
   for (std::size_t tm = 0; tm < tm_total_.size(); ++tm)
     r.taskmanagers.push_back({measured_ > 0 ? tm_total_[tm] / (net_.cores[tm] * measured_) : 0});
+  if (checkpoint_.enabled) summarize_checkpoints(history_, r);
+  for (const auto& rec : recoveries_) r.recovery.push_back(rec.record);
+  r.job_lost = job_lost_;
   r.events = events_;
   r.simulated = horizon_;
   r.wall_seconds = wall;
   return r;
 }
 
-}  // namespace
+}  // namespace flinksim::sim::fluid
+
+namespace flinksim::sim {
 
 // A layout that does not fit is refused with the buffer level's own error (same text, one place).
 RunResult simulate_fluid(const model::Scenario& scenario, const model::JobGraph& graph,
                          const model::Placement& placement, const EngineParams& params,
                          const RunOptions& options, FluidStats* stats) {
   if (!placement.fits) return simulate(scenario, graph, placement, params, options);  // throws
-  FluidRun run(scenario, graph, placement, params, options);
+  fluid::FluidRun run(scenario, graph, placement, params, options);
   return run.run(stats);
 }
 

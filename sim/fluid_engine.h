@@ -9,8 +9,8 @@
 //  - Events: a traffic step (model/traffic.h next_rate_change: exact for constant, step and
 //    burst; one-minute midpoint staircase for diurnal and trace), a channel reaching its credit
 //    bound (its producer is back-pressured from then on) or emptying (its consumer is limited by
-//    the inflow), a source backlog emptying. Checkpoint, failure and recovery milestones join the
-//    same min when those are simulated (next_milestone in fluid_engine.cpp is their hook).
+//    the inflow), a source backlog emptying, and the milestones of checkpoints
+//    (trigger, completion or expiry) and failures (the loss, the restart): FluidRun::next_milestone.
 //  - The time series is sampled every metrics_interval by integrating the piecewise-constant
 //    rates (no model event per sample); `RunResult::events` counts model events only, samples are
 //    counted apart (FluidStats).
@@ -25,9 +25,21 @@
 // Not modelled at this level: randomness (Poisson arrivals and cost draws are replaced by their
 // means, so the short queues that randomness builds in front of a thread near saturation — and
 // the extra busy time of threads waiting for a core when bursts meet — are absent), network
-// bandwidth, checkpoints, failures.
+// bandwidth between subtasks.
 //
-// Determinism: no randomness at all; the same inputs give identical results (wall time aside).
+// Checkpoints (fluid_checkpoints.cpp): the coordinator as at buffer level (first trigger drawn
+// from the same seeded stream, interval, min-pause, max-concurrent, timeout, tolerable failures);
+// each checkpoint's course — barriers queued behind channel levels (aligned) or overtaking them
+// (unaligned, persisted), the sync part, uploads processor-shared over [storage] write_bandwidth
+// and the TaskManager network (upload_sharing.h) — is worked out at its trigger from the rates of
+// that moment; its end is a milestone. Failures (fluid_recovery.cpp): the job stops (rates 0,
+// arrivals go on, channel levels discarded), the downtime comes from recovery_downtime.h (the
+// buffer level's calls), sources rewind to the last completed checkpoint, the catch-up is
+// simulated and read at metrics samples; the ledger adds reread, duplicated and discarded.
+//
+// Determinism: no randomness but the checkpoint coordinator's initial delays and the restart
+// strategy's jitter, both drawn from scenario.seed as at buffer level; the same inputs give
+// identical results (wall time aside).
 // Thread safety: a run owns its state.
 #pragma once
 

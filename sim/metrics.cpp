@@ -2,6 +2,7 @@
 // only running sums are kept for the summary, so memory does not grow with the horizon.
 #include <algorithm>
 
+#include "sim/checkpoint_summary.h"
 #include "sim/world.h"
 
 namespace flinksim::sim::detail {
@@ -171,7 +172,7 @@ RunResult Engine::summarize(double wall_seconds) {
     }
     r.taskmanagers.push_back(summary);
   }
-  summarize_checkpoints(r);
+  if (checkpoint_.enabled) summarize_checkpoints(history_, r);
   for (const auto& rec : recoveries_) r.recovery.push_back(rec.record);
   r.job_lost = job_lost_;
   r.events = event_count_;
@@ -179,32 +180,6 @@ RunResult Engine::summarize(double wall_seconds) {
   r.simulated = horizon_;
   r.wall_seconds = wall_seconds;
   return r;
-}
-
-// Flink's REST checkpoint summary over the run: counts, end-to-end duration of completed ones.
-void Engine::summarize_checkpoints(RunResult& r) const {
-  r.checkpoints.simulated = checkpoint_.enabled;
-  r.checkpoint_history = history_;  // recorded as each ended; reported in trigger order
-  std::stable_sort(r.checkpoint_history.begin(), r.checkpoint_history.end(),
-                   [](const CheckpointRecord& a, const CheckpointRecord& b) { return a.id < b.id; });
-  std::vector<Nanos> durations;
-  for (const auto& c : history_) {
-    if (c.status == CheckpointStatus::Failed) {
-      ++r.checkpoints.failed;
-      if (c.failure_reason == "expired") ++r.checkpoints.expired;
-      continue;
-    }
-    ++r.checkpoints.completed;
-    durations.push_back(c.end_to_end_duration);
-    r.checkpoints.duration_max = std::max(r.checkpoints.duration_max, c.end_to_end_duration);
-    r.checkpoints.state_size = c.state_size;
-    r.checkpoints.checkpointed_size_max = std::max(r.checkpoints.checkpointed_size_max, c.checkpointed_size);
-    r.checkpoints.alignment_max = std::max(r.checkpoints.alignment_max, c.alignment_duration);
-  }
-  if (!durations.empty()) {  // the lower median, as a percentile over a sorted list
-    std::sort(durations.begin(), durations.end());
-    r.checkpoints.duration_p50 = durations[(durations.size() - 1) / 2];
-  }
 }
 
 }  // namespace flinksim::sim::detail

@@ -215,7 +215,19 @@ SweepRow evaluate_layout(const std::string& scenario_path, const model::Scenario
   row.granularity = to_string(result.granularity);
   row.throughput = result.result.throughput_mean;
   row.latency_p99_ms = result.result.latency.p99 / 1e6;
-  row.slos = evaluate_slos(scenario, result.result, &*analytic);
+  if (result.granularity == model::Granularity::Fluid) {
+    // recommend screens the checkpoint and recovery objectives with the analytic model, whose
+    // rewind is a worst case (a whole interval); a fluid row is judged the same way so that
+    // recommend returns exactly an exhaustive sweep's cheapest feasible row. The buffer-level
+    // confirmation judges the simulated figures.
+    RunResult judged = result.result;
+    judged.checkpoints.simulated = false;
+    judged.recovery.clear();
+    judged.latency = judged.latency_outside_recovery;  // the outage's latency is recovery's to judge
+    row.slos = evaluate_slos(scenario, judged, &*analytic);
+  } else {
+    row.slos = evaluate_slos(scenario, result.result, &*analytic);
+  }
   if (!result.result.conserved) {
     row.why = "records not conserved (an engine bug): " + result.result.conservation_error;
     return row;

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 
+#include "sim/upload_sharing.h"
 #include "sim/world.h"
 
 namespace flinksim::sim::detail {
@@ -23,9 +24,7 @@ void Engine::advance_uploads() {
   uploads_at_ = now_;
 }
 
-// Water-filling: the storage bandwidth is split evenly; a TaskManager whose uploads would then
-// exceed its network gets exactly its network, split evenly among them, and the rest of the
-// storage bandwidth is split again among the others.
+// Water-filling (upload_sharing.h), recomputed whenever the set of uploads changes.
 void Engine::schedule_uploads() {
   ++upload_generation_;
   if (uploads_.empty()) return;
@@ -33,22 +32,8 @@ void Engine::schedule_uploads() {
   const double storage = scenario_.storage.write_bandwidth > 0 ? scenario_.storage.write_bandwidth : kUnbounded;
   const double link = params_.bandwidth_per_taskmanager > 0 ? params_.bandwidth_per_taskmanager : kUnbounded;
   std::fill(upload_count_.begin(), upload_count_.end(), 0);
-  std::fill(upload_capped_.begin(), upload_capped_.end(), 0);
   for (const auto& u : uploads_) ++upload_count_[u.taskmanager];
-  double left = storage;
-  int open = static_cast<int>(uploads_.size());
-  double share = left / open;
-  for (bool capped = true; capped && open > 0;) {
-    capped = false;
-    share = left / open;
-    for (std::size_t t = 0; t < upload_count_.size(); ++t) {
-      if (upload_capped_[t] || upload_count_[t] == 0 || share * upload_count_[t] <= link) continue;
-      upload_capped_[t] = 1;
-      left -= link;
-      open -= upload_count_[t];
-      capped = true;
-    }
-  }
+  const double share = share_write_bandwidth(storage, link, upload_count_, upload_capped_);
   double next = kUnbounded;
   for (auto& u : uploads_) {
     u.rate = upload_capped_[u.taskmanager] ? link / upload_count_[u.taskmanager] : share;

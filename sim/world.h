@@ -39,6 +39,7 @@
 #include "sim/engine.h"
 #include "sim/event_queue.h"
 #include "sim/histogram.h"
+#include "sim/recovery_downtime.h"
 #include "sim/rng.h"
 
 namespace flinksim::sim::detail {
@@ -296,7 +297,6 @@ class Engine {
   void metrics_sample(Nanos period);
   void record_leave(Nanos origin, std::int64_t count);
   RunResult summarize(double wall_seconds);
-  void summarize_checkpoints(RunResult& r) const;
   std::string check_conservation(RecordLedger& ledger);
 
   void schedule(Nanos time, std::uint32_t kind, std::uint32_t target, std::uint32_t generation = 0) {
@@ -356,8 +356,7 @@ class Engine {
   model::StateLayout state_layout_;  // model/state_model.h: heapUsed / managedUsed
 
   // Failures and recovery.
-  model::RestartBackoff backoff_;
-  std::mt19937_64 restart_rng_;   // the restart strategy's jitter, seeded as the analytic model's
+  RestartState restart_;          // the restart strategy across the run's failures
   std::vector<Recovery> recoveries_;
   std::vector<bool> failure_done_;
   bool job_down_ = false;         // between a failure and its restart

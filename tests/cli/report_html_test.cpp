@@ -103,9 +103,8 @@ TEST_CASE("run --out writes report.html whose charts draw in headless Chromium")
     CHECK(series["vertices"].size() == data["summary"]["vertices"].size());
     CHECK(series["taskmanagerCpu"].size() == data["summary"]["taskmanagers"].size());
     REQUIRE(data["failures"].size() == 1);
-    // Buffer level simulates checkpoints and failures, and the page draws those; fluid level the
-    // analytic model's, and says so.
-    const std::string expected = data["summary"]["engine"]["granularity"] == "buffer" ? "simulated" : "analytic";
+    // Both levels simulate checkpoints and failures, and the page draws those.
+    const std::string expected = "simulated";
     CHECK(data["failures"][0]["source"] == expected);
     if (data["checkpoints"]["enabled"] == true) CHECK(data["checkpoints"]["source"] == expected);
     // Nothing is overloaded here: what arrives is read, so the two series agree on average, but

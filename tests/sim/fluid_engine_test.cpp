@@ -100,3 +100,175 @@ TEST_CASE("fluid: same inputs, identical results", "[fluid][determinism]") {
   CHECK(a.records.in_flight == b.records.in_flight);
   CHECK(a.events == b.events);
 }
+
+namespace {
+
+double seconds(model::Nanos ns) { return static_cast<double>(ns) / 1e9; }
+
+// testing::catch_up_job (the buffer level's recovery validation job) over a minute.
+testing::TestJob failing_job(double rate) {
+  auto job = testing::catch_up_job(rate);
+  job.scenario.traffic.duration = 60 * kSecond;
+  return job;
+}
+
+sim::RunResult run_fluid(const testing::TestJob& job) {
+  return sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, {});
+}
+
+}  // namespace
+
+TEST_CASE("fluid: a TaskManager loss stops the job, rewinds to the last checkpoint and catches up",
+          "[fluid][recovery]") {
+  const auto r = run_fluid(failing_job(5000));
+  INFO(r.conservation_error);
+  REQUIRE(r.conserved);
+  REQUIRE(r.checkpoints.simulated);
+  REQUIRE(r.recovery.size() == 1);
+  const auto& rec = r.recovery[0];
+  CHECK(rec.at == 20 * kSecond);
+  CHECK(rec.detected == 25 * kSecond);
+  CHECK(rec.downtime == 6 * kSecond);
+  CHECK(rec.restarted == 26 * kSecond);
+  REQUIRE(rec.restored_checkpoint > 0);
+  const auto& restored = r.checkpoint_history[static_cast<std::size_t>(rec.restored_checkpoint - 1)];
+  CHECK(restored.status == sim::CheckpointStatus::Completed);
+  CHECK(restored.trigger_time <= rec.at);
+  CHECK(rec.at - restored.trigger_time <= 5 * kSecond);
+  // Exact at this level: everything read since the restored checkpoint's trigger.
+  CHECK(static_cast<double>(rec.rewound_records) == Approx(5000 * seconds(rec.at - restored.trigger_time)).margin(1));
+  // Catch-up: (rewound + downtime's arrivals) ÷ (capacity − arrival rate), read at a 50 ms sample.
+  const double backlog = static_cast<double>(rec.rewound_records) + 5000 * seconds(rec.downtime);
+  REQUIRE(rec.catch_up > 0);
+  CHECK(seconds(rec.catch_up) == Approx(backlog / (10'000 - 5000)).margin(0.06));
+  CHECK(rec.total == rec.downtime + rec.catch_up);
+  CHECK(rec.caught_up == rec.at + rec.total);
+  CHECK_FALSE(r.job_lost);
+  // The ledger: the rewind is re-read, the sink's output since the checkpoint rolled back.
+  const auto& l = r.records;
+  CHECK(l.reread == rec.rewound_records);
+  CHECK(l.duplicated > 0);
+  CHECK(l.in == 300'000);
+  CHECK(l.in + l.reread + l.created == l.out + l.duplicated + l.dropped + l.in_flight + l.discarded);
+  // Checkpoints stop at the failure (none triggered while the job is down) and start again after.
+  for (const auto& c : r.checkpoint_history) {
+    CHECK_FALSE((c.trigger_time > rec.at && c.trigger_time < rec.restarted));
+    if (c.status == sim::CheckpointStatus::Failed) CHECK(c.failure_reason == "task failure");
+  }
+  CHECK(r.checkpoint_history.back().trigger_time > rec.restarted);
+}
+
+TEST_CASE("fluid: records in flight at a failure are discarded and the ledger still balances", "[fluid][recovery]") {
+  // An overloaded sink fills its channel; the failure drops what the channel held.
+  auto job = failing_job(12'000);
+  const auto r = run_fluid(job);
+  INFO(r.conservation_error);
+  REQUIRE(r.conserved);
+  REQUIRE(r.recovery.size() == 1);
+  CHECK(r.records.discarded > 0);
+  CHECK(r.recovery[0].catch_up == -1);  // capacity below the arrival rate: never catches up
+  CHECK(r.recovery[0].total == -1);
+  const auto& l = r.records;
+  CHECK(l.in + l.reread + l.created == l.out + l.duplicated + l.dropped + l.in_flight + l.discarded);
+}
+
+TEST_CASE("fluid: a JobManager lost without HA loses the job; the backlog takes every later arrival",
+          "[fluid][recovery]") {
+  auto job = failing_job(5000);
+  job.scenario.failures[0].kind = model::FailureKind::JobManager;
+  const auto r = run_fluid(job);
+  REQUIRE(r.conserved);
+  REQUIRE(r.recovery.size() == 1);
+  CHECK(r.job_lost);
+  CHECK(r.recovery[0].job_lost);
+  CHECK(r.recovery[0].restarted == -1);
+  CHECK_FALSE(r.recovery[0].reason.empty());
+  // Nothing read after 20 s: 40 s × 5000/s waiting, plus what the channels held is discarded.
+  CHECK(r.vertices[0].pending_records == Approx(40 * 5000).margin(1));
+}
+
+TEST_CASE("fluid: an aligned barrier waits behind the queued records; an unaligned one persists them",
+          "[fluid][checkpoint]") {
+  // The back-pressured line of the test above: the channel holds 6540 records drained at 2000/s,
+  // so an aligned barrier reaches the sink 3.27 s after the trigger.
+  auto job = testing::line_job({stage(1, 10 * kMicrosecond), stage(1, 500 * kMicrosecond, model::Partition::Rebalance)},
+                               3000, 2, 1.0);
+  job.placement.taskmanager_of[1][0] = 1;
+  job.placement.subtasks_on[0] = {{0, 0}};
+  job.placement.subtasks_on[1] = {{1, 0}};
+  job.scenario.traffic.duration = 60 * kSecond;
+  job.scenario.flink.set("execution.checkpointing.interval", "10s");
+  const auto aligned = run_fluid(job);
+  REQUIRE(aligned.checkpoints.simulated);
+  REQUIRE(aligned.checkpoints.completed >= 4);
+  const double hop = seconds(job.params.hop_latency);
+  CHECK(seconds(aligned.checkpoints.alignment_max) == Approx(0).margin(1e-9));  // one input: nothing to align
+  CHECK(seconds(aligned.checkpoints.duration_max) == Approx(6540.0 / 2000 + hop).margin(1e-6));
+  job.scenario.flink.set("execution.checkpointing.unaligned.enabled", "true");
+  const auto unaligned = run_fluid(job);
+  REQUIRE(unaligned.checkpoints.completed >= 4);
+  CHECK(seconds(unaligned.checkpoints.duration_max) < 0.01);
+  const auto& last = unaligned.checkpoint_history.back();
+  CHECK(last.unaligned);
+  CHECK(static_cast<double>(last.persisted_data) == Approx(6540.0 * 100).epsilon(0.01));
+}
+
+TEST_CASE("fluid: checkpoints and failures are deterministic", "[fluid][determinism][recovery]") {
+  const auto job = failing_job(5000);
+  const auto a = run_fluid(job);
+  const auto b = run_fluid(job);
+  REQUIRE(a.checkpoint_history.size() == b.checkpoint_history.size());
+  for (std::size_t i = 0; i < a.checkpoint_history.size(); ++i) {
+    CHECK(a.checkpoint_history[i].trigger_time == b.checkpoint_history[i].trigger_time);
+    CHECK(a.checkpoint_history[i].end_to_end_duration == b.checkpoint_history[i].end_to_end_duration);
+  }
+  REQUIRE(a.recovery.size() == 1);
+  CHECK(a.recovery[0].caught_up == b.recovery[0].caught_up);
+  CHECK(a.recovery[0].rewound_records == b.recovery[0].rewound_records);
+  CHECK(a.records.in_flight == b.records.in_flight);
+  CHECK(a.records.discarded == b.records.discarded);
+  CHECK(a.events == b.events);
+}
+
+TEST_CASE("fluid: the first checkpoint trigger is drawn as the buffer level draws it", "[fluid][checkpoint]") {
+  const auto job = failing_job(5000);
+  const auto fluid = run_fluid(job);
+  const auto buffer = testing::simulate_job(job, 20 * kSecond);
+  REQUIRE(!fluid.checkpoint_history.empty());
+  REQUIRE(!buffer.checkpoint_history.empty());
+  CHECK(fluid.checkpoint_history[0].trigger_time == buffer.checkpoint_history[0].trigger_time);
+  CHECK(fluid.checkpoint_history[1].trigger_time == buffer.checkpoint_history[1].trigger_time);
+}
+
+TEST_CASE("fluid: checkpoints that expire more often than tolerated fail the job, as at buffer level",
+          "[fluid][checkpoint][recovery]") {
+  // 100 MB of heap state uploaded at 1 MB/s cannot finish within a 2 s timeout: every checkpoint
+  // expires, and with no tolerated failures each expiry fails and restarts the job.
+  auto job = failing_job(5000);
+  job.scenario.failures.clear();
+  model::StateSpec state;
+  state.keys = 100'000;
+  state.bytes_per_key = 1000;
+  job.scenario.operators[1].state = state;
+  job.scenario.storage.write_bandwidth = 1e6;
+  job.scenario.flink.set("taskmanager.memory.process.size", "1728m");
+  job.scenario.flink.set("execution.checkpointing.timeout", "2s");
+  sim::RunOptions options;
+  options.horizon = 20 * kSecond;
+  const auto fluid = sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, options);
+  const auto buffer = testing::simulate_job(job, 20 * kSecond);
+  INFO(fluid.conservation_error);
+  REQUIRE(fluid.conserved);
+  CHECK(fluid.checkpoints.completed == 0);
+  CHECK(fluid.checkpoints.expired > 0);
+  REQUIRE(!fluid.recovery.empty());
+  CHECK(fluid.recovery[0].failure == -1);
+  CHECK(fluid.recovery[0].restored_checkpoint == 0);
+  REQUIRE(fluid.recovery.size() == buffer.recovery.size());
+  for (std::size_t i = 0; i < fluid.recovery.size(); ++i) {
+    CHECK(fluid.recovery[i].at == buffer.recovery[i].at);
+    CHECK(fluid.recovery[i].downtime == buffer.recovery[i].downtime);
+    CHECK(fluid.recovery[i].reason == buffer.recovery[i].reason);
+  }
+  CHECK(fluid.checkpoints.expired == buffer.checkpoints.expired);
+}

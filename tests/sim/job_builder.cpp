@@ -75,4 +75,24 @@ TestJob line_job(const std::vector<StageSpec>& stages, double rate, int taskmana
   return job;
 }
 
+TestJob catch_up_job(double rate) {
+  auto job = line_job({stage(1, 0, model::Partition::Forward, {0}),
+                       stage(1, 100 * model::kMicrosecond, model::Partition::Forward, {1}),
+                       stage(1, 0, model::Partition::Forward, {1})},
+                      rate, 2, 2);
+  job.scenario.traffic.arrival = model::Arrival::Uniform;
+  job.scenario.simulation.metrics_interval = 50 * model::kMillisecond;  // catch-up is read off the samples
+  auto& flink = job.scenario.flink;
+  flink.set("taskmanager.numberOfTaskSlots", "4");
+  flink.set("execution.checkpointing.interval", "5s");
+  flink.set("heartbeat.timeout", "5s");
+  flink.set("restart-strategy.type", "fixed-delay");
+  flink.set("restart-strategy.fixed-delay.delay", "1s");
+  model::FailureSpec failure;
+  failure.at = 20 * model::kSecond;
+  failure.taskmanager = 1;
+  job.scenario.failures.push_back(failure);
+  return job;
+}
+
 }  // namespace flinksim::testing

@@ -41,4 +41,10 @@ sim::RunResult simulate_job(const TestJob& job, model::Nanos horizon = 10 * mode
 TestJob line_job(const std::vector<StageSpec>& stages, double rate, int taskmanagers,
                  double cores_per_taskmanager, std::uint64_t seed = 42);
 
+// Source → a 100 µs operator (capacity exactly 10k/s) → sink, evenly spaced arrivals at `rate`,
+// checkpoints every 5 s, a TaskManager lost at 20 s: noticed after 5 s, restarted after a fixed
+// 1 s delay on the spare slots (taskmanager.numberOfTaskSlots 4: no pod to wait for); metrics
+// every 50 ms (catch-up is read off the samples). Recovery tests at both granularities use it.
+TestJob catch_up_job(double rate);
+
 }  // namespace flinksim::testing

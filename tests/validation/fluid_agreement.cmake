@@ -3,3 +3,7 @@
 flinksim_test(fluid_agreement_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/fluid_agreement_test.cpp
                                            ${CMAKE_CURRENT_LIST_DIR}/../sim/job_builder.cpp
               DEPS fluid scenario LABELS validation)
+# Fluid level vs buffer level on checkpoint and recovery figures (bundled scenarios with failures).
+flinksim_test(fluid_recovery_agreement_test
+              SOURCES ${CMAKE_CURRENT_LIST_DIR}/fluid_recovery_agreement_test.cpp
+              DEPS fluid scenario LABELS validation)

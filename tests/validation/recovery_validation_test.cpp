@@ -21,29 +21,6 @@ namespace {
 
 double seconds(model::Nanos ns) { return static_cast<double>(ns) / 1e9; }
 
-// Source → a 100 µs operator (capacity exactly 10k/s) → sink, evenly spaced arrivals at `rate`,
-// checkpoints every 5 s, a TaskManager lost at 20 s: noticed after 5 s, restarted after a fixed
-// 1 s delay on the spare slots (taskmanager.numberOfTaskSlots 4: no pod to wait for).
-testing::TestJob catch_up_job(double rate) {
-  auto job = testing::line_job({stage(1, 0, model::Partition::Forward, {0}),
-                                stage(1, 100 * kMicrosecond, model::Partition::Forward, {1}),
-                                stage(1, 0, model::Partition::Forward, {1})},
-                               rate, 2, 2);
-  job.scenario.traffic.arrival = model::Arrival::Uniform;
-  job.scenario.simulation.metrics_interval = 50 * kMillisecond;  // catch-up is read off the samples
-  auto& flink = job.scenario.flink;
-  flink.set("taskmanager.numberOfTaskSlots", "4");
-  flink.set("execution.checkpointing.interval", "5s");
-  flink.set("heartbeat.timeout", "5s");
-  flink.set("restart-strategy.type", "fixed-delay");
-  flink.set("restart-strategy.fixed-delay.delay", "1s");
-  model::FailureSpec failure;
-  failure.at = 20 * kSecond;
-  failure.taskmanager = 1;
-  job.scenario.failures.push_back(failure);
-  return job;
-}
-
 sim::RunResult run_scenario(const std::string& name, model::Nanos horizon = 0) {
   const auto scenario = model::read_scenario_file(testing::source_dir() + "/scenarios/" + name + ".toml");
   sim::RunOptions options;
@@ -57,7 +34,7 @@ TEST_CASE("catch-up = backlog ÷ (capacity − arrival rate), backlog = since th
           "[validation][recovery]") {
   for (const double rate : {2'000.0, 5'000.0, 8'000.0}) {
     INFO("arrival rate " << rate);
-    const auto r = testing::simulate_job(catch_up_job(rate), 90 * kSecond);
+    const auto r = testing::simulate_job(testing::catch_up_job(rate), 90 * kSecond);
     INFO(r.conservation_error);
     REQUIRE(r.conserved);
     REQUIRE(r.recovery.size() == 1);
@@ -82,7 +59,7 @@ TEST_CASE("larger state: longer restore, longer downtime and longer recovery, in
   // The catch-up job with 100 MB, 400 MB and 1.6 GB of state on the operator, read back at 200 MB/s.
   std::vector<sim::RecoveryRecord> recs;
   for (const double bytes : {100e6, 400e6, 1.6e9}) {
-    auto job = catch_up_job(5'000);
+    auto job = testing::catch_up_job(5'000);
     model::StateSpec state;
     state.bytes_per_key = 1000;
     state.keys = static_cast<std::int64_t>(bytes / 1000);

@@ -1,0 +1,58 @@
+// The downtime of one failure as both granularities play it (buffer level: failure.cpp; fluid
+// level: fluid_recovery.cpp): the scenario's inputs for the failure (model/recovery_model.h
+// failure_inputs), the restart strategy's delay from the run's one RestartBackoff (fed the
+// failures in time order, jitter seeded as the analytic model's), then the restore size and the
+// timeline from estimate_recovery. One place, so the two levels cannot drift apart.
+#pragma once
+
+#include <random>
+
+#include "model/job_graph.h"
+#include "model/recovery_model.h"
+#include "model/restart_strategy.h"
+#include "model/scenario.h"
+#include "model/units.h"
+#include "sim/engine.h"
+
+namespace flinksim::sim {
+
+// The restart strategy across one run's failures.
+struct RestartState {
+  explicit RestartState(const model::Scenario& scenario)
+      : backoff(model::resolve_restart_strategy(scenario.flink)), rng(scenario.seed) {}
+  model::RestartBackoff backoff;
+  std::mt19937_64 rng;  // seeded as model/recovery_model.cpp's, so jitter draws agree
+};
+
+// A `[[failure]]` at absolute time `at` (the traffic profile's clock): a TaskManager loss takes
+// the restart strategy's delay (a JobManager failover does not: it is job recovery).
+model::RecoveryInputs failure_recovery_inputs(const model::Scenario& scenario, const model::JobGraph& graph,
+                                              const model::FailureSpec& spec, model::LossDetection detection,
+                                              model::Nanos at, RestartState& restart);
+
+// Checkpoints expired more often in a row than tolerated: a global failover decided by the
+// JobManager itself (noticed at once, no TaskManager lost, no pod to wait for).
+model::RecoveryInputs checkpoint_failover_inputs(const model::Scenario& scenario, const model::JobGraph& graph,
+                                                 model::Nanos at, RestartState& restart);
+
+inline constexpr const char* kCheckpointFailoverReason =
+    "checkpoints expired more times in a row than execution.checkpointing."
+    "tolerable-failed-checkpoints allows: Flink fails the job and restarts it";
+
+// Sets in.restore_bytes from the restored checkpoint's bytes (all of them, and the lost
+// TaskManager's share for local recovery) and returns the timeline.
+model::RecoveryEstimate estimate_downtime(const model::Scenario& scenario, model::RecoveryInputs& in,
+                                          double state_bytes, double lost_taskmanager_bytes);
+
+// The record of a failure as it hits. A job already lost stays lost: nothing restarts.
+RecoveryRecord failure_record(int index, const model::RecoveryInputs& in, model::Nanos now, const char* cause,
+                              bool already_lost);
+
+// Lost again before it restarted: the restarts still pending never happen.
+template <class Recoveries>
+void cancel_pending_restarts(Recoveries& recoveries, model::Nanos now) {
+  for (auto& r : recoveries)
+    if (r.record.restarted > now) r.record.restarted = -1;
+}
+
+}  // namespace flinksim::sim

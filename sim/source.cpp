@@ -9,7 +9,7 @@
 
 namespace flinksim::sim::detail {
 
-double Engine::total_rate(Nanos at) const { return model::arrival_rate(scenario_.traffic, start_ + at); }
+double Engine::total_rate(Nanos at) const { return rate_cursor_.rate(scenario_.traffic, start_ + at); }
 
 // The rate is held over each gap (piecewise); where the rate is 0 the stream looks again every
 // millisecond, so a step or burst out of silence starts within 1 ms.

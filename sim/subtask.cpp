@@ -16,7 +16,7 @@ double draw_cost(const ChainOp& op, Rng& rng) {
     case model::CostDistribution::Constant: return op.cost_ns;
     case model::CostDistribution::Exponential: return rng.exponential(op.cost_ns);
     case model::CostDistribution::Lognormal:
-      return op.cv > 0 ? rng.lognormal(op.cost_ns, op.cv) : op.cost_ns;
+      return op.cv > 0 ? rng.lognormal(op.lognormal) : op.cost_ns;
   }
   return op.cost_ns;
 }

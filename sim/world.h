@@ -96,6 +96,7 @@ struct ChainOp {
   double cost_ns = 0;  // mean cpu_per_record
   model::CostDistribution distribution = model::CostDistribution::Constant;
   double cv = 0;
+  Rng::LognormalParams lognormal;  // of cost_ns and cv, when both are > 0 (build.cpp)
   double selectivity = 1;
   int parent = -1;     // chain position of the operator feeding it; −1: the head
   int consumers = 0;   // chained children + output edges + leaving the job

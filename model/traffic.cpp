@@ -33,6 +33,12 @@ double diurnal_integral(const TrafficSpec& tr, Nanos t) {
   return mean * s + swing * period / (2 * std::numbers::pi) * std::sin(2 * std::numbers::pi * s / period);
 }
 
+// The linear rate at t between trace points prev and next (prev.first ≤ t < next.first).
+double interpolate(const std::pair<Nanos, double>& prev, const std::pair<Nanos, double>& next, Nanos t) {
+  const double f = seconds(t - prev.first) / seconds(next.first - prev.first);
+  return prev.second + f * (next.second - prev.second);
+}
+
 double trace_rate(const TrafficSpec& tr, Nanos t) {
   const auto& pts = tr.trace;
   if (pts.empty()) return tr.peak;
@@ -40,9 +46,7 @@ double trace_rate(const TrafficSpec& tr, Nanos t) {
   if (t >= pts.back().first) return pts.back().second;
   const auto next = std::upper_bound(pts.begin(), pts.end(), t,
                                      [](Nanos v, const auto& p) { return v < p.first; });
-  const auto prev = next - 1;
-  const double f = seconds(t - prev->first) / seconds(next->first - prev->first);
-  return prev->second + f * (next->second - prev->second);
+  return interpolate(*(next - 1), *next, t);
 }
 
 // Exact integral of the linear interpolation: trapezoids between the points clipped to [a, b].
@@ -72,6 +76,18 @@ double arrival_rate(const TrafficSpec& tr, Nanos t) {
     case TrafficShape::Trace: return trace_rate(tr, t);
   }
   return tr.peak;
+}
+
+double RateCursor::rate(const TrafficSpec& tr, Nanos t) {
+  const auto& pts = tr.trace;
+  if (tr.shape != TrafficShape::Trace || pts.empty() || t <= pts.front().first || t >= pts.back().first)
+    return arrival_rate(tr, t);
+  // Inside the trace: the segment [pts[next_ − 1], pts[next_]) holding t, as trace_rate finds it.
+  if (next_ == 0 || t < pts[next_ - 1].first || t >= pts[next_].first)
+    next_ = static_cast<std::size_t>(std::upper_bound(pts.begin(), pts.end(), t,
+                                                      [](Nanos v, const auto& p) { return v < p.first; }) -
+                                     pts.begin());
+  return interpolate(pts[next_ - 1], pts[next_], t);
 }
 
 double fluid_rate(const TrafficSpec& tr, Nanos t) {

@@ -24,6 +24,7 @@
 // partition. Rates are never negative.
 #pragma once
 
+#include <cstddef>
 #include <vector>
 
 #include "model/scenario.h"
@@ -36,6 +37,17 @@ inline constexpr Nanos kFluidStep = kMinute;  // staircase step for diurnal and 
 
 // The exact total rate (records/s over all sources) at time t.
 double arrival_rate(const TrafficSpec& traffic, Nanos t);
+
+// arrival_rate for a caller that reads at nearby times again and again (the buffer-level engine
+// draws every arrival): it remembers the trace segment of the last read, so a read inside it
+// skips the search. Returns exactly arrival_rate(traffic, t), for any t in any order.
+class RateCursor {
+ public:
+  double rate(const TrafficSpec& traffic, Nanos t);
+
+ private:
+  std::size_t next_ = 0;  // trace: index of the segment's end point; 0 = no segment remembered
+};
 
 // The staircase rate at t: constant between t's step boundaries (see above).
 double fluid_rate(const TrafficSpec& traffic, Nanos t);

@@ -60,6 +60,7 @@ void Engine::build() {
       op.cost_ns = static_cast<double>(spec.cpu_per_record);
       op.distribution = spec.cpu_distribution;
       op.cv = spec.cpu_cv;
+      if (op.cost_ns > 0 && op.cv > 0) op.lognormal = Rng::lognormal_params(op.cost_ns, op.cv);
       op.selectivity = spec.selectivity;
       // Only the head has no parent; a chain built in code without parents reads as a line.
       op.parent = k == 0 ? -1 : (jv.operators[k].parent >= 0 ? jv.operators[k].parent : k - 1);

@@ -15,18 +15,6 @@
 
 namespace flinksim::sim::detail {
 
-int Engine::subpartition_held(const ChannelState& c) const {
-  const auto queued = c.remote ? c.tail - c.sent : c.tail - c.head;
-  return static_cast<int>(queued) + (c.filling.records > 0 ? 1 : 0);
-}
-
-// Flink: RecordWriter requests a buffer from the partition's LocalBufferPool, which refuses beyond
-// its maximum and beyond max-buffers-per-channel for one subpartition.
-bool Engine::can_write(const ChannelState& c, const PartitionState& p) const {
-  if (c.filling.records > 0) return true;  // a full buffer is flushed at once, so there is room
-  return p.used < p.pool_max && subpartition_held(c) < params_.max_buffers_per_channel;
-}
-
 void Engine::write_record(int channel, Nanos origin) {
   ChannelState& c = channels_[channel];
   const auto size = static_cast<std::int32_t>(
@@ -94,7 +82,7 @@ void Engine::try_send(int channel) {
       if (!c.waiting_float) {
         c.waiting_float = true;
         const auto cap = static_cast<std::uint32_t>(gate.waiting.size());
-        gate.waiting[(gate.waiting_head + gate.waiting_size) % cap] = channel;
+        gate.waiting[ring_at(gate.waiting_head, gate.waiting_size, cap)] = channel;
         ++gate.waiting_size;
       }
       break;
@@ -102,8 +90,11 @@ void Engine::try_send(int channel) {
     Buffer& b = c.ring[c.sent & c.mask];
     auto& out = taskmanagers_[subtasks_[c.producer].taskmanager];
     auto& in = taskmanagers_[subtasks_[c.consumer].taskmanager];
-    const auto tx = static_cast<Nanos>(
-        std::ceil(static_cast<double>(b.bytes) * 1e9 / params_.bandwidth_per_taskmanager));
+    if (b.bytes != c.tx_bytes) {  // the division's latency only when the buffer size changes
+      c.tx_bytes = b.bytes;
+      c.tx_ns = ceil_to_int(static_cast<double>(b.bytes) * 1e9 / params_.bandwidth_per_taskmanager);
+    }
+    const Nanos tx = c.tx_ns;
     const Nanos out_done = std::max(now_, out.link_out_free) + tx;
     out.link_out_free = out_done;
     const Nanos in_done = std::max(out_done, in.link_in_free + tx);
@@ -163,7 +154,7 @@ void Engine::consumed_buffer(int channel) {
     ++gate.free_floats;
     while (gate.waiting_size > 0 && gate.free_floats > 0) {
       const int w = gate.waiting[gate.waiting_head];
-      gate.waiting_head = (gate.waiting_head + 1) % static_cast<std::uint32_t>(gate.waiting.size());
+      gate.waiting_head = ring_next(gate.waiting_head, static_cast<std::uint32_t>(gate.waiting.size()));
       --gate.waiting_size;
       channels_[w].waiting_float = false;
       try_send(w);

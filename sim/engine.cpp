@@ -44,8 +44,8 @@ RunResult Engine::run() {
   start_checkpoint_scheduler();
   drain_work_list();
 
-  while (!events_.empty() && events_.top().time <= horizon_) {
-    const Event e = events_.pop();
+  Event e;
+  while (events_.pop_until(horizon_, e)) {
     now_ = e.time;
     ++event_count_;
     switch (e.kind) {

@@ -11,10 +11,10 @@
 //   empty, size O(1)         reserve O(capacity) once; no allocation by push while
 //                                                size() < the reserved capacity.
 //
-// Why a binary heap over a vector (std::push_heap / std::pop_heap, i.e. std::priority_queue's
-// algorithm with a reservable vector): architecture.md measured it within noise of a 4-ary heap at
-// the sizes that matter, and bench/event_queue_bench.cpp keeps that comparison running against a
-// bare std::priority_queue hold loop.
+// Why a binary heap over a vector (min_heap.h: std::priority_queue's layout with a reservable
+// vector and a branch-free choice of child): architecture.md measured a binary heap within noise
+// of a 4-ary heap at the sizes that matter, and bench/event_queue_bench.cpp keeps the queue running
+// against a bare std::priority_queue hold loop.
 //
 // Timers: besides the heap, the queue holds a fixed set of keyed timers (one per TaskManager for
 // its next CPU completion). A timer is armed, re-armed or disarmed in place — a tournament tree
@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "model/units.h"
+#include "sim/min_heap.h"
 
 namespace flinksim::sim {
 
@@ -69,8 +70,7 @@ class EventQueue {
                      std::uint32_t generation = 0) {
     assert(time >= 0 && "events are scheduled at simulated times, which start at 0");
     const std::uint64_t seq = next_seq_++;
-    heap_.push_back(Event{time, seq, kind, target, generation});
-    std::push_heap(heap_.begin(), heap_.end(), Later{});
+    heap_push(heap_, Event{time, seq, kind, target, generation}, Earlier{});
     return seq;
   }
 
@@ -129,6 +129,26 @@ class EventQueue {
     return heap_.empty() || earlier(timer, heap_.front()) ? timer : heap_.front();
   }
 
+  // The engine loop's step: if the earliest event is due at or before `until`, removes it into
+  // `e` (a timer that fires is disarmed) and returns true; otherwise (or when empty) leaves the
+  // queue alone and returns false. One comparison of timer and heap instead of top() then pop().
+  bool pop_until(model::Nanos until, Event& e) {
+    if (armed_ != 0) {
+      const std::uint32_t t = tree_[1];
+      if (heap_.empty() || earlier(timers_[t], heap_.front())) {
+        if (timers_[t].time > until) return false;
+        e = timers_[t];
+        disarm(t);
+        return true;
+      }
+    } else if (heap_.empty()) {
+      return false;
+    }
+    if (heap_.front().time > until) return false;
+    e = heap_pop(heap_, Earlier{});
+    return true;
+  }
+
   // Removes and returns the earliest event (a timer that fires is disarmed). REQUIRES: !empty().
   Event pop() {
     if (armed_ != 0) {
@@ -139,26 +159,24 @@ class EventQueue {
         return e;
       }
     }
-    std::pop_heap(heap_.begin(), heap_.end(), Later{});
-    const Event e = heap_.back();
-    heap_.pop_back();
-    return e;
+    return heap_pop(heap_, Earlier{});
   }
 
  private:
   static constexpr model::Nanos kNever = std::numeric_limits<model::Nanos>::max();
 
+  // Arithmetic, not a branch: which of two TaskManagers completes first is a coin toss to the
+  // branch predictor.
   std::uint32_t winner(std::uint32_t a, std::uint32_t b) const {
-    return earlier(timers_[b], timers_[a]) ? b : a;
+    return a + (b - a) * static_cast<std::uint32_t>(earlier(timers_[b], timers_[a]));
   }
   // Replays the matches on the path from timer t's leaf to the root.
   void replay(std::uint32_t t) {
     for (std::size_t n = (leaves_ + t) / 2; n >= 1; n /= 2) tree_[n] = winner(tree_[2 * n], tree_[2 * n + 1]);
   }
 
-  // std heaps keep the "largest" on top, so the heap is ordered by "leaves later".
-  struct Later {
-    constexpr bool operator()(const Event& a, const Event& b) const { return earlier(b, a); }
+  struct Earlier {
+    constexpr bool operator()(const Event& a, const Event& b) const { return earlier(a, b); }
   };
   std::vector<Event> heap_;
   std::uint64_t next_seq_ = 0;

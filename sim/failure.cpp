@@ -182,6 +182,7 @@ void Engine::discard_in_flight() {
   for (auto& tm : taskmanagers_) {
     cpu_advance(tm);
     tm.heap.clear();
+    tm.speed = 1;
     tm.virtual_now = 0;
     tm.scheduled_subtask = -1;
     tm.scheduled_speed = 0;

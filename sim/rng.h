@@ -57,12 +57,18 @@ class Rng {
     const double u2 = uniform();
     return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
   }
-  // Lognormal with the given mean and coefficient of variation.
-  double lognormal(double mean, double cv) {
+  // A lognormal's parameters in log space (mu, sigma of the underlying normal) for a mean and a
+  // coefficient of variation: a log1p, a log and a sqrt that a caller drawing often computes once.
+  struct LognormalParams {
+    double mu = 0, sigma = 0;
+  };
+  static LognormalParams lognormal_params(double mean, double cv) {
     const double sigma2 = std::log1p(cv * cv);
-    const double mu = std::log(mean) - 0.5 * sigma2;
-    return std::exp(mu + std::sqrt(sigma2) * normal());
+    return {std::log(mean) - 0.5 * sigma2, std::sqrt(sigma2)};
   }
+  double lognormal(const LognormalParams& p) { return std::exp(p.mu + p.sigma * normal()); }
+  // Lognormal with the given mean and coefficient of variation.
+  double lognormal(double mean, double cv) { return lognormal(lognormal_params(mean, cv)); }
 
  private:
   static constexpr std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }

@@ -1,7 +1,8 @@
 // Sources with a backlog (Flink's FLIP-27 source reading Kafka: `pendingRecords` is the lag).
 // Arrivals are not events while the subtask is busy: the backlog is FIFO, so the records a subtask
 // takes are exactly the arrival stream in order, drawn lazily when taken. A second copy of the
-// same stream is advanced only when the time series is sampled, to count what has arrived.
+// same stream is advanced only when the time series is sampled, to count what has arrived (from
+// where the taking copy is, when that is further on).
 #include <cmath>
 
 #include "model/traffic.h"
@@ -9,7 +10,7 @@
 
 namespace flinksim::sim::detail {
 
-double Engine::total_rate(Nanos at) const { return model::arrival_rate(scenario_.traffic, start_ + at); }
+double Engine::total_rate(Nanos at) const { return rate_cursor_.rate(scenario_.traffic, start_ + at); }
 
 // The rate is held over each gap (piecewise); where the rate is 0 the stream looks again every
 // millisecond, so a step or burst out of silence starts within 1 ms.
@@ -54,6 +55,15 @@ void Engine::count_arrivals(Nanos until) {
   for (int i = 0; i < static_cast<int>(sources_.size()); ++i) {
     auto& src = sources_[i];
     if (src.rate_share <= 0) continue;
+    // Where the subtask has taken further into the stream than counted, the counting copy jumps
+    // to the taking one: every record taken arrived by now (≤ until), and at the same position the
+    // two copies hold the same generator state and next arrival. So in the steady state each
+    // arrival is drawn once, not twice; the count is the same.
+    if (src.taken > src.arrived) {
+      src.arrived = src.taken;
+      src.count_rng = src.take_rng;
+      src.count_next = src.next_arrival;
+    }
     while (src.count_next <= until) {
       ++src.arrived;
       src.count_next = draw_next(src, src.count_rng, src.count_next, i);

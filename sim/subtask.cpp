@@ -16,17 +16,12 @@ double draw_cost(const ChainOp& op, Rng& rng) {
     case model::CostDistribution::Constant: return op.cost_ns;
     case model::CostDistribution::Exponential: return rng.exponential(op.cost_ns);
     case model::CostDistribution::Lognormal:
-      return op.cv > 0 ? rng.lognormal(op.cost_ns, op.cv) : op.cost_ns;
+      return op.cv > 0 ? rng.lognormal(op.lognormal) : op.cost_ns;
   }
   return op.cost_ns;
 }
 
 }  // namespace
-
-// A freed output buffer matters only to a producer blocked on one.
-void Engine::wake_if_back_pressured(int subtask) {
-  if (subtasks_[subtask].state == ThreadState::kBackPressured) wake(subtask);
-}
 
 void Engine::account(SubtaskState& s) {
   const auto dt = static_cast<double>(now_ - s.state_since);
@@ -88,7 +83,7 @@ double Engine::start_record(SubtaskState& s) {
     for (std::int64_t r = 0; r < n; ++r) work += draw_cost(op, s.cost_rng);
     double& acc = s.selectivity_acc[k];
     acc += static_cast<double>(n) * op.selectivity;
-    const auto m = static_cast<std::int64_t>(std::floor(acc + 1e-9));
+    const std::int64_t m = floor_to_int(acc + 1e-9);
     acc -= static_cast<double>(m);
     if (m > n) s.created += m - n;
     if (m < n) s.dropped += n - m;
@@ -146,7 +141,7 @@ int Engine::choose_channel(PartitionState& p) {
     case model::Partition::Global: return 0;
     case model::Partition::Rebalance:
     case model::Partition::Rescale: {
-      p.round_robin = (p.round_robin + 1) % static_cast<std::uint32_t>(p.channels);
+      p.round_robin = ring_next(p.round_robin, static_cast<std::uint32_t>(p.channels));
       return static_cast<int>(p.round_robin);
     }
     case model::Partition::Random: return static_cast<int>(p.rng.below(static_cast<std::uint32_t>(p.channels)));
@@ -166,7 +161,7 @@ bool Engine::take_input(SubtaskState& s) {
   while (channels_[c].ring[channels_[c].head & channels_[c].mask].records == 0) {
     ChannelState& ch = channels_[c];
     const Buffer barrier = ch.ring[ch.head & ch.mask];
-    s.data_head = (s.data_head + 1) % static_cast<std::uint32_t>(s.data_ring.size());
+    s.data_head = ring_next(s.data_head, static_cast<std::uint32_t>(s.data_ring.size()));
     --s.data_size;
     ch.in_data_ring = false;
     consumed_buffer(c);
@@ -184,7 +179,7 @@ bool Engine::take_input(SubtaskState& s) {
   ++s.sample_in;
   if (++s.read_pos == buf.records) {
     s.read_pos = 0;
-    s.data_head = (s.data_head + 1) % static_cast<std::uint32_t>(s.data_ring.size());
+    s.data_head = ring_next(s.data_head, static_cast<std::uint32_t>(s.data_ring.size()));
     --s.data_size;
     ch.in_data_ring = false;
     consumed_buffer(c);
@@ -198,7 +193,7 @@ void Engine::push_data(SubtaskState& s, int channel) {
   if (ch.in_data_ring) return;
   ch.in_data_ring = true;
   const auto cap = static_cast<std::uint32_t>(s.data_ring.size());
-  s.data_ring[(s.data_head + s.data_size) % cap] = channel;
+  s.data_ring[ring_at(s.data_head, s.data_size, cap)] = channel;
   ++s.data_size;
 }
 

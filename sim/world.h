@@ -34,6 +34,7 @@
 
 #include "model/checkpoint_model.h"
 #include "model/restart_strategy.h"
+#include "model/traffic.h"
 #include "sim/alias_table.h"
 #include "sim/checkpoint_state.h"
 #include "sim/engine.h"
@@ -60,6 +61,26 @@ enum EventKind : std::uint32_t {
   kRestart = 12,           // target: index into the run's recoveries; the job runs again
 };
 
+// Index arithmetic of the fixed rings (data_ring, gate waiting lists, round-robin cursors) without
+// an integer division per step: the same values as (i + 1) % cap and (head + k) % cap.
+// REQUIRES: i, head < cap; k ≤ cap.
+constexpr std::uint32_t ring_next(std::uint32_t i, std::uint32_t cap) { return i + 1 == cap ? 0 : i + 1; }
+constexpr std::uint32_t ring_at(std::uint32_t head, std::uint32_t k, std::uint32_t cap) {
+  return head + k >= cap ? head + k - cap : head + k;
+}
+
+// static_cast<std::int64_t>(std::floor(x)) and (std::ceil(x)) without the libm call (x86-64
+// without SSE4.1 has no rounding instruction): the truncation is exact and one comparison fixes
+// it up, so the values are the same. REQUIRES: |x| < 2^63.
+inline std::int64_t floor_to_int(double x) {
+  const auto t = static_cast<std::int64_t>(x);
+  return static_cast<double>(t) > x ? t - 1 : t;
+}
+inline std::int64_t ceil_to_int(double x) {
+  const auto t = static_cast<std::int64_t>(x);
+  return static_cast<double>(t) < x ? t + 1 : t;
+}
+
 // One network buffer (a memory segment) and the records it carries; with records == 0, a
 // checkpoint barrier: first_origin = checkpoint id, last_origin = 1 while it is still to be
 // delivered (0: delivered ahead of the queue when its checkpoint switched to unaligned).
@@ -76,6 +97,7 @@ struct ChainOp {
   double cost_ns = 0;  // mean cpu_per_record
   model::CostDistribution distribution = model::CostDistribution::Constant;
   double cv = 0;
+  Rng::LognormalParams lognormal;  // of cost_ns and cv, when both are > 0 (build.cpp)
   double selectivity = 1;
   int parent = -1;     // chain position of the operator feeding it; −1: the head
   int consumers = 0;   // chained children + output edges + leaving the job
@@ -165,6 +187,8 @@ struct ChannelState {
   bool waiting_float = false;
   int floats_held = 0;
   Buffer filling;  // records == 0: none
+  std::int32_t tx_bytes = -1;  // the last buffer size shipped and its transmission time (a cache)
+  Nanos tx_ns = 0;
   std::vector<Buffer> ring;
   std::uint64_t mask = 0;
   std::uint64_t credited = 0, head = 0, arrived = 0, sent = 0, tail = 0;
@@ -190,6 +214,7 @@ struct TaskManagerState {
   double virtual_now = 0;
   Nanos last = 0;
   std::vector<std::pair<double, int>> heap;
+  double speed = 1;             // min(1, cores / heap.size()): set whenever the heap changes size
   int scheduled_subtask = -1;   // the thread its completion timer completes
   double scheduled_speed = 0;   // the speed that timer was computed with
   double cpu_ns = 0;        // CPU time used since the last sample
@@ -224,7 +249,10 @@ class Engine {
     s.woken = true;
     work_list_.push_back(subtask);
   }
-  void wake_if_back_pressured(int subtask);
+  // A freed output buffer matters only to a producer blocked on one.
+  void wake_if_back_pressured(int subtask) {
+    if (subtasks_[subtask].state == ThreadState::kBackPressured) wake(subtask);
+  }
   void advance(int subtask);
   void set_state(SubtaskState& s, ThreadState state);
   void account(SubtaskState& s);  // adds the current stretch up to now to its state's time
@@ -239,15 +267,23 @@ class Engine {
   void cpu_done(int taskmanager);
   void cpu_advance(TaskManagerState& tm);
   void cpu_reschedule(int taskmanager);
-  // channel.cpp
-  bool can_write(const ChannelState& c, const PartitionState& p) const;
+  // channel.cpp (can_write and subpartition_held inline: per record emitted)
+  // Flink: RecordWriter requests a buffer from the partition's LocalBufferPool, which refuses
+  // beyond its maximum and beyond max-buffers-per-channel for one subpartition.
+  bool can_write(const ChannelState& c, const PartitionState& p) const {
+    if (c.filling.records > 0) return true;  // a full buffer is flushed at once, so there is room
+    return p.used < p.pool_max && subpartition_held(c) < params_.max_buffers_per_channel;
+  }
   void write_record(int channel, Nanos origin);
   void flush(int channel);
   void try_send(int channel);
   void channel_arrival(int channel);
   void credit_arrival(int channel);
   void consumed_buffer(int channel);
-  int subpartition_held(const ChannelState& c) const;
+  int subpartition_held(const ChannelState& c) const {
+    const auto queued = c.remote ? c.tail - c.sent : c.tail - c.head;
+    return static_cast<int>(queued) + (c.filling.records > 0 ? 1 : 0);
+  }
   // checkpoint_coordinator.cpp
   void start_checkpoint_scheduler();
   void checkpoint_trigger(std::uint32_t generation);
@@ -316,6 +352,7 @@ class Engine {
   Nanos interval_ = 0;
   std::uint64_t event_count_ = 0;
   std::uint64_t max_pending_ = 0;   // high-water mark of the pending-event set
+  mutable model::RateCursor rate_cursor_;  // total_rate's trace segment (a cache: same rates)
 
   EventQueue events_;
   std::vector<VertexState> vertices_;

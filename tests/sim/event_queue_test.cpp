@@ -178,3 +178,37 @@ TEST_CASE("clear drops every event and timer; the queue works on with fresh sequ
   CHECK(q.pop().target == 42);
   CHECK(q.empty());
 }
+
+TEST_CASE("pop_until pops what pop would while it is due, and leaves the rest", "[event_queue]") {
+  std::mt19937_64 gen(7);
+  EventQueue q, twin;
+  q.make_timers(3, 9);
+  twin.make_timers(3, 9);
+  for (std::uint32_t i = 0; i < 200; ++i) {
+    const auto t = static_cast<std::int64_t>(gen() % 1000);
+    if (i % 5 == 0) {
+      q.arm(i % 3, t);
+      twin.arm(i % 3, t);
+    } else {
+      q.push(t, 1, i);
+      twin.push(t, 1, i);
+    }
+  }
+  Event e;
+  int popped = 0;
+  while (q.pop_until(600, e)) {
+    const Event o = twin.pop();
+    REQUIRE(e.time == o.time);
+    REQUIRE(e.seq == o.seq);
+    REQUIRE(e.target == o.target);
+    CHECK(e.time <= 600);
+    ++popped;
+  }
+  CHECK(popped > 50);
+  REQUIRE_FALSE(q.empty());
+  CHECK(q.top().time > 600);  // the first one not due is still there
+  CHECK(q.size() == twin.size());
+  while (q.pop_until(1000, e)) CHECK(e.seq == twin.pop().seq);
+  CHECK(q.empty());
+  CHECK_FALSE(q.pop_until(1000, e));  // an empty queue pops nothing
+}

@@ -95,7 +95,8 @@ void SimulatedFlink::on_subtask(model::Nanos /*time*/, const sim::SubtaskSample&
   staging_.subtasks[sample.vertex][sample.subtask] = sample;
 }
 
-void SimulatedFlink::on_taskmanager(model::Nanos time, int taskmanager, double cpu_utilization) {
+void SimulatedFlink::on_taskmanager(model::Nanos time, int taskmanager, const sim::TaskManagerSample& sample) {
+  const double cpu_utilization = sample.cpu_utilization;
   staging_.cpu[taskmanager] = cpu_utilization;
   // The interval began where the previous one ended (staging_.time, set by on_job), or at 0.
   const auto interval = static_cast<double>(time - std::max<model::Nanos>(staging_.time, 0));

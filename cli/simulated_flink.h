@@ -56,7 +56,7 @@ class SimulatedFlink final : public sim::MetricsSink {
 
   // MetricsSink: staged per interval, published at on_job (the last call of an interval).
   void on_subtask(model::Nanos time, const sim::SubtaskSample& sample) override;
-  void on_taskmanager(model::Nanos time, int taskmanager, double cpu_utilization) override;
+  void on_taskmanager(model::Nanos time, int taskmanager, const sim::TaskManagerSample& sample) override;
   void on_job(model::Nanos time, const sim::JobSample& sample) override;
   void on_checkpoint(const sim::CheckpointRecord& checkpoint) override;
 

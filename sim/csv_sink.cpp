@@ -33,7 +33,7 @@ CsvMetricsSink::CsvMetricsSink(std::string directory, std::vector<std::string> v
   open(subtasks_, "subtasks.csv",
        "timeMs,vertex,subtask,busyTimeMsPerSecond,backPressuredTimeMsPerSecond,idleTimeMsPerSecond,"
        "numRecordsInPerSecond,numRecordsOutPerSecond,pendingRecords");
-  open(taskmanagers_, "taskmanagers.csv", "timeMs,taskmanager,cpuUtilization");
+  open(taskmanagers_, "taskmanagers.csv", "timeMs,taskmanager,cpuUtilization,heapUsed,managedUsed");
   open(job_, "job.csv", "timeMs,throughput,latencyMeanMs,latencyMaxMs,arrivalRate,latencyP50Ms,latencyP99Ms");
   open(checkpoints_, "checkpoints.csv",
        "id,triggerMs,status,failureReason,endToEndDurationMs,alignmentMs,syncMs,asyncMs,stateSize,"
@@ -67,8 +67,9 @@ void CsvMetricsSink::on_subtask(Nanos time, const SubtaskSample& s) {
   subtasks_.out << '\n';
 }
 
-void CsvMetricsSink::on_taskmanager(Nanos time, int taskmanager, double cpu_utilization) {
-  taskmanagers_.out << ms(time) << ',' << taskmanager << ',' << num(cpu_utilization) << '\n';
+void CsvMetricsSink::on_taskmanager(Nanos time, int taskmanager, const TaskManagerSample& s) {
+  taskmanagers_.out << ms(time) << ',' << taskmanager << ',' << num(s.cpu_utilization) << ',' << s.heap_used << ','
+                    << s.managed_used << '\n';
 }
 
 void CsvMetricsSink::on_job(Nanos time, const JobSample& s) {

@@ -2,7 +2,7 @@
 // sample, so memory stays flat whatever the horizon:
 //   subtasks.csv      timeMs,vertex,subtask,busyTimeMsPerSecond,backPressuredTimeMsPerSecond,
 //                     idleTimeMsPerSecond,numRecordsInPerSecond,numRecordsOutPerSecond,pendingRecords
-//   taskmanagers.csv  timeMs,taskmanager,cpuUtilization
+//   taskmanagers.csv  timeMs,taskmanager,cpuUtilization,heapUsed,managedUsed (bytes)
 //   job.csv           timeMs,throughput,latencyMeanMs,latencyMaxMs,arrivalRate,latencyP50Ms,
 //                     latencyP99Ms (new columns go last, so readers by position keep working)
 //   checkpoints.csv   id,triggerMs,status,failureReason,endToEndDurationMs,alignmentMs,syncMs,asyncMs,
@@ -28,7 +28,7 @@ class CsvMetricsSink final : public MetricsSink {
   void finish();
 
   void on_subtask(Nanos time, const SubtaskSample& sample) override;
-  void on_taskmanager(Nanos time, int taskmanager, double cpu_utilization) override;
+  void on_taskmanager(Nanos time, int taskmanager, const TaskManagerSample& sample) override;
   void on_job(Nanos time, const JobSample& sample) override;
   void on_checkpoint(const CheckpointRecord& checkpoint) override;
 

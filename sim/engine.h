@@ -149,6 +149,13 @@ struct JobSample {
   double latency_max_ms = 0;
 };
 
+// One TaskManager over the last metrics interval.
+struct TaskManagerSample {
+  double cpu_utilization = 0;  // CPU time used ÷ (cores × interval)
+  Bytes heap_used = 0;         // heapUsed: task heap taken by heap (hashmap) state at the interval's end
+  Bytes managed_used = 0;      // managedUsed: managed memory taken by RocksDB state (Managed.Used)
+};
+
 struct CheckpointRecord;
 
 // Receives the time series as the run goes. Called once per metrics interval (not per event), so
@@ -157,7 +164,7 @@ class MetricsSink {
  public:
   virtual ~MetricsSink() = default;
   virtual void on_subtask(Nanos time, const SubtaskSample& sample) = 0;
-  virtual void on_taskmanager(Nanos time, int taskmanager, double cpu_utilization) = 0;
+  virtual void on_taskmanager(Nanos time, int taskmanager, const TaskManagerSample& sample) = 0;
   virtual void on_job(Nanos time, const JobSample& sample) = 0;
   // Once per checkpoint when it completes or fails (not per event).
   virtual void on_checkpoint(const CheckpointRecord& /*checkpoint*/) {}

@@ -45,8 +45,8 @@ void FluidRun::build_state(const model::Placement& placement) {
   bool stateful = false;
   for (const auto& op : sc_.operators) stateful = stateful || op.state.has_value();
   if (!stateful) return;
-  const model::StateLayout layout =
-      model::layout_state(sc_, g_, placement, model::derive_taskmanager_memory(sc_.flink));
+  state_layout_ = model::layout_state(sc_, g_, placement, model::derive_taskmanager_memory(sc_.flink));
+  const model::StateLayout& layout = state_layout_;
   for (const model::SubtaskState& s : layout.subtasks) {
     const int v = s.subtask.vertex;
     StatePart part;

@@ -219,8 +219,18 @@ void FluidRun::sample(Nanos period) {
     }
     a = {};
   }
+  std::vector<model::TaskManagerState> state_now;  // once per interval, only when a sink listens
+  if (options_.sink && state_layout_.taskmanagers > 0) state_now = model::state_per_taskmanager(state_layout_, now_);
   for (std::size_t tm = 0; tm < tm_cpu_.size(); ++tm) {
-    if (options_.sink) options_.sink->on_taskmanager(now_, static_cast<int>(tm), tm_cpu_[tm] / (net_.cores[tm] * dt));
+    if (options_.sink) {
+      TaskManagerSample s;
+      s.cpu_utilization = tm_cpu_[tm] / (net_.cores[tm] * dt);
+      if (tm < state_now.size()) {
+        s.heap_used = static_cast<Bytes>(state_now[tm].heap_used);
+        s.managed_used = static_cast<Bytes>(state_now[tm].managed_used);
+      }
+      options_.sink->on_taskmanager(now_, static_cast<int>(tm), s);
+    }
     if (measured) tm_total_[tm] += tm_cpu_[tm];
     tm_cpu_[tm] = 0;
   }
@@ -355,8 +365,20 @@ RunResult FluidRun::summarize(double wall) {
     }
     r.vertices.push_back(std::move(out));
   }
-  for (std::size_t tm = 0; tm < tm_total_.size(); ++tm)
-    r.taskmanagers.push_back({measured_ > 0 ? tm_total_[tm] / (net_.cores[tm] * measured_) : 0});
+  std::vector<model::TaskManagerState> first, last;
+  if (state_layout_.taskmanagers > 0) {
+    first = model::state_per_taskmanager(state_layout_, 0);
+    last = model::state_per_taskmanager(state_layout_, horizon_);
+  }
+  for (std::size_t tm = 0; tm < tm_total_.size(); ++tm) {
+    TaskManagerSummary summary;
+    summary.cpu_utilization = measured_ > 0 ? tm_total_[tm] / (net_.cores[tm] * measured_) : 0;
+    if (tm < last.size()) {  // state grows linearly (model/state_model.h): the peak is at an end
+      summary.heap_used = static_cast<Bytes>(std::max(first[tm].heap_used, last[tm].heap_used));
+      summary.managed_used = static_cast<Bytes>(std::max(first[tm].managed_used, last[tm].managed_used));
+    }
+    r.taskmanagers.push_back(summary);
+  }
   if (checkpoint_.enabled) summarize_checkpoints(history_, r);
   for (const auto& rec : recoveries_) r.recovery.push_back(rec.record);
   r.job_lost = job_lost_;

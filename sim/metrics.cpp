@@ -68,10 +68,22 @@ void Engine::metrics_sample(Nanos period) {
     s.busy_ns = s.backpressured_ns = 0;
     s.sample_in = s.sample_out = 0;
   }
+  // heapUsed / managedUsed as the state model has them now (state grows with time): once per
+  // interval, only when a sink listens.
+  std::vector<model::TaskManagerState> state_now;
+  if (options_.sink && state_layout_.taskmanagers > 0) state_now = model::state_per_taskmanager(state_layout_, start_ + now_);
   for (int t = 0; t < static_cast<int>(taskmanagers_.size()); ++t) {
     auto& tm = taskmanagers_[t];
     cpu_advance(tm);
-    if (options_.sink) options_.sink->on_taskmanager(now_, t, tm.cpu_ns / (tm.cores * dt));
+    if (options_.sink) {
+      TaskManagerSample sample;
+      sample.cpu_utilization = tm.cpu_ns / (tm.cores * dt);
+      if (static_cast<std::size_t>(t) < state_now.size()) {
+        sample.heap_used = static_cast<Bytes>(state_now[t].heap_used);
+        sample.managed_used = static_cast<Bytes>(state_now[t].managed_used);
+      }
+      options_.sink->on_taskmanager(now_, t, sample);
+    }
     if (measured) tm.total_cpu_ns += tm.cpu_ns;
     tm.cpu_ns = 0;
   }

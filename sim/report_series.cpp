@@ -43,9 +43,9 @@ void ReportSeries::on_subtask(model::Nanos time, const SubtaskSample& s) {
   }
 }
 
-void ReportSeries::on_taskmanager(model::Nanos time, int taskmanager, double cpu_utilization) {
+void ReportSeries::on_taskmanager(model::Nanos time, int taskmanager, const TaskManagerSample& sample) {
   const int p = point_of(time);
-  cpu_.at(static_cast<std::size_t>(taskmanager))[p] += cpu_utilization;
+  cpu_.at(static_cast<std::size_t>(taskmanager))[p] += sample.cpu_utilization;
   ++cpu_samples_[taskmanager][p];
 }
 

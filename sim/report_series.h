@@ -29,7 +29,7 @@ class ReportSeries final : public MetricsSink {
                int max_points = 720);
 
   void on_subtask(model::Nanos time, const SubtaskSample& sample) override;
-  void on_taskmanager(model::Nanos time, int taskmanager, double cpu_utilization) override;
+  void on_taskmanager(model::Nanos time, int taskmanager, const TaskManagerSample& sample) override;
   void on_job(model::Nanos time, const JobSample& sample) override;
 
   // The end of each point's time span, in seconds from the run's start; then each series, one value
@@ -66,8 +66,8 @@ class MetricsTee final : public MetricsSink {
   void on_subtask(model::Nanos time, const SubtaskSample& s) override {
     for (auto* sink : sinks_) sink->on_subtask(time, s);
   }
-  void on_taskmanager(model::Nanos time, int tm, double cpu) override {
-    for (auto* sink : sinks_) sink->on_taskmanager(time, tm, cpu);
+  void on_taskmanager(model::Nanos time, int tm, const TaskManagerSample& s) override {
+    for (auto* sink : sinks_) sink->on_taskmanager(time, tm, s);
   }
   void on_job(model::Nanos time, const JobSample& s) override {
     for (auto* sink : sinks_) sink->on_job(time, s);

@@ -220,16 +220,18 @@ TEST_CASE("loopback: flinksim serve → flinksim calibrate --url recovers the si
   }
 }
 
-TEST_CASE("loopback: a saturated pod on a 16-core node, served at 10x, is found by its CPU time",
+TEST_CASE("loopback: a saturated pod on a 16-core node, served at 2x, is found by its CPU time",
           "[calibrate][loopback][round_trip]") {
   // serve answers Status.JVM.CPU.Load as a share of the node's 16 cores (at most 0.125) and
   // Status.JVM.CPU.Time as the CPU used since the start; calibrate times its samples by the
   // JobManager's `now`, which serve answers in simulated time, so the rate is right at any
-  // --speed (by the wall clock, 10 simulated seconds a second would read ten times the cores).
+  // --speed (by the wall clock, 2 simulated seconds a second would read twice the cores). A low
+  // speed keeps the engine ahead of the samples on a loaded machine (ctest -j2 beside a compiler):
+  // a sample that finds no new interval repeats the last CPU time and gives no rate.
   const auto [process, url] = serve(testing::source_dir() +
-                                    "/tests/calibrate/round_trip/saturated.toml --port 0 --speed 10 "
-                                    "--node-cores 16 --for 5s");
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // 5 simulated s: metrics to read
+                                    "/tests/calibrate/round_trip/saturated.toml --port 0 --speed 2 "
+                                    "--node-cores 16 --for 10s");
+  std::this_thread::sleep_for(std::chrono::milliseconds(2000));  // 4 simulated s: metrics to read
   const auto r = testing::run_flinksim(
       {"calibrate", "--url", url, "--samples", "3", "--interval", "1s", "--json"});
   pclose(process);

@@ -57,7 +57,7 @@ class SamplingSink : public sim::MetricsSink {
   SamplingSink(cli::SimulatedFlink& flink, std::vector<model::Nanos> at, std::string record_dir)
       : flink_(flink), at_(std::move(at)), record_dir_(std::move(record_dir)) {}
   void on_subtask(model::Nanos t, const sim::SubtaskSample& s) override { flink_.on_subtask(t, s); }
-  void on_taskmanager(model::Nanos t, int tm, double cpu) override { flink_.on_taskmanager(t, tm, cpu); }
+  void on_taskmanager(model::Nanos t, int tm, const sim::TaskManagerSample& s) override { flink_.on_taskmanager(t, tm, s); }
   void on_job(model::Nanos t, const sim::JobSample& s) override {
     flink_.on_job(t, s);
     for (auto when : at_)

@@ -312,7 +312,7 @@ TEST_CASE("the metrics sink hears of every checkpoint once, when it completes or
   struct Listen : sim::MetricsSink {
     std::vector<sim::CheckpointRecord> seen;
     void on_subtask(model::Nanos, const sim::SubtaskSample&) override {}
-    void on_taskmanager(model::Nanos, int, double) override {}
+    void on_taskmanager(model::Nanos, int, const sim::TaskManagerSample&) override {}
     void on_job(model::Nanos, const sim::JobSample&) override {}
     void on_checkpoint(const sim::CheckpointRecord& c) override { seen.push_back(c); }
   } listen;

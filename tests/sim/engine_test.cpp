@@ -175,7 +175,7 @@ TEST_CASE("partitioners route as Flink's channel selectors", "[engine][partition
       void on_subtask(model::Nanos, const sim::SubtaskSample& s) override {
         if (s.vertex == 1) in[s.subtask] += s.records_in_per_s / 5;
       }
-      void on_taskmanager(model::Nanos, int, double) override {}
+      void on_taskmanager(model::Nanos, int, const sim::TaskManagerSample&) override {}
       void on_job(model::Nanos, const sim::JobSample&) override {}
     } collect;
     options.sink = &collect;

@@ -35,7 +35,7 @@ void feed(sim::ReportSeries& r, int t, double x) {
   sink.vertex = 1;
   sink.backpressured_ms_per_s = 2 * x;
   r.on_subtask(time, sink);
-  r.on_taskmanager(time, 0, x / 100);
+  r.on_taskmanager(time, 0, {x / 100, 0, 0});
   sim::JobSample job;
   job.arrival_rate = 100 * x;
   job.throughput = 90 * x;

@@ -11,7 +11,7 @@ namespace flinksim::testing {
 struct ThroughputSink : sim::MetricsSink {
   std::vector<double> per_second;
   void on_subtask(model::Nanos, const sim::SubtaskSample&) override {}
-  void on_taskmanager(model::Nanos, int, double) override {}
+  void on_taskmanager(model::Nanos, int, const sim::TaskManagerSample&) override {}
   void on_job(model::Nanos, const sim::JobSample& s) override { per_second.push_back(s.throughput); }
 };
 

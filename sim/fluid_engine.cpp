@@ -13,6 +13,7 @@
 #include "sim/fluid_network.h"
 #include "sim/fluid_rates.h"
 #include "sim/fluid_run.h"
+#include "sim/state_usage.h"
 
 namespace flinksim::sim::fluid {
 
@@ -365,20 +366,12 @@ RunResult FluidRun::summarize(double wall) {
     }
     r.vertices.push_back(std::move(out));
   }
-  std::vector<model::TaskManagerState> first, last;
-  if (state_layout_.taskmanagers > 0) {
-    first = model::state_per_taskmanager(state_layout_, 0);
-    last = model::state_per_taskmanager(state_layout_, horizon_);
-  }
   for (std::size_t tm = 0; tm < tm_total_.size(); ++tm) {
     TaskManagerSummary summary;
     summary.cpu_utilization = measured_ > 0 ? tm_total_[tm] / (net_.cores[tm] * measured_) : 0;
-    if (tm < last.size()) {  // state grows linearly (model/state_model.h): the peak is at an end
-      summary.heap_used = static_cast<Bytes>(std::max(first[tm].heap_used, last[tm].heap_used));
-      summary.managed_used = static_cast<Bytes>(std::max(first[tm].managed_used, last[tm].managed_used));
-    }
     r.taskmanagers.push_back(summary);
   }
+  set_state_peaks(state_layout_, 0, horizon_, r.taskmanagers);
   if (checkpoint_.enabled) summarize_checkpoints(history_, r);
   for (const auto& rec : recoveries_) r.recovery.push_back(rec.record);
   r.job_lost = job_lost_;

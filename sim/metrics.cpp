@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "sim/checkpoint_summary.h"
+#include "sim/state_usage.h"
 #include "sim/world.h"
 
 namespace flinksim::sim::detail {
@@ -167,23 +168,13 @@ RunResult Engine::summarize(double wall_seconds) {
     }
     r.vertices.push_back(std::move(out));
   }
-  // heapUsed / managedUsed: state grows linearly with time (model/state_model.h), so the peak of
-  // the run is the larger of its two ends.
-  std::vector<model::TaskManagerState> first, last;
-  if (state_layout_.taskmanagers > 0) {
-    first = model::state_per_taskmanager(state_layout_, start_);
-    last = model::state_per_taskmanager(state_layout_, start_ + horizon_);
-  }
   for (std::size_t t = 0; t < taskmanagers_.size(); ++t) {
     const auto& tm = taskmanagers_[t];
     TaskManagerSummary summary;
     summary.cpu_utilization = measured_ns_ > 0 ? tm.total_cpu_ns / (tm.cores * measured_ns_) : 0;
-    if (t < last.size()) {
-      summary.heap_used = static_cast<Bytes>(std::max(first[t].heap_used, last[t].heap_used));
-      summary.managed_used = static_cast<Bytes>(std::max(first[t].managed_used, last[t].managed_used));
-    }
     r.taskmanagers.push_back(summary);
   }
+  set_state_peaks(state_layout_, start_, start_ + horizon_, r.taskmanagers);
   if (checkpoint_.enabled) summarize_checkpoints(history_, r);
   for (const auto& rec : recoveries_) r.recovery.push_back(rec.record);
   r.job_lost = job_lost_;

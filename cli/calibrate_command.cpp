@@ -2,6 +2,7 @@
 // read a live or saved cluster, fit per-vertex costs (calibrate/fit.h), print the fit table (or
 // JSON with --json) and write a commented scenario TOML that `flinksim validate` and `run` accept.
 // A remote that cannot be read ends with exit 3 after the reason on stderr.
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -184,6 +185,10 @@ void run(CalibrateOptions& options) {
   const int sources = !options.live.url.empty() + !options.from.empty();
   if (sources > 1 || (sources == 0 && options.prometheus.empty()))
     usage_error("calibrate", "give one of --url URL or --from DIR (and/or --prometheus URL|FILE)");
+  // A snapshot folder that is not there is a mistyped argument (exit 2), not a cluster that could
+  // not be read (exit 3, kept for a folder whose contents are not a snapshot).
+  if (!options.from.empty() && !std::filesystem::is_directory(options.from))
+    usage_error("--from", "no such folder: " + options.from);
   options.live.interval = duration_option(options.interval, "--interval");
   options.live.timeout = duration_option(options.timeout, "--timeout");
   try {

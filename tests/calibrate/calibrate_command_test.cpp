@@ -57,7 +57,12 @@ TEST_CASE("snapshot folder → calibrate --from → validate") {
 
 TEST_CASE("remote failures exit 3 with a message; usage errors exit 2") {
   const std::string log = (fs::temp_directory_path() / "flinksim-calibrate-err.txt").string();
-  CHECK(run("calibrate --from /nonexistent-flinksim-snapshot", log) == 3);
+  // A mistyped folder is a usage error; a folder holding no snapshot is a cluster not read.
+  CHECK(run("calibrate --from /nonexistent-flinksim-snapshot", log) == 2);
+  CHECK(slurp(log).find("--from: no such folder: /nonexistent-flinksim-snapshot") != std::string::npos);
+  const auto empty = fs::temp_directory_path() / "flinksim-calibrate-empty";
+  fs::create_directories(empty);
+  CHECK(run("calibrate --from " + empty.string(), log) == 3);
   CHECK(slurp(log).find("no snapshot") != std::string::npos);
   // Loopback port 9 (discard) is closed: unreachable after the retries, exit 3.
   CHECK(run("snapshot --url http://127.0.0.1:9 --out /tmp/flinksim-never --timeout 1s", log) == 3);

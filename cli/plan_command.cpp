@@ -189,7 +189,8 @@ Json recovery_json(const Plan& plan) {
     json["kind"] = failure.kind == FailureKind::JobManager ? "jobmanager" : "taskmanager";
     if (failure.kind == FailureKind::TaskManager) json["taskmanager"] = failure.taskmanager;
     json["jobLost"] = e.job_lost;
-    if (e.job_lost) json["reason"] = e.reason;
+    if (e.ran_no_task) json["ranNoTask"] = true;
+    if (e.job_lost || e.ran_no_task) json["reason"] = e.reason;
     json["detection"] = json_number(ms(e.detection));
     json["restartDelay"] = json_number(ms(e.restart_delay));
     json["podWait"] = json_number(ms(e.pod_wait));
@@ -366,6 +367,10 @@ void print_state_tables(const Plan& plan, std::ostream& out) {
                                    : "taskmanager " + std::to_string(failure.taskmanager);
       if (e.job_lost) {
         recovery.add_row({format_duration(failure.at), kind, "JOB LOST"});
+        continue;
+      }
+      if (e.ran_no_task) {
+        recovery.add_row({format_duration(failure.at), kind, "ran no task: the job kept running"});
         continue;
       }
       recovery.add_row({format_duration(failure.at), kind, format_duration(e.detection),

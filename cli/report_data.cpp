@@ -120,7 +120,7 @@ Json failures_json(const model::LayoutAssessment& plan) {
     j["kind"] = f.kind == model::FailureKind::TaskManager ? "taskmanager" : "jobmanager";
     j["atSeconds"] = json_number(seconds(f.at));
     j["jobLost"] = r.job_lost;
-    if (r.job_lost) j["reason"] = r.reason;
+    if (r.job_lost || r.ran_no_task) j["reason"] = r.reason;
     j["downtimeSeconds"] = json_number(seconds(r.downtime));
     j["catchUpSeconds"] = r.catch_up ? json_number(seconds(*r.catch_up)) : Json(nullptr);
     j["totalSeconds"] = r.total ? json_number(seconds(*r.total)) : Json(nullptr);

@@ -88,6 +88,7 @@ Json recovery_json(const sim::RunResult& r) {
     j["kind"] = kind_name(rec.kind);
     j["at"] = json_number(ms(static_cast<double>(rec.at)));
     j["jobLost"] = rec.job_lost;
+    if (rec.ran_no_task) j["ranNoTask"] = true;
     if (!rec.reason.empty()) j["reason"] = rec.reason;
     j["detected"] = json_number(ms(static_cast<double>(rec.detected)));
     j["restarted"] = rec.job_lost ? Json(nullptr) : ms_or_null(rec.restarted);
@@ -202,6 +203,10 @@ void print_summary(const model::Scenario& scenario, const sim::AutoRun& run, con
     out << "Recovery   " << kind_name(rec.kind) << " lost at " << model::format_duration(rec.at) << ": ";
     if (rec.job_lost) {
       out << "JOB LOST: " << rec.reason << "\n";
+      continue;
+    }
+    if (rec.ran_no_task) {
+      out << rec.reason << "\n";
       continue;
     }
     if (rec.restarted < 0) {

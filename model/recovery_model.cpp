@@ -27,6 +27,16 @@ Nanos rewind_at(Nanos at, Nanos interval, Nanos duration) {
   return at - k * interval;
 }
 
+RecoveryEstimate taskmanager_ran_no_task(const FailureSpec& failure) {
+  RecoveryEstimate e;
+  e.ran_no_task = true;
+  e.reason = "TaskManager " + std::to_string(failure.taskmanager) +
+             " ran no task: only its free slots were lost, the job kept running";
+  e.catch_up = 0;
+  e.total = 0;
+  return e;
+}
+
 RecoveryEstimate estimate_recovery(const RecoveryInputs& in) {
   RecoveryEstimate e;
   if (in.failure.kind == FailureKind::JobManager) {
@@ -113,6 +123,12 @@ std::vector<RecoveryEstimate> estimate_scenario_failures(const Scenario& scenari
   std::vector<RecoveryEstimate> estimates(scenario.failures.size());
   for (std::size_t i : order) {
     const FailureSpec& failure = scenario.failures[i];
+    if (failure.kind == FailureKind::TaskManager && failure.taskmanager >= 0 &&
+        failure.taskmanager < static_cast<int>(steady.taskmanagers.size()) &&
+        steady.taskmanagers[failure.taskmanager].subtasks == 0) {
+      estimates[i] = taskmanager_ran_no_task(failure);
+      continue;
+    }
     RecoveryInputs in = failure_inputs(scenario, graph, failure, detection);
     in.capacity = steady.max_source_rate;
     if (failure.kind == FailureKind::TaskManager) in.restart_delay = backoff.on_failure(failure.at, rng);

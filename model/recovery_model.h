@@ -74,7 +74,8 @@ struct RecoveryInputs {
 
 struct RecoveryEstimate {
   bool job_lost = false;
-  std::string reason;           // why the job is lost, in plain words ("" otherwise)
+  bool ran_no_task = false;     // a TaskManager that ran no task: the job kept running (below)
+  std::string reason;           // why the job is lost or kept running, in plain words ("" otherwise)
   Nanos detection = 0;
   Nanos restart_delay = 0;
   Nanos pod_wait = 0;           // beyond the restart delay / lease, waiting for a new pod
@@ -85,6 +86,13 @@ struct RecoveryEstimate {
   std::optional<Nanos> catch_up;  // nullopt: capacity ≤ arrival rate, lag never recovers
   std::optional<Nanos> total;     // nullopt: job lost or never catches up
 };
+
+// Flink fails only the tasks deployed on a lost TaskManager (the JobMaster disconnects it and the
+// slot pool fails the tasks of the slots it releases: DeclarativeSlotPoolService#releaseTaskManager).
+// A TaskManager that ran none held free slots only: the job keeps running; nothing restarts,
+// rewinds or counts against the restart strategy. Its estimate: no downtime, no catch-up, total
+// 0, and the reason.
+RecoveryEstimate taskmanager_ran_no_task(const FailureSpec& failure);
 
 // Time from the latest checkpoint completed by `at` back to its trigger; `at` itself when none
 // completed (or checkpointing is disabled). REQUIRES: interval ≥ 0, duration ≥ 0.

@@ -243,7 +243,8 @@ struct RecoveryRecord {
   Bytes restored_bytes = 0;              // state read back over [storage] read_bandwidth
   std::int64_t rewound_records = 0;      // records the sources read again after the rewind
   bool job_lost = false;       // e.g. JobManager lost without HA: the job does not come back
-  std::string reason;          // why the job is lost, or what failed it when not a [[failure]]
+  bool ran_no_task = false;    // a TaskManager that ran no task: the job kept running (no downtime)
+  std::string reason;          // why the job is lost or kept running, or what failed it when not a [[failure]]
 };
 
 // in + reread + created = out + duplicated + dropped + in_flight + discarded + lost must hold at

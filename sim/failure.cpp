@@ -60,6 +60,10 @@ std::int64_t Engine::caught_up_level(std::int64_t before) {
 void Engine::failure(int index) {
   failure_done_[index] = true;
   const model::FailureSpec& spec = scenario_.failures[index];
+  if (runs_no_task(spec, subtasks_)) {
+    ran_no_task_.push_back(ran_no_task_record(index, spec, now_));
+    return;
+  }
   fail_job(index, failure_recovery_inputs(scenario_, graph_, spec, options_.loss_detection, start_ + now_, restart_), "");
 }
 

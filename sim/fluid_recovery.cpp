@@ -73,7 +73,12 @@ double FluidRun::behind(double since) const {
 
 void FluidRun::failure(int index) {
   failure_done_[index] = 1;
-  fail_job(index, failure_recovery_inputs(sc_, g_, sc_.failures[index], options_.loss_detection, now_, restart_), "");
+  const model::FailureSpec& spec = sc_.failures[index];
+  if (runs_no_task(spec, net_.threads)) {
+    ran_no_task_.push_back(ran_no_task_record(index, spec, now_));
+    return;
+  }
+  fail_job(index, failure_recovery_inputs(sc_, g_, spec, options_.loss_detection, now_, restart_), "");
 }
 
 void FluidRun::fail_job(int index, model::RecoveryInputs in, const char* cause) {

@@ -150,6 +150,7 @@ class FluidRun {
   RestartState restart_;
   std::vector<char> failure_done_;
   std::vector<Recovery> recoveries_;
+  std::vector<RecoveryRecord> ran_no_task_;  // losses of TaskManagers that ran no task
   bool job_down_ = false, job_lost_ = false, recovering_ = false;
   Nanos restart_at_ = kNever;
   int catching_up_ = -1;

@@ -1,6 +1,9 @@
 // The downtime of one failure (recovery_downtime.h).
 #include "sim/recovery_downtime.h"
 
+#include <algorithm>
+#include <iterator>
+
 namespace flinksim::sim {
 
 model::RecoveryInputs failure_recovery_inputs(const model::Scenario& scenario, const model::JobGraph& graph,
@@ -41,6 +44,26 @@ RecoveryRecord failure_record(int index, const model::RecoveryInputs& in, model:
     r.restarted = -1;
   }
   return r;
+}
+
+RecoveryRecord ran_no_task_record(int index, const model::FailureSpec& spec, model::Nanos now) {
+  RecoveryRecord r;
+  r.failure = index;
+  r.kind = spec.kind;
+  r.at = r.detected = r.restarted = r.caught_up = now;
+  r.downtime = r.catch_up = r.total = 0;
+  r.ran_no_task = true;
+  r.reason = model::taskmanager_ran_no_task(spec).reason;
+  return r;
+}
+
+void merge_ran_no_task(std::vector<RecoveryRecord>& recovery, const std::vector<RecoveryRecord>& ran_no_task) {
+  if (ran_no_task.empty()) return;
+  std::vector<RecoveryRecord> merged;
+  merged.reserve(recovery.size() + ran_no_task.size());
+  std::merge(recovery.begin(), recovery.end(), ran_no_task.begin(), ran_no_task.end(), std::back_inserter(merged),
+             [](const RecoveryRecord& a, const RecoveryRecord& b) { return a.at < b.at; });
+  recovery = std::move(merged);
 }
 
 }  // namespace flinksim::sim

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <random>
+#include <vector>
 
 #include "model/job_graph.h"
 #include "model/recovery_model.h"
@@ -47,6 +48,21 @@ model::RecoveryEstimate estimate_downtime(const model::Scenario& scenario, model
 // The record of a failure as it hits. A job already lost stays lost: nothing restarts.
 RecoveryRecord failure_record(int index, const model::RecoveryInputs& in, model::Nanos now, const char* cause,
                               bool already_lost);
+
+// A TaskManager loss that hits none of `threads` (anything with a `taskmanager`): Flink fails only
+// the tasks deployed on a lost TaskManager, so the job keeps running (model::taskmanager_ran_no_task).
+template <class Threads>
+bool runs_no_task(const model::FailureSpec& spec, const Threads& threads) {
+  if (spec.kind != model::FailureKind::TaskManager) return false;
+  for (const auto& t : threads)
+    if (t.taskmanager == spec.taskmanager) return false;
+  return true;
+}
+
+// Its record: lost, noticed, running and caught up at `now`; kept apart from the recoveries the
+// run plays out and merged into the result in time order (merge_ran_no_task).
+RecoveryRecord ran_no_task_record(int index, const model::FailureSpec& spec, model::Nanos now);
+void merge_ran_no_task(std::vector<RecoveryRecord>& recovery, const std::vector<RecoveryRecord>& ran_no_task);
 
 // Lost again before it restarted: the restarts still pending never happen.
 template <class Recoveries>

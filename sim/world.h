@@ -395,6 +395,7 @@ class Engine {
   // Failures and recovery.
   RestartState restart_;          // the restart strategy across the run's failures
   std::vector<Recovery> recoveries_;
+  std::vector<RecoveryRecord> ran_no_task_;  // losses of TaskManagers that ran no task
   std::vector<bool> failure_done_;
   bool job_down_ = false;         // between a failure and its restart
   bool job_lost_ = false;         // nothing restarts it

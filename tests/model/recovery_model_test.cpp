@@ -168,3 +168,28 @@ TEST_CASE("bundled pair: JobManager loss without HA loses the job, with HA it re
   CHECK(seconds(kept[0].downtime) == Approx(45.0 + 5.12e9 / 400e6).epsilon(0.01));
   CHECK(*kept[0].total < 5 * kMinute);
 }
+
+TEST_CASE("a lost TaskManager that ran no task: no downtime, and the restart strategy is not asked") {
+  // Three TaskManagers × 2 slots for a job of parallelism 4: TaskManager 2 holds free slots only.
+  std::string toml = keyed_job("\"execution.checkpointing.interval\" = \"1min\"\n",
+                               "{ keys = 1_000_000, bytes_per_key = \"1kb\" }",
+                               "[[failure]]\nat = \"10min\"\nkind = \"taskmanager\"\ntaskmanager = 2\n"
+                               "[[failure]]\nat = \"20min\"\nkind = \"taskmanager\"\ntaskmanager = 1\n");
+  toml.replace(toml.find("taskmanagers = 2"), 16, "taskmanagers = 3");
+  const auto b = build(toml);
+  REQUIRE(b.steady.taskmanagers.size() == 3);
+  REQUIRE(b.steady.taskmanagers[2].subtasks == 0);
+  const auto e = estimate_scenario_failures(b.scenario, b.graph, b.layout, b.steady, LossDetection::HeartbeatTimeout);
+  REQUIRE(e.size() == 2);
+  CHECK(e[0].ran_no_task);
+  CHECK_FALSE(e[0].job_lost);
+  CHECK(e[0].downtime == 0);
+  REQUIRE(e[0].total);
+  CHECK(*e[0].total == 0);
+  CHECK(e[0].reason.find("TaskManager 2 ran no task") != std::string::npos);
+  // The real loss is the strategy's first failure: exponential-delay's initial 1 s, not the 1.5 s
+  // of a second attempt.
+  CHECK_FALSE(e[1].ran_no_task);
+  CHECK(seconds(e[1].restart_delay) == Approx(1.0).epsilon(0.1));
+  CHECK(e[1].downtime > 0);
+}

@@ -3,4 +3,4 @@
 flinksim_test(checkpoint_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/checkpoint_test.cpp ${CMAKE_CURRENT_LIST_DIR}/job_builder.cpp
               DEPS engine)
 flinksim_test(failure_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/failure_test.cpp ${CMAKE_CURRENT_LIST_DIR}/job_builder.cpp
-              DEPS engine)
+              DEPS engine fluid)

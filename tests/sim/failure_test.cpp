@@ -5,6 +5,7 @@
 
 #include "job_builder.h"
 #include "sim/engine.h"
+#include "sim/fluid_engine.h"
 
 using namespace flinksim;
 using model::kMicrosecond;
@@ -17,11 +18,11 @@ namespace {
 
 // Two sources (TaskManagers 0 and 1) → rebalance → a keyed-state operator (p = 2) → sink, 2k/s
 // evenly spaced, checkpoints every 2 s; 100 MB of state, restored at 100 MB/s.
-testing::TestJob job_with_state() {
+testing::TestJob job_with_state(int taskmanagers = 2) {
   auto job = testing::line_job({stage(2, 10 * kMicrosecond, model::Partition::Forward, {0, 1}),
                                 stage(2, 50 * kMicrosecond, model::Partition::Rebalance, {0, 1}),
                                 stage(1, 0, model::Partition::Forward, {0})},
-                               2'000, 2, 2);
+                               2'000, taskmanagers, 2);
   job.scenario.traffic.arrival = model::Arrival::Uniform;
   model::StateSpec state;
   state.keys = 100'000;
@@ -198,4 +199,47 @@ TEST_CASE("lost again while restarting: the first restart never happens, the sec
   CHECK(r.recovery[1].rewound_records == 0);  // already rewound: nothing was read while down
   CHECK(r.recovery[1].caught_up > r.recovery[1].restarted);
   CHECK(r.records.out + r.records.in_flight == r.records.in);
+}
+
+// Flink fails only the tasks deployed on a lost TaskManager; one that ran none (TaskManager 2 of
+// three here) took only free slots with it: no downtime, no rewind, nothing read again; and a
+// real loss around it plays out as without it. Both granularities.
+TEST_CASE("a lost TaskManager that ran no task: the job keeps running", "[failure][fluid]") {
+  auto job = job_with_state(3);
+  job.scenario.failures.push_back(lost(model::FailureKind::TaskManager, 9 * kSecond, 2));
+  const auto quiet = job_with_state(3);
+  sim::RunOptions options;
+  options.horizon = 30 * kSecond;
+  const sim::RunResult buffer = run_failing(job, options.horizon, 1);
+  const sim::RunResult fluid = sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, options);
+  for (const sim::RunResult* r : {&buffer, &fluid}) {
+    REQUIRE(r->recovery.size() == 1);
+    const auto& rec = r->recovery[0];
+    CHECK(rec.ran_no_task);
+    CHECK_FALSE(rec.job_lost);
+    CHECK(rec.at == 9 * kSecond);
+    CHECK(rec.downtime == 0);
+    CHECK(rec.total == 0);
+    CHECK(rec.rewound_records == 0);
+    CHECK(rec.reason.find("TaskManager 2 ran no task") != std::string::npos);
+    CHECK(r->records.reread == 0);
+    CHECK(r->records.discarded == 0);
+  }
+  // The buffer-level run is the failure-free run, record for record.
+  const auto without = simulate_job(quiet, options.horizon);
+  CHECK(buffer.records.out == without.records.out);
+  CHECK(buffer.checkpoints.completed == without.checkpoints.completed);
+
+  // Around a real loss (TaskManager 1 at 5 s, still down at 9 s): recorded in time order, and the
+  // real one restarts and catches up as it does alone.
+  job.scenario.failures.insert(job.scenario.failures.begin(), lost(model::FailureKind::TaskManager, 5 * kSecond, 1));
+  auto alone = job_with_state(3);
+  alone.scenario.failures.push_back(lost(model::FailureKind::TaskManager, 5 * kSecond, 1));
+  const auto both = run_failing(job, options.horizon, 2);
+  const auto one = run_failing(alone, options.horizon, 1);
+  CHECK_FALSE(both.recovery[0].ran_no_task);
+  CHECK(both.recovery[1].ran_no_task);
+  CHECK(both.recovery[0].restarted == one.recovery[0].restarted);
+  CHECK(both.recovery[0].total == one.recovery[0].total);
+  CHECK(both.records.out == one.records.out);
 }

@@ -187,7 +187,7 @@ Json recovery_json(const Plan& plan) {
     Json json;
     json["at"] = json_number(ms(failure.at));
     json["kind"] = failure.kind == FailureKind::JobManager ? "jobmanager" : "taskmanager";
-    if (failure.kind == FailureKind::TaskManager) json["taskmanager"] = failure.taskmanager;
+    if (failure.kind == FailureKind::TaskManager) json["taskmanager"] = e.taskmanager;
     json["jobLost"] = e.job_lost;
     if (e.ran_no_task) json["ranNoTask"] = true;
     if (e.job_lost || e.ran_no_task) json["reason"] = e.reason;
@@ -364,7 +364,7 @@ void print_state_tables(const Plan& plan, std::ostream& out) {
       const RecoveryEstimate& e = plan.recovery[i];
       const std::string kind = failure.kind == FailureKind::JobManager
                                    ? "jobmanager"
-                                   : "taskmanager " + std::to_string(failure.taskmanager);
+                                   : "taskmanager " + std::to_string(e.taskmanager);
       if (e.job_lost) {
         recovery.add_row({format_duration(failure.at), kind, "JOB LOST"});
         continue;

@@ -86,6 +86,7 @@ Json recovery_json(const sim::RunResult& r) {
     Json j;
     j["failure"] = rec.failure;
     j["kind"] = kind_name(rec.kind);
+    if (rec.taskmanager >= 0) j["taskmanager"] = rec.taskmanager;
     j["at"] = json_number(ms(static_cast<double>(rec.at)));
     j["jobLost"] = rec.job_lost;
     if (rec.ran_no_task) j["ranNoTask"] = true;
@@ -200,7 +201,9 @@ void print_summary(const model::Scenario& scenario, const sim::AutoRun& run, con
     out << "\n";
   }
   for (const auto& rec : r.recovery) {
-    out << "Recovery   " << kind_name(rec.kind) << " lost at " << model::format_duration(rec.at) << ": ";
+    out << "Recovery   " << kind_name(rec.kind);
+    if (rec.taskmanager >= 0) out << " " << rec.taskmanager;
+    out << " lost at " << model::format_duration(rec.at) << ": ";
     if (rec.job_lost) {
       out << "JOB LOST: " << rec.reason << "\n";
       continue;

@@ -27,6 +27,23 @@ Nanos rewind_at(Nanos at, Nanos interval, Nanos duration) {
   return at - k * interval;
 }
 
+int lost_taskmanager(const FailureSpec& failure, const std::vector<int>& subtasks_per_taskmanager,
+                     const StateLayout& layout) {
+  if (failure.kind != FailureKind::TaskManager || failure.taskmanager >= 0) return failure.taskmanager;
+  const std::vector<TaskManagerState> state = state_per_taskmanager(layout, failure.at);
+  int worst = 0;
+  double most = -1.0;
+  for (std::size_t t = 0; t < subtasks_per_taskmanager.size(); ++t) {
+    if (subtasks_per_taskmanager[t] == 0) continue;
+    const double held = t < state.size() ? state[t].heap_state + state[t].rocksdb_state : 0.0;
+    if (held > most) {
+      most = held;
+      worst = static_cast<int>(t);
+    }
+  }
+  return worst;
+}
+
 RecoveryEstimate taskmanager_ran_no_task(const FailureSpec& failure) {
   RecoveryEstimate e;
   e.ran_no_task = true;
@@ -121,12 +138,16 @@ std::vector<RecoveryEstimate> estimate_scenario_failures(const Scenario& scenari
   RestartBackoff backoff(resolve_restart_strategy(flink));
   std::mt19937_64 rng(scenario.seed);
   std::vector<RecoveryEstimate> estimates(scenario.failures.size());
+  std::vector<int> subtasks_per_taskmanager;
+  for (const TaskManagerLoad& tm : steady.taskmanagers) subtasks_per_taskmanager.push_back(tm.subtasks);
   for (std::size_t i : order) {
-    const FailureSpec& failure = scenario.failures[i];
+    FailureSpec failure = scenario.failures[i];
+    failure.taskmanager = lost_taskmanager(failure, subtasks_per_taskmanager, layout);
     if (failure.kind == FailureKind::TaskManager && failure.taskmanager >= 0 &&
-        failure.taskmanager < static_cast<int>(steady.taskmanagers.size()) &&
-        steady.taskmanagers[failure.taskmanager].subtasks == 0) {
+        failure.taskmanager < static_cast<int>(subtasks_per_taskmanager.size()) &&
+        subtasks_per_taskmanager[failure.taskmanager] == 0) {
       estimates[i] = taskmanager_ran_no_task(failure);
+      estimates[i].taskmanager = failure.taskmanager;
       continue;
     }
     RecoveryInputs in = failure_inputs(scenario, graph, failure, detection);
@@ -152,6 +173,7 @@ std::vector<RecoveryEstimate> estimate_scenario_failures(const Scenario& scenari
       }
     }
     estimates[i] = estimate_recovery(in);
+    estimates[i].taskmanager = failure.kind == FailureKind::TaskManager ? failure.taskmanager : -1;
   }
   return estimates;
 }

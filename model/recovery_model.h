@@ -73,6 +73,7 @@ struct RecoveryInputs {
 };
 
 struct RecoveryEstimate {
+  int taskmanager = -1;         // the TaskManager lost (TaskManager loss; resolved when not named)
   bool job_lost = false;
   bool ran_no_task = false;     // a TaskManager that ran no task: the job kept running (below)
   std::string reason;           // why the job is lost or kept running, in plain words ("" otherwise)
@@ -86,6 +87,13 @@ struct RecoveryEstimate {
   std::optional<Nanos> catch_up;  // nullopt: capacity ≤ arrival rate, lag never recovers
   std::optional<Nanos> total;     // nullopt: job lost or never catches up
 };
+
+// The TaskManager a TaskManager [[failure]] loses: the one it names; when it names none, the worst
+// one to lose: of those running a task (`subtasks_per_taskmanager`), the one holding the most
+// state at the failure (with local recovery only its share is read back from storage), the lowest
+// index on a tie. Any TaskManager running a task restarts the whole job (one pipelined region).
+int lost_taskmanager(const FailureSpec& failure, const std::vector<int>& subtasks_per_taskmanager,
+                     const StateLayout& layout);
 
 // Flink fails only the tasks deployed on a lost TaskManager (the JobMaster disconnects it and the
 // slot pool fails the tasks of the slots it releases: DeclarativeSlotPoolService#releaseTaskManager).

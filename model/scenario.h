@@ -119,7 +119,9 @@ enum class FailureKind { TaskManager, JobManager };
 struct FailureSpec {
   Nanos at = 0;
   FailureKind kind = FailureKind::TaskManager;
-  int taskmanager = 0;  // which TaskManager is lost (index), for kind = taskmanager
+  // Which TaskManager is lost (index), for kind = taskmanager; −1 (not named): the worst one to
+  // lose, model/recovery_model.h lost_taskmanager.
+  int taskmanager = -1;
   SourcePos pos;
 };
 

@@ -113,7 +113,7 @@ void check_failures(Reader& r, const Scenario& s) {
       r.error(f.pos, p + ".at", format_duration(f.at) + " is not before the end of the run (" +
                                     format_duration(s.traffic.duration) + ")");
     }
-    if (f.kind == FailureKind::TaskManager && f.taskmanager >= s.cluster.taskmanagers) {
+    if (f.kind == FailureKind::TaskManager && f.taskmanager >= 0 && f.taskmanager >= s.cluster.taskmanagers) {
       r.error(f.pos, p + ".taskmanager",
               "TaskManager " + std::to_string(f.taskmanager) + " does not exist (0 to " +
                   std::to_string(s.cluster.taskmanagers - 1) + ")");

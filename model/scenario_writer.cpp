@@ -217,7 +217,7 @@ std::string write_scenario(const Scenario& s) {
     out << "\n[[failure]]\n";
     out << "at = \"" << duration_text(f.at) << "\"\n";
     out << "kind = \"" << (f.kind == FailureKind::JobManager ? "jobmanager" : "taskmanager") << "\"\n";
-    out << "taskmanager = " << f.taskmanager << "\n";
+    if (f.taskmanager >= 0) out << "taskmanager = " << f.taskmanager << "\n";
   }
 
   out << "\n[simulation]\n";

@@ -231,6 +231,7 @@ struct CheckpointSummary {
 struct RecoveryRecord {
   int failure = 0;             // index into scenario.failures; −1: checkpoints failed too often in a row
   model::FailureKind kind = model::FailureKind::TaskManager;
+  int taskmanager = -1;        // the TaskManager lost (kind taskmanager; resolved when not named)
   Nanos at = 0;                // the loss
   Nanos detected = 0;          // heartbeat timeout (or at once when observed)
   Nanos restarted = 0;         // tasks running again: restart delay, new pod, state restored;

@@ -59,7 +59,8 @@ std::int64_t Engine::caught_up_level(std::int64_t before) {
 
 void Engine::failure(int index) {
   failure_done_[index] = true;
-  const model::FailureSpec& spec = scenario_.failures[index];
+  const model::FailureSpec spec = resolve_failure(scenario_.failures[index], subtasks_,
+                                                  static_cast<int>(taskmanagers_.size()), state_layout_);
   if (runs_no_task(spec, subtasks_)) {
     ran_no_task_.push_back(ran_no_task_record(index, spec, now_));
     return;

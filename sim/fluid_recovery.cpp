@@ -73,7 +73,7 @@ double FluidRun::behind(double since) const {
 
 void FluidRun::failure(int index) {
   failure_done_[index] = 1;
-  const model::FailureSpec& spec = sc_.failures[index];
+  const model::FailureSpec spec = resolve_failure(sc_.failures[index], net_.threads, sc_.cluster.taskmanagers, state_layout_);
   if (runs_no_task(spec, net_.threads)) {
     ran_no_task_.push_back(ran_no_task_record(index, spec, now_));
     return;

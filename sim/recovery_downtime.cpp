@@ -36,6 +36,7 @@ RecoveryRecord failure_record(int index, const model::RecoveryInputs& in, model:
   RecoveryRecord r;
   r.failure = index;
   r.kind = in.failure.kind;
+  r.taskmanager = in.failure.kind == model::FailureKind::TaskManager ? in.failure.taskmanager : -1;
   r.at = now;
   r.reason = cause;
   if (already_lost) {
@@ -50,6 +51,7 @@ RecoveryRecord ran_no_task_record(int index, const model::FailureSpec& spec, mod
   RecoveryRecord r;
   r.failure = index;
   r.kind = spec.kind;
+  r.taskmanager = spec.taskmanager;
   r.at = r.detected = r.restarted = r.caught_up = now;
   r.downtime = r.catch_up = r.total = 0;
   r.ran_no_task = true;

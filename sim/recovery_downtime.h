@@ -5,6 +5,7 @@
 // timeline from estimate_recovery. One place, so the two levels cannot drift apart.
 #pragma once
 
+#include <algorithm>
 #include <random>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "model/recovery_model.h"
 #include "model/restart_strategy.h"
 #include "model/scenario.h"
+#include "model/state_model.h"
 #include "model/units.h"
 #include "sim/engine.h"
 
@@ -48,6 +50,19 @@ model::RecoveryEstimate estimate_downtime(const model::Scenario& scenario, model
 // The record of a failure as it hits. A job already lost stays lost: nothing restarts.
 RecoveryRecord failure_record(int index, const model::RecoveryInputs& in, model::Nanos now, const char* cause,
                               bool already_lost);
+
+// The [[failure]] as it hits: the TaskManager it loses resolved (model::lost_taskmanager) from
+// where `threads` (anything with a `taskmanager`) run.
+template <class Threads>
+model::FailureSpec resolve_failure(const model::FailureSpec& spec, const Threads& threads, int taskmanagers,
+                                   const model::StateLayout& layout) {
+  std::vector<int> per_taskmanager(static_cast<std::size_t>(std::max(taskmanagers, 0)), 0);
+  for (const auto& t : threads)
+    if (t.taskmanager >= 0 && t.taskmanager < taskmanagers) ++per_taskmanager[t.taskmanager];
+  model::FailureSpec resolved = spec;
+  resolved.taskmanager = model::lost_taskmanager(spec, per_taskmanager, layout);
+  return resolved;
+}
 
 // A TaskManager loss that hits none of `threads` (anything with a `taskmanager`): Flink fails only
 // the tasks deployed on a lost TaskManager, so the job keeps running (model::taskmanager_ran_no_task).

@@ -193,3 +193,25 @@ TEST_CASE("a lost TaskManager that ran no task: no downtime, and the restart str
   CHECK(seconds(e[1].restart_delay) == Approx(1.0).epsilon(0.1));
   CHECK(e[1].downtime > 0);
 }
+
+TEST_CASE("a TaskManager loss that names none loses the worst one: running a task, most state") {
+  StateLayout layout;
+  layout.taskmanagers = 3;
+  for (const auto& [tm, bytes] : std::vector<std::pair<int, double>>{{0, 1e6}, {1, 5e6}, {2, 9e6}}) {
+    SubtaskState s;
+    s.taskmanager = tm;
+    s.initial_bytes = bytes;
+    layout.subtasks.push_back(s);
+  }
+  FailureSpec f;
+  f.kind = FailureKind::TaskManager;
+  f.at = kMinute;
+  CHECK(lost_taskmanager(f, {2, 1, 1}, layout) == 2);  // the most state
+  CHECK(lost_taskmanager(f, {2, 1, 0}, layout) == 1);  // TaskManager 2 runs no task: not it
+  CHECK(lost_taskmanager(f, {1, 1, 1}, StateLayout{}) == 0);  // stateless: the first
+  f.taskmanager = 0;
+  CHECK(lost_taskmanager(f, {2, 1, 1}, layout) == 0);  // named: that one
+  f.kind = FailureKind::JobManager;
+  f.taskmanager = -1;
+  CHECK(lost_taskmanager(f, {2, 1, 1}, layout) == -1);
+}

@@ -54,7 +54,9 @@ Scenario sample() {
   s.traffic.arrival = Arrival::Uniform;
   s.traffic.burst_every = 10 * kMinute;
   s.traffic.burst_length = 90 * kSecond;
-  s.failures = {{30 * kMinute, FailureKind::TaskManager, 2, {}}, {kHour, FailureKind::JobManager, 0, {}}};
+  s.failures = {{30 * kMinute, FailureKind::TaskManager, 2, {}},
+                {kHour, FailureKind::JobManager, 0, {}},
+                {90 * kMinute, FailureKind::TaskManager, -1, {}}};  // none named: the worst
   s.simulation = {Granularity::Buffer, 5'000'000, 500 * kMillisecond, 5 * kMinute};
   s.slo = {2 * kSecond, 10 * kMinute, std::nullopt, 0.7};
   s.search.taskmanagers = std::make_pair(2, 16);
@@ -136,7 +138,8 @@ TEST_CASE("a written scenario reads back field for field") {
   CHECK(r.traffic.burst_every == s.traffic.burst_every);
   CHECK(r.traffic.burst_length == s.traffic.burst_length);
   CHECK(r.traffic.diurnal_peak_at == s.traffic.diurnal_peak_at);
-  REQUIRE(r.failures.size() == 2);
+  REQUIRE(r.failures.size() == 3);
+  CHECK(r.failures[2].taskmanager == -1);
   CHECK(r.failures[0].at == 30 * kMinute);
   CHECK(r.failures[0].taskmanager == 2);
   CHECK(r.failures[1].kind == FailureKind::JobManager);

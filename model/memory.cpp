@@ -61,10 +61,18 @@ struct RangeFraction {
 };
 
 RangeFraction range_fraction(const FlinkConfig& config, const OptionDef& fraction_option,
-                             Bytes min, Bytes max) {
+                             Bytes min, Bytes max, const OptionDef* min_option = nullptr,
+                             const OptionDef* max_option = nullptr) {
   const double fraction = fraction_of(config, fraction_option);
   if (!(min <= max && fraction >= 0 && fraction < 1)) {
-    refuse(config, fraction_option,
+    // Flink's message names the fraction; the error points at what the user set (a fraction
+    // left at its default has no place in any file).
+    const OptionDef* blame = &fraction_option;
+    if (!config.find(fraction_option) && !(fraction < 0 || fraction >= 1)) {
+      if (max_option && config.find(*max_option)) blame = max_option;
+      else if (min_option && config.find(*min_option)) blame = min_option;
+    }
+    refuse(config, *blame,
            "Inconsistently configured " + option_string(fraction_option) + " (" +
                java_double(fraction) + ") and its min (" + hr(min) + "), max (" + hr(max) +
                ") value");
@@ -75,7 +83,7 @@ RangeFraction range_fraction(const FlinkConfig& config, const OptionDef& fractio
 RangeFraction range_fraction(const FlinkConfig& config, const OptionDef& fraction_option,
                              const OptionDef& min_option, const OptionDef& max_option) {
   return range_fraction(config, fraction_option, config.get_memory(min_option),
-                        config.get_memory(max_option));
+                        config.get_memory(max_option), &min_option, &max_option);
 }
 
 // capToMinMax: max is checked first, so min wins nothing when min > max (refused above anyway).

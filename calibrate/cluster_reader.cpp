@@ -101,35 +101,41 @@ ClusterInfo read_cluster(RestSource& source) {
     if (cluster.flink_version.empty()) cluster.flink_version = string_or(json, "flink-version", "");
   }
 
-  const auto tms = parse_json(source.get("/taskmanagers").value(), "GET /taskmanagers" + where);
-  const std::string what = "GET /taskmanagers";
-  for (const auto& tm : require_array(tms, "taskmanagers", what)) {
-    TaskManagerInfo info;
-    info.id = require_string(tm, "id", what);
-    info.slots = require_slots(tm, "slotsNumber", what, 1);
-    info.free_slots = shown_count(tm, "freeSlots");
-    if (auto hw = tm.find("hardware"); hw != tm.end()) info.cpu_cores = number_or(*hw, "cpuCores", 0);
-    if (auto res = tm.find("totalResource"); res != tm.end())
-      info.resource_cpu_cores = number_or(*res, "cpuCores", 0);
-    if (auto mem = tm.find("memoryConfiguration"); mem != tm.end() && mem->is_object()) {
-      for (const auto& [name, value] : mem->items())
-        if (auto n = json_number(value); n && *n >= 0 && *n < 0x1p63)  // bytes, a Java long
-          info.memory[name] = static_cast<std::int64_t>(*n);
-    } else {
-      cluster.warnings.push_back("TaskManager " + info.id + " has no memoryConfiguration (Flink < 1.12?)");
+  try {
+    const auto tms = parse_json(source.get("/taskmanagers").value(), "GET /taskmanagers" + where);
+    const std::string what = "GET /taskmanagers";
+    for (const auto& tm : require_array(tms, "taskmanagers", what)) {
+      TaskManagerInfo info;
+      info.id = require_string(tm, "id", what);
+      info.slots = require_slots(tm, "slotsNumber", what, 1);
+      info.free_slots = shown_count(tm, "freeSlots");
+      if (auto hw = tm.find("hardware"); hw != tm.end())
+        info.cpu_cores = number_or(*hw, "cpuCores", 0);
+      if (auto res = tm.find("totalResource"); res != tm.end())
+        info.resource_cpu_cores = number_or(*res, "cpuCores", 0);
+      if (auto mem = tm.find("memoryConfiguration"); mem != tm.end() && mem->is_object()) {
+        for (const auto& [name, value] : mem->items())
+          if (auto n = json_number(value); n && *n >= 0 && *n < 0x1p63)  // bytes, a Java long
+            info.memory[name] = static_cast<std::int64_t>(*n);
+      } else {
+        cluster.warnings.push_back("TaskManager " + info.id +
+                                   " has no memoryConfiguration (Flink < 1.12?)");
+      }
+      cluster.taskmanagers.push_back(std::move(info));
     }
-    cluster.taskmanagers.push_back(std::move(info));
-  }
 
-  if (auto config = source.get("/jobmanager/config"); config.ok()) {
-    const auto json = parse_json(config.body, "GET /jobmanager/config" + where);
-    if (!json.is_array())
-      throw RemoteError(RemoteFailure::VersionMismatch, "GET /jobmanager/config" + where +
-                                                            " is not an array of {key, value}");
-    for (const auto& entry : json)
-      cluster.config.emplace_back(string_or(entry, "key", ""), string_or(entry, "value", ""));
-  } else {
-    cluster.warnings.push_back(std::string("no /jobmanager/config: ") + config.failure->what());
+    if (auto config = source.get("/jobmanager/config"); config.ok()) {
+      const auto json = parse_json(config.body, "GET /jobmanager/config" + where);
+      if (!json.is_array())
+        throw RemoteError(RemoteFailure::VersionMismatch, "GET /jobmanager/config" + where +
+                                                              " is not an array of {key, value}");
+      for (const auto& entry : json)
+        cluster.config.emplace_back(string_or(entry, "key", ""), string_or(entry, "value", ""));
+    } else {
+      cluster.warnings.push_back(std::string("no /jobmanager/config: ") + config.failure->what());
+    }
+  } catch (const RemoteError& error) {
+    rethrow_naming_version(error, cluster.flink_version);
   }
   return cluster;
 }

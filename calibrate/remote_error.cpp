@@ -15,4 +15,11 @@ const char* to_string(RemoteFailure kind) {
   return "remote failure";
 }
 
+void rethrow_naming_version(const RemoteError& error, const std::string& version) {
+  if (error.kind() != RemoteFailure::VersionMismatch || version.empty()) throw error;
+  throw RemoteError(error.kind(),
+                    std::string(error.what()) + " (the cluster reports Flink " + version + ")",
+                    error.http_status());
+}
+
 }  // namespace flinksim::calibrate

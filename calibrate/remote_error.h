@@ -35,6 +35,10 @@ class RemoteError : public std::runtime_error {
   int http_status_;
 };
 
+// Rethrows `error`; a VersionMismatch then names the Flink version the cluster reported on
+// GET /overview (when it reported one), so that the user sees which Flink answered otherwise.
+[[noreturn]] void rethrow_naming_version(const RemoteError& error, const std::string& version);
+
 // The hint printed with an AuthRefused failure (cli.md: credentials never on the command line).
 inline constexpr const char* kAuthHint =
     "the cluster's SSO/auth layer refused the request; pass --token-file or --header-file "

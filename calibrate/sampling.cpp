@@ -8,9 +8,10 @@
 namespace flinksim::calibrate {
 namespace fs = std::filesystem;
 
-Sample read_sample(RestSource& source, const std::optional<std::string>& jid, bool require_job) {
-  Sample sample;
-  sample.cluster = read_cluster(source);
+namespace {
+
+Sample read_sample_of_version(RestSource& source, const std::optional<std::string>& jid,
+                              bool require_job, Sample sample) {
   read_taskmanager_metrics(source, sample.cluster);
   std::string id;
   try {
@@ -23,6 +24,19 @@ Sample read_sample(RestSource& source, const std::optional<std::string>& jid, bo
   sample.job = read_job(source, id);
   sample.time_ms = sample.job.now_ms;
   return sample;
+}
+
+}  // namespace
+
+Sample read_sample(RestSource& source, const std::optional<std::string>& jid, bool require_job) {
+  Sample sample;
+  sample.cluster = read_cluster(source);
+  const std::string version = sample.cluster.flink_version;
+  try {
+    return read_sample_of_version(source, jid, require_job, std::move(sample));
+  } catch (const RemoteError& error) {
+    rethrow_naming_version(error, version);
+  }
 }
 
 std::string sample_folder_name(int index) { return "sample-" + std::to_string(index + 1); }

@@ -176,8 +176,7 @@ RunResult Engine::summarize(double wall_seconds) {
   }
   set_state_peaks(state_layout_, start_, start_ + horizon_, r.taskmanagers);
   if (checkpoint_.enabled) summarize_checkpoints(history_, r);
-  for (const auto& rec : recoveries_) r.recovery.push_back(rec.record);
-  merge_ran_no_task(r.recovery, ran_no_task_);
+  r.recovery = result_recoveries(recoveries_, ran_no_task_);
   r.job_lost = job_lost_;
   r.events = event_count_;
   r.max_pending = max_pending_;

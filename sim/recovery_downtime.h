@@ -75,9 +75,20 @@ bool runs_no_task(const model::FailureSpec& spec, const Threads& threads) {
 }
 
 // Its record: lost, noticed, running and caught up at `now`; kept apart from the recoveries the
-// run plays out and merged into the result in time order (merge_ran_no_task).
+// run plays out and merged into the result in time order (result_recoveries).
 RecoveryRecord ran_no_task_record(int index, const model::FailureSpec& spec, model::Nanos now);
 void merge_ran_no_task(std::vector<RecoveryRecord>& recovery, const std::vector<RecoveryRecord>& ran_no_task);
+
+// A run's RunResult::recovery: the recoveries it played out (`.record` each) and the losses that
+// changed nothing, in time order.
+template <class Recoveries>
+std::vector<RecoveryRecord> result_recoveries(const Recoveries& recoveries,
+                                              const std::vector<RecoveryRecord>& ran_no_task) {
+  std::vector<RecoveryRecord> out;
+  for (const auto& rec : recoveries) out.push_back(rec.record);
+  merge_ran_no_task(out, ran_no_task);
+  return out;
+}
 
 // Lost again before it restarted: the restarts still pending never happen.
 template <class Recoveries>

@@ -212,6 +212,7 @@ JobInfo read_job(RestSource& source, const std::string& jid) {
   // older versions); neither is an error.
   if (auto config = source.get(base + "/checkpoints/config"); config.ok()) {
     const auto json = parse_json(config.body, "GET " + base + "/checkpoints/config");
+    job.checkpoints.answered = true;
     // Flink answers Long.MAX_VALUE (2^63, as a double) when checkpointing is disabled: clamped
     // to 2^62, which reads as disabled below, before the cast.
     job.checkpoints.interval_ms =

@@ -53,6 +53,7 @@ struct VertexInfo {
 };
 
 struct CheckpointInfo {
+  bool answered = false;          // checkpoints/config answered (the job's own settings known)
   bool enabled = false;           // checkpoints/config answered with an interval
   std::int64_t interval_ms = 0;
   std::string mode;               // exactly_once | at_least_once

@@ -123,6 +123,11 @@ CalibratedScenario build_scenario(const Sample& latest, const FitResult& fit,
   if (job.job_parallelism > 0)
     s.flink.set("parallelism.default", std::to_string(job.job_parallelism),
                 {"GET /jobs/:jid/config", 0, 0});
+  if (job.checkpoints.answered && !job.checkpoints.enabled) {
+    // The job runs without checkpoints whatever the cluster's default interval says (a job that
+    // disables them, or sets none where the cluster sets none): so does the scenario.
+    s.flink.erase("execution.checkpointing.interval");
+  }
   if (job.checkpoints.enabled) {
     model::SourcePos cp{"GET /jobs/:jid/checkpoints/config", 0, 0};
     s.flink.set("execution.checkpointing.interval", std::to_string(job.checkpoints.interval_ms) + "ms", cp);

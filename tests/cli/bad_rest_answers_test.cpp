@@ -3,7 +3,8 @@
 // copy of 00-control with one answer broken. Its expect.txt says what is wrong (`# Bad`, or
 // `# Good: ` for the control), the exit code of `flinksim calibrate --from DIR --out FILE` when it
 // is not 3 (`# exit: 0`: the cluster was read, the figures are left out with a warning),
-// fragments of stderr (`# expect: `) and of the scenario written (`# scenario-expect: `).
+// fragments of stderr (`# expect: `) and of the scenario written (`# scenario-expect: `, or
+// `# scenario-lacks: ` for what it must not hold).
 // A failure exits 3 (cli.md: the cluster could not be read) with `error: ` and nothing half-
 // written at --out; a success writes a scenario that validates.
 //
@@ -151,6 +152,10 @@ TEST_CASE("calibrate --from each bad snapshot exits as announced, and a failure 
     for (const auto& fragment : marked_lines(expect, "# scenario-expect: ")) {
       INFO("expected in the scenario: " << fragment);
       CHECK(scenario.find(fragment) != std::string::npos);
+    }
+    for (const auto& fragment : marked_lines(expect, "# scenario-lacks: ")) {
+      INFO("not expected in the scenario: " << fragment);
+      CHECK(scenario.find(fragment) == std::string::npos);
     }
     const auto validated = run_flinksim({"validate", out.string()});
     INFO("validate:\n" << validated.err);

@@ -226,8 +226,18 @@ TEST_CASE("Flink refuses: derived network remainder outside its range", "[memory
                 "does not match configured Network Memory size");
 }
 
+// Flink's message names the fraction; the error points at the option the user set (the max, then
+// the min, when the fraction is left at its default), so that it has a place in a file.
 TEST_CASE("Flink refuses: inconsistent fraction/min/max", "[memory]") {
   check_refused(config_of({{"taskmanager.memory.process.size", "1728m"},
+                           {"taskmanager.memory.network.min", "200m"},
+                           {"taskmanager.memory.network.max", "50m"}}),
+                false, "taskmanager.memory.network.max", "Key: 'taskmanager.memory.network.fraction'");
+  check_refused(config_of({{"taskmanager.memory.process.size", "1728m"},
+                           {"taskmanager.memory.jvm-overhead.min", "2g"}}),  // above the 1g default max
+                false, "taskmanager.memory.jvm-overhead.min", "Inconsistently configured");
+  check_refused(config_of({{"taskmanager.memory.process.size", "1728m"},
+                           {"taskmanager.memory.network.fraction", "0.2"},
                            {"taskmanager.memory.network.min", "200m"},
                            {"taskmanager.memory.network.max", "50m"}}),
                 false, "taskmanager.memory.network.fraction", "Inconsistently configured");
@@ -240,7 +250,7 @@ TEST_CASE("Flink refuses: inconsistent fraction/min/max", "[memory]") {
   check_refused(config_of({{"taskmanager.memory.process.size", "1728m"},
                            {"taskmanager.memory.jvm-overhead.min", "1g"},
                            {"taskmanager.memory.jvm-overhead.max", "192m"}}),
-                false, "taskmanager.memory.jvm-overhead.fraction", "Inconsistently configured");
+                false, "taskmanager.memory.jvm-overhead.max", "Inconsistently configured");
 }
 
 TEST_CASE("Flink refuses: sums exceeding totals", "[memory]") {

@@ -74,6 +74,16 @@ double channel_share(const model::JobEdge& edge, const model::SubtaskRange& cons
 
 }  // namespace
 
+double records_per_flush(const Flow& flow, const EngineParams& params, double rate) {
+  if (params.buffer_timeout == 0 || rate <= 0) return 1.0;
+  if (params.buffer_timeout < 0) return flow.records_per_buffer;
+  return std::max(1.0, std::min(flow.records_per_buffer, rate * static_cast<double>(params.buffer_timeout) * 1e-9));
+}
+
+double held_records(const Flow& flow, const EngineParams& params, double rate) {
+  return (flow.buffers - flow.partial) * records_per_flush(flow, params, flow.only_output ? flow.running_rate : rate);
+}
+
 Network build_network(const model::Scenario& sc, const model::JobGraph& g, const model::Placement& placement,
                       const EngineParams& params) {
   assert(placement.fits);
@@ -146,16 +156,23 @@ Network build_network(const model::Scenario& sc, const model::JobGraph& g, const
         // even part of it, at most max_buffers_per_channel.
         double buffers = std::min(static_cast<double>(p.max_buffers_per_channel),
                                   static_cast<double>(pool_max) / consumers.size());
-        if (f.remote) {
-          const int gate_channels = model::channels_of(g, edge, d).size();
-          buffers += p.buffers_per_channel +
-                     static_cast<double>(p.floating_buffers_per_gate) / std::max(gate_channels, 1);
-        }
-        f.capacity = buffers * rpb;
+        const int gate_channels = std::max(model::channels_of(g, edge, d).size(), 1);
+        if (f.remote)
+          buffers += p.buffers_per_channel + static_cast<double>(p.floating_buffers_per_gate) / gate_channels;
+        f.buffers = buffers;
+        // Not every buffer of the bound is full: the sender fills one (half full on average) and
+        // the consumer reads one buffer at a time from its gate (half read on average), a
+        // 1 ÷ gate_channels share of that one for this channel. A zero timeout flushes and
+        // recycles every record at once: no partial buffer. Never more than half the bound.
+        f.partial = p.buffer_timeout == 0 ? 0.0 : std::min(buffers / 2, 0.5 + 0.5 / gate_channels);
         net.flows.push_back(f);
       }
     }
     t.outs = static_cast<int>(net.flows.size()) - t.first_out;
+    for (int q = t.first_out; q < t.first_out + t.outs; ++q) {
+      net.flows[q].only_output = t.outs == 1;
+      net.flows[q].running_rate = t.cost > 0 ? net.flows[q].gain / t.cost : kUnbounded;
+    }
   }
   net.out_flows.resize(net.flows.size());
   for (std::size_t q = 0; q < net.flows.size(); ++q) net.out_flows[q] = static_cast<int>(q);

@@ -27,6 +27,7 @@ FluidRun::FluidRun(const model::Scenario& sc, const model::JobGraph& g, const mo
   const std::size_t nt = net_.threads.size(), nf = net_.flows.size();
   backlog_.assign(nt, 0.0);
   level_.assign(nf, 0.0);
+  slack_.assign(nf, 0.0);
   delay_.assign(nt, 0.0);
   batching_.assign(nt, 0.0);
   backlog_ahead_.assign(nt, 0.0);
@@ -42,6 +43,10 @@ FluidRun::FluidRun(const model::Scenario& sc, const model::JobGraph& g, const mo
   c_.backlog_empty.assign(nt, 1);
   c_.flow_empty.assign(nf, 1);
   c_.flow_full.assign(nf, 0);
+  c_.refill.assign(nf, 1.0);
+  capacity_.assign(nf, 0.0);
+  for (std::size_t q = 0; q < nf; ++q)  // full buffers until a solve gives the drains
+    capacity_[q] = held_records(net_.flows[q], net_.params, kUnbounded);
   failure_done_.assign(sc.failures.size(), 0);
   for (std::size_t i = 0; i < sc.failures.size(); ++i)  // outside the run: never happens
     failure_done_[i] = sc.failures[i].at < 0 || sc.failures[i].at > horizon_;
@@ -70,10 +75,10 @@ void FluidRun::resolve() {
   }
   for (std::size_t q = 0; q < net_.flows.size(); ++q) {
     // Within the distance a nanosecond's rounding of the event time can leave.
-    const double slack = 1e-6 + 1e-9 * net_.flows[q].capacity + (inflow ? 2e-9 * (inflow[q] + r_->drain[q]) : 0);
-    c_.flow_empty[q] = level_[q] <= slack;
-    c_.flow_full[q] = level_[q] >= net_.flows[q].capacity - slack;
+    slack_[q] = 1e-6 + 1e-9 * capacity_[q] + (inflow ? 2e-9 * (inflow[q] + r_->drain[q]) : 0);
+    c_.flow_empty[q] = level_[q] <= slack_[q];
   }
+  set_full(false);
   ++events_;
   if (stopped()) {  // nothing runs; sources' backlogs grow by the arrivals
     r_ = &stopped_rates_;
@@ -84,8 +89,23 @@ void FluidRun::resolve() {
     latency_now_ = latency_slope_ = latency_worst_slope_ = latency_worst_now_ = latency_spread_now_ = 0;
     return;
   }
-  r_ = &solver_.solve(c_);
-  passes_ += static_cast<std::uint64_t>(r_->passes);
+  // A channel's bound in records follows the rate its buffers are written at (held_records): the
+  // inflow while it fills, the drain once it is full (the sender then writes as fast as buffers
+  // come back). Which channels are full changes the rates: solve, take the bounds at the new
+  // rates, and solve again while that changes a channel's state. Within one resolve a channel
+  // found full stays full (so the rounds cannot cycle); a few rounds at most.
+  for (int round = 0;; ++round) {
+    r_ = &solver_.solve(c_);
+    passes_ += static_cast<std::uint64_t>(r_->passes);
+    for (std::size_t q = 0; q < net_.flows.size(); ++q)
+      capacity_[q] = held_records(net_.flows[q], net_.params, c_.flow_full[q] ? r_->drain[q] : r_->inflow[q]);
+    if (!set_full(true)) break;
+    if (round == 3) {  // rates consistent with the states as they are now
+      r_ = &solver_.solve(c_);
+      passes_ += static_cast<std::uint64_t>(r_->passes);
+      break;
+    }
+  }
   fluid::estimate_latency(net_, *r_, c_.arrival, backlog_, level_, delay_, batching_);
   for (std::size_t i = 0; i < net_.threads.size(); ++i)
     backlog_ahead_[i] = std::max(0.0, backlog_[i] + c_.arrival[i] - r_->take[i]);
@@ -120,12 +140,29 @@ void FluidRun::resolve() {
   latency_spread_now_ = spread;
 }
 
+// Which channels are full at the bounds capacity_ gives (`keep`: a channel already full stays so),
+// and how much a fuller-than-bound one lets its sender write (Conditions::refill). Returns whether
+// anything changed.
+bool FluidRun::set_full(bool keep) {
+  bool changed = false;
+  for (std::size_t q = 0; q < net_.flows.size(); ++q) {
+    const char full = (keep && c_.flow_full[q]) || level_[q] >= capacity_[q] - slack_[q];
+    const double refill = level_[q] > capacity_[q] + slack_[q] ? capacity_[q] / level_[q] : 1.0;
+    changed = changed || full != c_.flow_full[q] || std::abs(refill - c_.refill[q]) > 1e-12;
+    c_.flow_full[q] = full;
+    c_.refill[q] = refill;
+  }
+  return changed;
+}
+
 Nanos FluidRun::next_event() const {
   double dt = kUnbounded;
   for (std::size_t q = 0; q < net_.flows.size(); ++q) {
     const double d = r_->inflow[q] - r_->drain[q];
-    if (d > 0 && !c_.flow_full[q]) dt = std::min(dt, (net_.flows[q].capacity - level_[q]) / d);
+    if (d > 0 && !c_.flow_full[q]) dt = std::min(dt, (capacity_[q] - level_[q]) / d);
     if (d < 0 && !c_.flow_empty[q]) dt = std::min(dt, level_[q] / -d);
+    // Fuller than its bound: the sender is held back until the level is down to it.
+    if (d < 0 && c_.refill[q] < 1) dt = std::min(dt, (level_[q] - capacity_[q]) / -d);
   }
   for (std::size_t i = 0; i < net_.threads.size(); ++i) {
     if (!net_.threads[i].source) continue;

@@ -14,10 +14,11 @@
 //    of the edge (rebalance/shuffle 1/p; forward/rescale 1/consumers of the pointwise block; hash
 //    the receiving subtask's key share from model/key_distribution.h; broadcast 1; global 1 to
 //    subtask 0). Channels with no share (gain 0) are left out.
-//  - A flow's bound is the records that can be in flight when the sender is blocked: full
-//    buffers (segment_size ÷ record size records each) the sender's subpartition may hold
-//    (max_buffers_per_channel, at most an even part of the partition's pool), plus on a remote channel the
-//    receiver's exclusive buffers and an even split of the gate's floating buffers.
+//  - A flow's bound is counted in buffers, as credit-based flow control counts it: the buffers the
+//    sender's subpartition may hold (max_buffers_per_channel, at most an even part of the
+//    partition's pool), plus on a remote channel the receiver's exclusive buffers and an even
+//    split of the gate's floating buffers. How many records that is depends on how full the
+//    buffers are (held_records below).
 //
 // Invariants: threads are in JobGraph vertex order, then subtask index, so every flow goes from a
 // lower to a higher thread index (the graph is topologically ordered); `in_flows` and `out_flows`
@@ -56,8 +57,11 @@ struct Flow {  // one channel that carries records
   int to = 0;    // thread
   int edge = 0;
   double gain = 0;               // records into the channel per record `from` takes
-  double capacity = 0;           // records in flight at most (the credit bound)
-  double records_per_buffer = 1; // a full buffer
+  double buffers = 0;            // buffers in flight at most (the credit bound)
+  double partial = 0;            // of which, on average, empty: half the one being filled, half the one being read
+  double records_per_buffer = 1; // a full buffer (segment_size ÷ record size)
+  bool only_output = false;      // the sender's one channel (held_records)
+  double running_rate = 0;       // records/s into it while the sender runs on a core (gain ÷ cost)
   bool remote = false;
 };
 
@@ -71,6 +75,26 @@ struct Network {
   std::vector<int> first_thread;             // per vertex
   EngineParams params;
 };
+
+// Records a flushed buffer holds when the channel is written at `rate` records/s (Flink's
+// RecordWriter and OutputFlusher, as the buffer level simulates them): a buffer leaves when full
+// (R = records_per_buffer) or when the output flusher flushes it, every
+// execution.buffer-timeout.interval T: min(R, rate × T), at least one record. T = 0 flushes
+// every record (1); with the timeout disabled only full buffers leave (R). The latency estimate
+// (fluid_latency.h) uses the same figure.
+double records_per_flush(const Flow& flow, const EngineParams& params, double rate);
+
+// Records a channel holds when every buffer of its credit bound is taken, written at `rate`
+// records/s (the inflow while it fills, its drain once full): (buffers − partial) × the records a
+// buffer leaves with. Under back-pressure the sender waits for a buffer of one channel; while it
+// waits, the output flusher flushes the partly filled buffers of its other channels every
+// timeout, so with several channels a buffer leaves with what its channel takes in a flush
+// period (records_per_flush at `rate`). A sender with one channel has no partly filled buffer
+// while it waits (it waits because that buffer left full): it fills each buffer it gets as fast as
+// it runs (records_per_flush at running_rate; a full buffer for a source with a backlog).
+// Measured at buffer level (issue 4): 2 senders × 2 channels at 2500 records/s each hold 10.7k
+// records (this: 11.25k; full buffers would be 15.7k); 1 sender, 1 channel, 6.1k (this: 6.2k).
+double held_records(const Flow& flow, const EngineParams& params, double rate);
 
 // REQUIRES: placement.fits; graph and placement built for `scenario` (or consistently in code).
 Network build_network(const model::Scenario& scenario, const model::JobGraph& graph,

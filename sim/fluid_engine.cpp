@@ -141,13 +141,17 @@ void FluidRun::resolve() {
 }
 
 // Which channels are full at the bounds capacity_ gives (`keep`: a channel already full stays so),
-// and how much a fuller-than-bound one lets its sender write (Conditions::refill). Returns whether
-// anything changed.
+// and how much a fuller-than-bound one lets its sender write (Conditions::refill). A channel that
+// is not full becomes full only while it fills (at the rates r_ holds): one that drains because
+// its sender slowed is not blocking it, however few records its buffers would now take. Returns
+// whether anything changed.
 bool FluidRun::set_full(bool keep) {
   bool changed = false;
   for (std::size_t q = 0; q < net_.flows.size(); ++q) {
-    const char full = (keep && c_.flow_full[q]) || level_[q] >= capacity_[q] - slack_[q];
-    const double refill = level_[q] > capacity_[q] + slack_[q] ? capacity_[q] / level_[q] : 1.0;
+    const bool filling = r_ && r_->inflow[q] > r_->drain[q];
+    const bool at_bound = level_[q] >= capacity_[q] - slack_[q];
+    const char full = (keep && c_.flow_full[q]) || (at_bound && (c_.flow_full[q] || filling));
+    const double refill = full && level_[q] > capacity_[q] + slack_[q] ? capacity_[q] / level_[q] : 1.0;
     changed = changed || full != c_.flow_full[q] || std::abs(refill - c_.refill[q]) > 1e-12;
     c_.flow_full[q] = full;
     c_.refill[q] = refill;
@@ -159,7 +163,7 @@ Nanos FluidRun::next_event() const {
   double dt = kUnbounded;
   for (std::size_t q = 0; q < net_.flows.size(); ++q) {
     const double d = r_->inflow[q] - r_->drain[q];
-    if (d > 0 && !c_.flow_full[q]) dt = std::min(dt, (capacity_[q] - level_[q]) / d);
+    if (d > 0 && !c_.flow_full[q]) dt = std::min(dt, std::max(0.0, capacity_[q] - level_[q]) / d);
     if (d < 0 && !c_.flow_empty[q]) dt = std::min(dt, level_[q] / -d);
     // Fuller than its bound: the sender is held back until the level is down to it.
     if (d < 0 && c_.refill[q] < 1) dt = std::min(dt, (level_[q] - capacity_[q]) / -d);

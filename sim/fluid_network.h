@@ -76,24 +76,29 @@ struct Network {
   EngineParams params;
 };
 
-// Records a flushed buffer holds when the channel is written at `rate` records/s (Flink's
-// RecordWriter and OutputFlusher, as the buffer level simulates them): a buffer leaves when full
-// (R = records_per_buffer) or when the output flusher flushes it, every
-// execution.buffer-timeout.interval T: min(R, rate × T), at least one record. T = 0 flushes
-// every record (1); with the timeout disabled only full buffers leave (R). The latency estimate
-// (fluid_latency.h) uses the same figure.
+// Records a flushed buffer holds when the channel is written at `rate` records/s, as the buffer
+// level flushes (sim/channel.cpp): a buffer leaves when full (R = records_per_buffer) or when the
+// output flusher (execution.buffer-timeout.interval T) finishes the one being filled, so every
+// channel ships at least one buffer a timeout: min(R, rate × T), at least one record. T = 0
+// flushes every record (1); with the timeout disabled only full buffers leave (R). The latency
+// estimate (fluid_latency.h) uses the same figure.
+// Flink differs here: PipelinedSubpartition.flush() only makes the unfinished buffer readable
+// (flushRequested); the RecordWriter keeps filling it, so buffers queued behind missing credit
+// fill up. With those semantics buffer level would hold nearly full buffers under back-pressure
+// (measured in an experiment, issue 4) and this would have to return R for a blocked channel.
 double records_per_flush(const Flow& flow, const EngineParams& params, double rate);
 
 // Records a channel holds when every buffer of its credit bound is taken, written at `rate`
 // records/s (the inflow while it fills, its drain once full): (buffers − partial) × the records a
 // buffer leaves with. Under back-pressure the sender waits for a buffer of one channel; while it
-// waits, the output flusher flushes the partly filled buffers of its other channels every
+// waits, the output flusher finishes the partly filled buffers of its other channels every
 // timeout, so with several channels a buffer leaves with what its channel takes in a flush
 // period (records_per_flush at `rate`). A sender with one channel has no partly filled buffer
 // while it waits (it waits because that buffer left full): it fills each buffer it gets as fast as
 // it runs (records_per_flush at running_rate; a full buffer for a source with a backlog).
-// Measured at buffer level (issue 4): 2 senders × 2 channels at 2500 records/s each hold 10.7k
-// records (this: 11.25k; full buffers would be 15.7k); 1 sender, 1 channel, 6.1k (this: 6.2k).
+// Measured at buffer level (issue 4, records in channels after 60 s): 2 senders × 2 channels at
+// 2500 records/s each 10.7k (this: 11.25k; full buffers would be 15.7k); 1 sender, 1 channel,
+// 6.1k (this: 6.2k); with the timeout disabled 14.6k (this: 14.7k).
 double held_records(const Flow& flow, const EngineParams& params, double rate);
 
 // REQUIRES: placement.fits; graph and placement built for `scenario` (or consistently in code).

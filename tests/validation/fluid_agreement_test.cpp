@@ -153,13 +153,21 @@ TEST_CASE("fluid and buffer level agree on the bundled scenarios' peak windows",
 }
 
 // [!mayfail] (issue 4, open): the cases so tagged print their figures and report a disagreement
-// without failing the suite. The known cause, measured:
-//  - busy of threads that share cores with others: at buffer level they overlap at random and
-//    wait for a core. The fluid level now estimates that overlap (sim/core_sharing.h: others
-//    runnable independently), which brings the sinks within 1–7 ms/s (cpu-contention op2 447.0 vs
-//    447.3, slow-subtask op2 112.1 vs 119.2; they were 400 and 100) but not the back-pressured
-//    sources, which the same credit releases together: slow-subtask op0 112.1 vs 143.2 (M/G/1-PS's
-//    1/(1 − ρ) at 30% load), cpu-contention op0 447.0 vs 469.0.
+// without failing the suite. What is left is the busy (and so back-pressured) time of
+// back-pressured sources sharing a core: slow-subtask op0 143.2 vs 112.1 ms/s, cpu-contention op0
+// 469.0 vs 447.0. The fluid level estimates how often threads overlap on a core as if they were
+// runnable independently (sim/core_sharing.h); that brings the sinks within 1–7 ms/s
+// (cpu-contention op2 447.3 vs 447.0, slow-subtask op2 119.2 vs 112.1). The sources overlap more
+// at buffer level, measured: the second source is runnable during 52% (slow-subtask) and 74%
+// (cpu-contention) of the first's runnable time, against 14% and 47% if independent. The cause
+// is buffer level's flush (sim/channel.cpp finishes the buffer being filled at every output
+// flusher tick; Flink's PipelinedSubpartition.flush() does not): under back-pressure it ships
+// one- or two-record buffers (35% of slow-subtask's source buffers), a consumer reads one
+// source's full buffer and then the other's one-record buffer, both credits return within a
+// record's time and both sources run at once. With the buffer timeout disabled the two sources
+// never overlap (slow-subtask busy 112.9, as the fluid level's 112.1); with Flink's flush
+// semantics (an experiment, not the engine) 113.0 and 428.1. Modelling the artefact at the fluid
+// level would be modelling a departure from Flink: sim/README.md has the figures.
 // Source lag after a short (60 s) overload, once a second cause, now agrees: the fluid level
 // counted a blocked channel's credit bound in full buffers, where buffer level's output flusher
 // sends partly filled ones (sim/fluid_network.h held_records): overloaded-sink 169734 vs 168750

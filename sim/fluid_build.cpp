@@ -80,8 +80,8 @@ double records_per_flush(const Flow& flow, const EngineParams& params, double ra
   return std::max(1.0, std::min(flow.records_per_buffer, rate * static_cast<double>(params.buffer_timeout) * 1e-9));
 }
 
-double held_records(const Flow& flow, const EngineParams& params, double rate) {
-  return (flow.buffers - flow.partial) * records_per_flush(flow, params, flow.only_output ? flow.running_rate : rate);
+double held_records(const Flow& flow, const EngineParams& params) {
+  return (flow.buffers - flow.partial) * (params.buffer_timeout == 0 ? 1.0 : flow.records_per_buffer);
 }
 
 Network build_network(const model::Scenario& sc, const model::JobGraph& g, const model::Placement& placement,
@@ -165,14 +165,11 @@ Network build_network(const model::Scenario& sc, const model::JobGraph& g, const
         // 1 ÷ gate_channels share of that one for this channel. A zero timeout flushes and
         // recycles every record at once: no partial buffer. Never more than half the bound.
         f.partial = p.buffer_timeout == 0 ? 0.0 : std::min(buffers / 2, 0.5 + 0.5 / gate_channels);
+        f.capacity = held_records(f, p);
         net.flows.push_back(f);
       }
     }
     t.outs = static_cast<int>(net.flows.size()) - t.first_out;
-    for (int q = t.first_out; q < t.first_out + t.outs; ++q) {
-      net.flows[q].only_output = t.outs == 1;
-      net.flows[q].running_rate = t.cost > 0 ? net.flows[q].gain / t.cost : kUnbounded;
-    }
   }
   net.out_flows.resize(net.flows.size());
   for (std::size_t q = 0; q < net.flows.size(); ++q) net.out_flows[q] = static_cast<int>(q);

@@ -43,10 +43,6 @@ FluidRun::FluidRun(const model::Scenario& sc, const model::JobGraph& g, const mo
   c_.backlog_empty.assign(nt, 1);
   c_.flow_empty.assign(nf, 1);
   c_.flow_full.assign(nf, 0);
-  c_.refill.assign(nf, 1.0);
-  capacity_.assign(nf, 0.0);
-  for (std::size_t q = 0; q < nf; ++q)  // full buffers until a solve gives the drains
-    capacity_[q] = held_records(net_.flows[q], net_.params, kUnbounded);
   failure_done_.assign(sc.failures.size(), 0);
   for (std::size_t i = 0; i < sc.failures.size(); ++i)  // outside the run: never happens
     failure_done_[i] = sc.failures[i].at < 0 || sc.failures[i].at > horizon_;
@@ -75,10 +71,10 @@ void FluidRun::resolve() {
   }
   for (std::size_t q = 0; q < net_.flows.size(); ++q) {
     // Within the distance a nanosecond's rounding of the event time can leave.
-    slack_[q] = 1e-6 + 1e-9 * capacity_[q] + (inflow ? 2e-9 * (inflow[q] + r_->drain[q]) : 0);
+    slack_[q] = 1e-6 + 1e-9 * net_.flows[q].capacity + (inflow ? 2e-9 * (inflow[q] + r_->drain[q]) : 0);
     c_.flow_empty[q] = level_[q] <= slack_[q];
   }
-  set_full(false);
+  set_full();
   ++events_;
   if (stopped()) {  // nothing runs; sources' backlogs grow by the arrivals
     r_ = &stopped_rates_;
@@ -89,23 +85,8 @@ void FluidRun::resolve() {
     latency_now_ = latency_slope_ = latency_worst_slope_ = latency_worst_now_ = latency_spread_now_ = 0;
     return;
   }
-  // A channel's bound in records follows the rate its buffers are written at (held_records): the
-  // inflow while it fills, the drain once it is full (the sender then writes as fast as buffers
-  // come back). Which channels are full changes the rates: solve, take the bounds at the new
-  // rates, and solve again while that changes a channel's state. Within one resolve a channel
-  // found full stays full (so the rounds cannot cycle); a few rounds at most.
-  for (int round = 0;; ++round) {
-    r_ = &solver_.solve(c_);
-    passes_ += static_cast<std::uint64_t>(r_->passes);
-    for (std::size_t q = 0; q < net_.flows.size(); ++q)
-      capacity_[q] = held_records(net_.flows[q], net_.params, c_.flow_full[q] ? r_->drain[q] : r_->inflow[q]);
-    if (!set_full(true)) break;
-    if (round == 3) {  // rates consistent with the states as they are now
-      r_ = &solver_.solve(c_);
-      passes_ += static_cast<std::uint64_t>(r_->passes);
-      break;
-    }
-  }
+  r_ = &solver_.solve(c_);
+  passes_ += static_cast<std::uint64_t>(r_->passes);
   fluid::estimate_latency(net_, *r_, c_.arrival, backlog_, level_, delay_, batching_);
   for (std::size_t i = 0; i < net_.threads.size(); ++i)
     backlog_ahead_[i] = std::max(0.0, backlog_[i] + c_.arrival[i] - r_->take[i]);
@@ -140,33 +121,23 @@ void FluidRun::resolve() {
   latency_spread_now_ = spread;
 }
 
-// Which channels are full at the bounds capacity_ gives (`keep`: a channel already full stays so),
-// and how much a fuller-than-bound one lets its sender write (Conditions::refill). A channel that
-// is not full becomes full only while it fills (at the rates r_ holds): one that drains because
-// its sender slowed is not blocking it, however few records its buffers would now take. Returns
-// whether anything changed.
-bool FluidRun::set_full(bool keep) {
-  bool changed = false;
+// Which channels are at their credit bound (Flow::capacity) and block their sender. A channel that
+// is not full becomes full only while it fills (at the rates r_ holds, those of the interval that
+// just ended): one at its bound that drains because its sender slowed is not blocking it.
+void FluidRun::set_full() {
   for (std::size_t q = 0; q < net_.flows.size(); ++q) {
     const bool filling = r_ && r_->inflow[q] > r_->drain[q];
-    const bool at_bound = level_[q] >= capacity_[q] - slack_[q];
-    const char full = (keep && c_.flow_full[q]) || (at_bound && (c_.flow_full[q] || filling));
-    const double refill = full && level_[q] > capacity_[q] + slack_[q] ? capacity_[q] / level_[q] : 1.0;
-    changed = changed || full != c_.flow_full[q] || std::abs(refill - c_.refill[q]) > 1e-12;
-    c_.flow_full[q] = full;
-    c_.refill[q] = refill;
+    const bool at_bound = level_[q] >= net_.flows[q].capacity - slack_[q];
+    c_.flow_full[q] = at_bound && (c_.flow_full[q] || filling);
   }
-  return changed;
 }
 
 Nanos FluidRun::next_event() const {
   double dt = kUnbounded;
   for (std::size_t q = 0; q < net_.flows.size(); ++q) {
     const double d = r_->inflow[q] - r_->drain[q];
-    if (d > 0 && !c_.flow_full[q]) dt = std::min(dt, std::max(0.0, capacity_[q] - level_[q]) / d);
+    if (d > 0 && !c_.flow_full[q]) dt = std::min(dt, std::max(0.0, net_.flows[q].capacity - level_[q]) / d);
     if (d < 0 && !c_.flow_empty[q]) dt = std::min(dt, level_[q] / -d);
-    // Fuller than its bound: the sender is held back until the level is down to it.
-    if (d < 0 && c_.refill[q] < 1) dt = std::min(dt, (level_[q] - capacity_[q]) / -d);
   }
   for (std::size_t i = 0; i < net_.threads.size(); ++i) {
     if (!net_.threads[i].source) continue;

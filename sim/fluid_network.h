@@ -17,8 +17,7 @@
 //  - A flow's bound is counted in buffers, as credit-based flow control counts it: the buffers the
 //    sender's subpartition may hold (max_buffers_per_channel, at most an even part of the
 //    partition's pool), plus on a remote channel the receiver's exclusive buffers and an even
-//    split of the gate's floating buffers. How many records that is depends on how full the
-//    buffers are (held_records below).
+//    split of the gate's floating buffers. In records: held_records below.
 //
 // Invariants: threads are in JobGraph vertex order, then subtask index, so every flow goes from a
 // lower to a higher thread index (the graph is topologically ordered); `in_flows` and `out_flows`
@@ -60,8 +59,7 @@ struct Flow {  // one channel that carries records
   double buffers = 0;            // buffers in flight at most (the credit bound)
   double partial = 0;            // of which, on average, empty: half the one being filled, half the one being read
   double records_per_buffer = 1; // a full buffer (segment_size ÷ record size)
-  bool only_output = false;      // the sender's one channel (held_records)
-  double running_rate = 0;       // records/s into it while the sender runs on a core (gain ÷ cost)
+  double capacity = 0;           // records in flight at most: held_records
   bool remote = false;
 };
 
@@ -76,30 +74,23 @@ struct Network {
   EngineParams params;
 };
 
-// Records a flushed buffer holds when the channel is written at `rate` records/s, as the buffer
-// level flushes (sim/channel.cpp): a buffer leaves when full (R = records_per_buffer) or when the
-// output flusher (execution.buffer-timeout.interval T) finishes the one being filled, so every
-// channel ships at least one buffer a timeout: min(R, rate × T), at least one record. T = 0
-// flushes every record (1); with the timeout disabled only full buffers leave (R). The latency
-// estimate (fluid_latency.h) uses the same figure.
-// Flink differs here: PipelinedSubpartition.flush() only makes the unfinished buffer readable
-// (flushRequested); the RecordWriter keeps filling it, so buffers queued behind missing credit
-// fill up. With those semantics buffer level would hold nearly full buffers under back-pressure
-// (measured in an experiment, issue 4) and this would have to return R for a blocked channel.
+// Records a buffer leaves with when the channel is written at `rate` records/s and nothing is
+// queued ahead of it (the latency estimate, fluid_latency.h): it leaves when full
+// (R = records_per_buffer) or at the output flusher's next tick (execution.buffer-timeout.interval
+// T), so min(R, rate × T), at least one record. T = 0 ships every record (1); with the timeout
+// disabled only full buffers leave (R).
 double records_per_flush(const Flow& flow, const EngineParams& params, double rate);
 
-// Records a channel holds when every buffer of its credit bound is taken, written at `rate`
-// records/s (the inflow while it fills, its drain once full): (buffers − partial) × the records a
-// buffer leaves with. Under back-pressure the sender waits for a buffer of one channel; while it
-// waits, the output flusher finishes the partly filled buffers of its other channels every
-// timeout, so with several channels a buffer leaves with what its channel takes in a flush
-// period (records_per_flush at `rate`). A sender with one channel has no partly filled buffer
-// while it waits (it waits because that buffer left full): it fills each buffer it gets as fast as
-// it runs (records_per_flush at running_rate; a full buffer for a source with a backlog).
-// Measured at buffer level (issue 4, records in channels after 60 s): 2 senders × 2 channels at
-// 2500 records/s each 10.7k (this: 11.25k; full buffers would be 15.7k); 1 sender, 1 channel,
-// 6.1k (this: 6.2k); with the timeout disabled 14.6k (this: 14.7k).
-double held_records(const Flow& flow, const EngineParams& params, double rate);
+// Records a channel holds when every buffer of its credit bound is taken (the sender is
+// back-pressured): (buffers − partial) full buffers, whatever the rate. Flink's output flusher
+// does not finish a buffer that has buffers queued ahead of it (PipelinedSubpartition.flush()
+// only sets flushRequested; the writer keeps appending until the reader reaches it, pollBuffer),
+// and a blocked channel's buffers are queued behind missing credit or unread, so they leave full;
+// only the one being filled and the one being read are partly full (`partial`). A zero timeout
+// ships every record as its own buffer (one record a buffer). Buffer level does the same
+// (sim/channel.cpp); measured there (records in channels after 60 s, sim/README.md): 2 senders ×
+// 2 channels 14.6k with the timeout or without (this: 14.7k), 1 sender × 1 channel 6.3k (6.2k).
+double held_records(const Flow& flow, const EngineParams& params);
 
 // REQUIRES: placement.fits; graph and placement built for `scenario` (or consistently in code).
 Network build_network(const model::Scenario& scenario, const model::JobGraph& graph,

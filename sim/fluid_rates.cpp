@@ -115,7 +115,7 @@ void RateSolver::backward(const Conditions& c) {
     double cap = kUnbounded;
     for (int k = 0; k < t.outs; ++k) {
       const int q = net_.out_flows[t.first_out + k];
-      if (c.flow_full[q]) cap = std::min(cap, r_.drain[q] * c.refill[q] / net_.flows[q].gain);
+      if (c.flow_full[q]) cap = std::min(cap, r_.drain[q] / net_.flows[q].gain);
     }
     r_.bp_cap[i] = cap;
   }

@@ -11,11 +11,7 @@
 //    thread's rate is split max-min fair over its channels: an empty channel asks for its inflow,
 //    a non-empty one for as much as it can get.
 //  - Backpressure: a thread blocks when the record in hand has no buffer, so into a full channel
-//    it writes no faster than the channel drains: take × gain ≤ drain × refill for every full
-//    out-flow. `refill` < 1 when the channel holds more records than its buffers will hold at the
-//    drain it has now (fluid_network.h held_records, e.g. after the drain fell): each buffer read
-//    frees one that the sender fills less, so it writes refill = held ÷ level of the drain until
-//    the fuller buffers have been read.
+//    it writes no faster than the channel drains: take × gain ≤ drain for every full out-flow.
 // Gauss–Seidel: a forward pass in thread order (a topological order) sets takes and drains, a
 // backward pass sets the backpressure caps, then the CPU shares; repeated until no take moves by
 // more than a relative 1e-12 (typically graph depth + 2 passes).
@@ -48,7 +44,6 @@ struct Conditions {
   std::vector<char> backlog_empty;  // per thread (sources)
   std::vector<char> flow_empty;     // per flow
   std::vector<char> flow_full;      // per flow
-  std::vector<double> refill;       // per flow: ≤ 1, used when full (see Backpressure above)
 };
 
 struct Rates {

@@ -69,7 +69,7 @@ class FluidRun {
  private:
   // fluid_engine.cpp
   void resolve();
-  bool set_full(bool keep);
+  void set_full();
   Nanos next_event() const;
   void accumulate(double dt);
   void integrate_levels(double dt);
@@ -110,9 +110,8 @@ class FluidRun {
   std::uint64_t events_ = 0, samples_ = 0, passes_ = 0;
 
   std::vector<double> backlog_, level_, delay_, batching_;
-  // Per flow: records in flight when every buffer of its credit bound is taken, at the drain of
-  // the last solve (fluid_network.h held_records); the rounding slack of its level.
-  std::vector<double> capacity_, slack_;
+  // Per flow: the rounding slack of its level (within it of Flow::capacity the channel is full).
+  std::vector<double> slack_;
   // The state one second on at the current rates, and its latency estimate: levels move linearly
   // between events, so the estimate does too (a growing source backlog makes latency grow).
   std::vector<double> backlog_ahead_, level_ahead_, delay_ahead_, batching_ahead_;

@@ -49,8 +49,9 @@ TEST_CASE("fluid: an overloaded sink back-pressures the source; the backlog grow
   // Sink 500 µs → 2000/s capacity; arrivals 3000/s. Source (10 µs) blocks on its full channel
   // once the channel holds its credit bound: (min(10, pool 1×2+8) subpartition + 2 exclusive + 8
   // floating) buffers, less the half-filled one at the sender and the half-read one at the sink,
-  // of 327 records (32 KiB ÷ 100 B; the source's only channel: its buffers leave full) = 19 × 327
-  // = 6213 records, full after 6.213 s. (Buffer level: 6137 records in the channel.)
+  // of 327 records (32 KiB ÷ 100 B; blocked, the others are full: the output flusher does not
+  // finish a buffer queued behind others) = 19 × 327 = 6213 records, full after 6.213 s. (Buffer
+  // level: 6308 records in the channel and in hand at 60 s.)
   auto job = testing::line_job({stage(1, 10 * kMicrosecond), stage(1, 500 * kMicrosecond, model::Partition::Rebalance)},
                                3000, 2, 1.0);
   job.placement.taskmanager_of[1][0] = 1;  // the sink on its own TaskManager (a remote channel)

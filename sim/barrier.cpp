@@ -102,7 +102,7 @@ void Engine::take_snapshot(int subtask, int slot) {
 }
 
 // Aligned: the barrier is queued behind the records already written (the filling buffer is
-// flushed first). Unaligned: a priority event that overtakes them, at the input gate one hop
+// finished first). Unaligned: a priority event that overtakes them, at the input gate one hop
 // later (at once on a local channel); the records it overtook are counted at the consumer's
 // snapshot (maybe_upload) and persisted.
 void Engine::emit_barriers(int subtask, int slot, bool unaligned) {
@@ -128,7 +128,7 @@ void Engine::emit_barriers(int subtask, int slot, bool unaligned) {
         }
         continue;
       }
-      flush(c);
+      finish_buffer(c);  // Flink finishes the buffer being filled before it adds an event
       assert(ch.tail - (ch.remote ? ch.credited : ch.head) <= ch.mask);
       Buffer& barrier = ch.ring[ch.tail & ch.mask];
       barrier = Buffer{};

@@ -1,12 +1,16 @@
 // Channels: a subpartition of the producer's result partition and the input channel of the
 // consumer's gate, as one entity. Records are serialized into a buffer (memory segment); a buffer
-// is flushed when full, by the output flusher (execution.buffer-timeout.interval), or after every
-// record with a zero timeout. Remote channels follow Flink's credit-based flow control: the
-// receiver holds buffers_per_channel exclusive buffers plus floating buffers taken from the gate's
-// pool when the sender reports a backlog; the sender ships a buffer only against a free receiver
-// buffer (credit). Local channels hand the producer's buffer to the consumer directly; it returns
-// to the producer's pool when read. A freed receiver buffer becomes credit at the sender
-// hop_latency later (Flink's AddCredit message); floating-buffer requests are taken as immediate.
+// is finished and queued when full, before a checkpoint barrier, or after every record with a zero
+// timeout. The output flusher (execution.buffer-timeout.interval) does not finish it: as in Flink's
+// PipelinedSubpartition.flush(), the partly filled buffer becomes readable at once when nothing is
+// queued ahead of it, else the flush only sets flushRequested and the reader takes the buffer,
+// with every record written by then, when it reaches it (pollBuffer). Remote channels follow
+// Flink's credit-based flow control: the receiver holds buffers_per_channel exclusive buffers plus
+// floating buffers taken from the gate's pool when the sender reports a backlog; the sender ships
+// a buffer only against a free receiver buffer (credit). Local channels hand the producer's buffer
+// to the consumer directly; it returns to the producer's pool when read. A freed receiver buffer
+// becomes credit at the sender hop_latency later (Flink's AddCredit message); floating-buffer
+// requests are taken as immediate.
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -34,22 +38,36 @@ void Engine::write_record(int channel, Nanos origin) {
   c.filling.bytes += size;
   c.filling.last_origin = origin;
   ++c.written;
-  if (params_.buffer_timeout == 0 || c.filling.bytes + size > params_.segment_size) flush(channel);
+  if (params_.buffer_timeout == 0 || c.filling.bytes + size > params_.segment_size) finish_buffer(channel);
 }
 
-void Engine::flush(int channel) {
+void Engine::finish_buffer(int channel) {
   ChannelState& c = channels_[channel];
   if (c.filling.records == 0) return;
-  assert(c.tail - (c.remote ? c.credited : c.head) <= c.mask);
-  c.ring[c.tail & c.mask] = c.filling;
-  ++c.tail;
-  c.filling = Buffer{};
+  enqueue_filling(c);
   if (!c.remote) {
     c.sent = c.arrived = c.tail;
     push_data(subtasks_[c.consumer], channel);
     wake(c.consumer);
   } else {
     try_send(channel);
+  }
+}
+
+// Flink's PipelinedSubpartition.flush(): with buffers queued ahead (remote: not yet sent; local:
+// not yet read) it only sets flushRequested; the reader takes the partly filled buffer when it
+// reaches it (try_send, consumed_buffer), with every record written by then. A remote channel
+// with nothing ahead still needs a credit, which may come later: the buffer stays open till then.
+void Engine::flush(int channel) {
+  ChannelState& c = channels_[channel];
+  if (c.filling.records == 0 || c.flush_requested) return;
+  if (c.remote) {
+    c.flush_requested = true;
+    if (c.sent == c.tail) try_send(channel);
+  } else if (c.head < c.tail) {
+    c.flush_requested = true;
+  } else {
+    finish_buffer(channel);
   }
 }
 
@@ -62,7 +80,16 @@ void Engine::try_send(int channel) {
   // Credits announced by the receiver that have reached the sender by now.
   while (c.credited < c.head && c.ring[c.credited & c.mask].arrive <= now_) ++c.credited;
   bool shipped = false;
-  while (c.sent < c.tail) {
+  // Flink's CreditBasedSequenceNumberingViewReader polls while it has credit; at the partly filled
+  // buffer, pollBuffer takes it only when a flush was requested (and clears the request).
+  for (;;) {
+    if (c.sent == c.tail) {
+      if (!c.flush_requested) break;
+      if (c.filling.records == 0) {  // nothing left to take
+        c.flush_requested = false;
+        break;
+      }
+    }
     const auto credit = static_cast<std::uint64_t>(params_.buffers_per_channel + c.floats_held);
     if (c.sent - c.credited >= credit) {
       // Flink: a backlog beyond the credits makes the receiver assign floating buffers.
@@ -86,6 +113,10 @@ void Engine::try_send(int channel) {
         ++gate.waiting_size;
       }
       break;
+    }
+    if (c.sent == c.tail) {
+      c.flush_requested = false;
+      enqueue_filling(c);
     }
     Buffer& b = c.ring[c.sent & c.mask];
     auto& out = taskmanagers_[subtasks_[c.producer].taskmanager];
@@ -143,12 +174,23 @@ void Engine::consumed_buffer(int channel) {
   ++c.head;
   if (!c.remote) {
     if (consumed.records != 0) --partitions_[c.partition].used;  // a barrier took no pool buffer
+    // Flink's LocalInputChannel polls the next buffer once it has read this one: at the partly
+    // filled buffer, only if a flush was requested. The reader (take_input) queues the channel
+    // again unless a barrier just blocked it.
+    if (c.flush_requested && c.head == c.tail) {
+      c.flush_requested = false;
+      if (c.filling.records > 0) {
+        enqueue_filling(c);
+        c.sent = c.arrived = c.tail;
+      }
+    }
     wake_if_back_pressured(c.producer);
     return;
   }
-  // A floating buffer goes back to the gate when the sender has no backlog, and from there to
-  // the first channel waiting for one.
-  if (c.floats_held > 0 && c.sent == c.tail) {
+  // A floating buffer goes back to the gate when the sender has no backlog (Flink counts the
+  // partly filled buffer once a flush was requested), and from there to the first channel
+  // waiting for one.
+  if (c.floats_held > 0 && c.sent == c.tail && !(c.flush_requested && c.filling.records > 0)) {
     --c.floats_held;
     GateState& gate = gates_[c.gate];
     ++gate.free_floats;

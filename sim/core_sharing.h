@@ -8,8 +8,9 @@
 // solved as a fixed point (Jacobi rounds until no share moves by 1e-9, at most 200).
 //
 // What it cannot see: threads that run together more (or less) often than independence says —
-// e.g. back-pressured sources released by the same credit — make buffer level busier still
-// (tests/validation/fluid_agreement_test.cpp shows where). On one core with Poisson-fed threads it
+// e.g. back-pressured sources that their consumers release one full buffer at a time take turns
+// and are less busy at buffer level (tests/validation/fluid_agreement_test.cpp, cpu-contention,
+// and sim/README.md have the figures). On one core with Poisson-fed threads it
 // gives less than M/G/1-PS's 1/(1 − ρ), which counts a thread's own queue as sharing too.
 //
 // Cost: O(k²) per round for k threads (the distribution of all k, then each thread removed by

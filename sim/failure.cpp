@@ -160,6 +160,7 @@ void Engine::discard_in_flight() {
     c.filling = Buffer{};
     c.credited = c.head = c.arrived = c.sent = c.tail = 0;
     c.in_data_ring = c.arrival_pending = c.waiting_float = c.credit_pending = c.blocked = false;
+    c.flush_requested = false;
     c.floats_held = 0;
     c.priority_barrier = 0;
   }

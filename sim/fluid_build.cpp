@@ -74,6 +74,16 @@ double channel_share(const model::JobEdge& edge, const model::SubtaskRange& cons
 
 }  // namespace
 
+double records_per_flush(const Flow& flow, const EngineParams& params, double rate) {
+  if (params.buffer_timeout == 0 || rate <= 0) return 1.0;
+  if (params.buffer_timeout < 0) return flow.records_per_buffer;
+  return std::max(1.0, std::min(flow.records_per_buffer, rate * static_cast<double>(params.buffer_timeout) * 1e-9));
+}
+
+double held_records(const Flow& flow, const EngineParams& params) {
+  return (flow.buffers - flow.partial) * (params.buffer_timeout == 0 ? 1.0 : flow.records_per_buffer);
+}
+
 Network build_network(const model::Scenario& sc, const model::JobGraph& g, const model::Placement& placement,
                       const EngineParams& params) {
   assert(placement.fits);
@@ -146,12 +156,16 @@ Network build_network(const model::Scenario& sc, const model::JobGraph& g, const
         // even part of it, at most max_buffers_per_channel.
         double buffers = std::min(static_cast<double>(p.max_buffers_per_channel),
                                   static_cast<double>(pool_max) / consumers.size());
-        if (f.remote) {
-          const int gate_channels = model::channels_of(g, edge, d).size();
-          buffers += p.buffers_per_channel +
-                     static_cast<double>(p.floating_buffers_per_gate) / std::max(gate_channels, 1);
-        }
-        f.capacity = buffers * rpb;
+        const int gate_channels = std::max(model::channels_of(g, edge, d).size(), 1);
+        if (f.remote)
+          buffers += p.buffers_per_channel + static_cast<double>(p.floating_buffers_per_gate) / gate_channels;
+        f.buffers = buffers;
+        // Not every buffer of the bound is full: the sender fills one (half full on average) and
+        // the consumer reads one buffer at a time from its gate (half read on average), a
+        // 1 ÷ gate_channels share of that one for this channel. A zero timeout flushes and
+        // recycles every record at once: no partial buffer. Never more than half the bound.
+        f.partial = p.buffer_timeout == 0 ? 0.0 : std::min(buffers / 2, 0.5 + 0.5 / gate_channels);
+        f.capacity = held_records(f, p);
         net.flows.push_back(f);
       }
     }

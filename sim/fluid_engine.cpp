@@ -27,6 +27,7 @@ FluidRun::FluidRun(const model::Scenario& sc, const model::JobGraph& g, const mo
   const std::size_t nt = net_.threads.size(), nf = net_.flows.size();
   backlog_.assign(nt, 0.0);
   level_.assign(nf, 0.0);
+  slack_.assign(nf, 0.0);
   delay_.assign(nt, 0.0);
   batching_.assign(nt, 0.0);
   backlog_ahead_.assign(nt, 0.0);
@@ -70,10 +71,10 @@ void FluidRun::resolve() {
   }
   for (std::size_t q = 0; q < net_.flows.size(); ++q) {
     // Within the distance a nanosecond's rounding of the event time can leave.
-    const double slack = 1e-6 + 1e-9 * net_.flows[q].capacity + (inflow ? 2e-9 * (inflow[q] + r_->drain[q]) : 0);
-    c_.flow_empty[q] = level_[q] <= slack;
-    c_.flow_full[q] = level_[q] >= net_.flows[q].capacity - slack;
+    slack_[q] = 1e-6 + 1e-9 * net_.flows[q].capacity + (inflow ? 2e-9 * (inflow[q] + r_->drain[q]) : 0);
+    c_.flow_empty[q] = level_[q] <= slack_[q];
   }
+  set_full();
   ++events_;
   if (stopped()) {  // nothing runs; sources' backlogs grow by the arrivals
     r_ = &stopped_rates_;
@@ -120,11 +121,22 @@ void FluidRun::resolve() {
   latency_spread_now_ = spread;
 }
 
+// Which channels are at their credit bound (Flow::capacity) and block their sender. A channel that
+// is not full becomes full only while it fills (at the rates r_ holds, those of the interval that
+// just ended): one at its bound that drains because its sender slowed is not blocking it.
+void FluidRun::set_full() {
+  for (std::size_t q = 0; q < net_.flows.size(); ++q) {
+    const bool filling = r_ && r_->inflow[q] > r_->drain[q];
+    const bool at_bound = level_[q] >= net_.flows[q].capacity - slack_[q];
+    c_.flow_full[q] = at_bound && (c_.flow_full[q] || filling);
+  }
+}
+
 Nanos FluidRun::next_event() const {
   double dt = kUnbounded;
   for (std::size_t q = 0; q < net_.flows.size(); ++q) {
     const double d = r_->inflow[q] - r_->drain[q];
-    if (d > 0 && !c_.flow_full[q]) dt = std::min(dt, (net_.flows[q].capacity - level_[q]) / d);
+    if (d > 0 && !c_.flow_full[q]) dt = std::min(dt, std::max(0.0, net_.flows[q].capacity - level_[q]) / d);
     if (d < 0 && !c_.flow_empty[q]) dt = std::min(dt, level_[q] / -d);
   }
   for (std::size_t i = 0; i < net_.threads.size(); ++i) {

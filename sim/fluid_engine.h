@@ -8,9 +8,10 @@
 //    linearly: a source backlog (`pendingRecords`) by arrival − take, a channel by inflow − drain.
 //  - Events: a traffic step (model/traffic.h next_rate_change: exact for constant, step and
 //    burst; one-minute midpoint staircase for diurnal and trace), a channel reaching its credit
-//    bound (its producer is back-pressured from then on) or emptying (its consumer is limited by
-//    the inflow), a source backlog emptying, and the milestones of checkpoints
-//    (trigger, completion or expiry) and failures (the loss, the restart): FluidRun::next_milestone.
+//    bound in records (fluid_network.h held_records; its producer is back-pressured from then on)
+//    or emptying (its consumer is limited by the inflow), a source backlog emptying, and the
+//    milestones of checkpoints (trigger, completion or expiry) and failures (the loss, the
+//    restart): FluidRun::next_milestone.
 //  - The time series is sampled every metrics_interval by integrating the piecewise-constant
 //    rates (no model event per sample); `RunResult::events` counts model events only, samples are
 //    counted apart (FluidStats).

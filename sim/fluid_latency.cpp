@@ -17,7 +17,7 @@ void buffering(const EngineParams& p, const Flow& f, double inflow, double& wait
   const double timeout = static_cast<double>(p.buffer_timeout) * 1e-9;
   const double flush = p.buffer_timeout < 0 ? fill : std::min(fill, timeout);
   wait = flush / 2;
-  records = std::max(1.0, std::min(f.records_per_buffer, inflow * flush));
+  records = records_per_flush(f, p, inflow);
 }
 
 }  // namespace

@@ -14,10 +14,10 @@
 //    of the edge (rebalance/shuffle 1/p; forward/rescale 1/consumers of the pointwise block; hash
 //    the receiving subtask's key share from model/key_distribution.h; broadcast 1; global 1 to
 //    subtask 0). Channels with no share (gain 0) are left out.
-//  - A flow's bound is the records that can be in flight when the sender is blocked: full
-//    buffers (segment_size ÷ record size records each) the sender's subpartition may hold
-//    (max_buffers_per_channel, at most an even part of the partition's pool), plus on a remote channel the
-//    receiver's exclusive buffers and an even split of the gate's floating buffers.
+//  - A flow's bound is counted in buffers, as credit-based flow control counts it: the buffers the
+//    sender's subpartition may hold (max_buffers_per_channel, at most an even part of the
+//    partition's pool), plus on a remote channel the receiver's exclusive buffers and an even
+//    split of the gate's floating buffers. In records: held_records below.
 //
 // Invariants: threads are in JobGraph vertex order, then subtask index, so every flow goes from a
 // lower to a higher thread index (the graph is topologically ordered); `in_flows` and `out_flows`
@@ -56,8 +56,10 @@ struct Flow {  // one channel that carries records
   int to = 0;    // thread
   int edge = 0;
   double gain = 0;               // records into the channel per record `from` takes
-  double capacity = 0;           // records in flight at most (the credit bound)
-  double records_per_buffer = 1; // a full buffer
+  double buffers = 0;            // buffers in flight at most (the credit bound)
+  double partial = 0;            // of which, on average, empty: half the one being filled, half the one being read
+  double records_per_buffer = 1; // a full buffer (segment_size ÷ record size)
+  double capacity = 0;           // records in flight at most: held_records
   bool remote = false;
 };
 
@@ -71,6 +73,24 @@ struct Network {
   std::vector<int> first_thread;             // per vertex
   EngineParams params;
 };
+
+// Records a buffer leaves with when the channel is written at `rate` records/s and nothing is
+// queued ahead of it (the latency estimate, fluid_latency.h): it leaves when full
+// (R = records_per_buffer) or at the output flusher's next tick (execution.buffer-timeout.interval
+// T), so min(R, rate × T), at least one record. T = 0 ships every record (1); with the timeout
+// disabled only full buffers leave (R).
+double records_per_flush(const Flow& flow, const EngineParams& params, double rate);
+
+// Records a channel holds when every buffer of its credit bound is taken (the sender is
+// back-pressured): (buffers − partial) full buffers, whatever the rate. Flink's output flusher
+// does not finish a buffer that has buffers queued ahead of it (PipelinedSubpartition.flush()
+// only sets flushRequested; the writer keeps appending until the reader reaches it, pollBuffer),
+// and a blocked channel's buffers are queued behind missing credit or unread, so they leave full;
+// only the one being filled and the one being read are partly full (`partial`). A zero timeout
+// ships every record as its own buffer (one record a buffer). Buffer level does the same
+// (sim/channel.cpp); measured there (records in channels after 60 s, sim/README.md): 2 senders ×
+// 2 channels 14.6k with the timeout or without (this: 14.7k), 1 sender × 1 channel 6.3k (6.2k).
+double held_records(const Flow& flow, const EngineParams& params);
 
 // REQUIRES: placement.fits; graph and placement built for `scenario` (or consistently in code).
 Network build_network(const model::Scenario& scenario, const model::JobGraph& graph,

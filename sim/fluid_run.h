@@ -69,6 +69,7 @@ class FluidRun {
  private:
   // fluid_engine.cpp
   void resolve();
+  void set_full();
   Nanos next_event() const;
   void accumulate(double dt);
   void integrate_levels(double dt);
@@ -109,6 +110,8 @@ class FluidRun {
   std::uint64_t events_ = 0, samples_ = 0, passes_ = 0;
 
   std::vector<double> backlog_, level_, delay_, batching_;
+  // Per flow: the rounding slack of its level (within it of Flow::capacity the channel is full).
+  std::vector<double> slack_;
   // The state one second on at the current rates, and its latency estimate: levels move linearly
   // between events, so the estimate does too (a growing source backlog makes latency grow).
   std::vector<double> backlog_ahead_, level_ahead_, delay_ahead_, batching_ahead_;

@@ -17,7 +17,8 @@
 //  - A channel's ring holds, in order: [credited, head) read by the receiver, credit on its way
 //    back (the slot keeps when it reaches the sender), [head, arrived) at the receiver,
 //    [arrived, sent) on the wire, [sent, tail) queued at the sender's subpartition. Local
-//    channels have sent = arrived = tail (no wire, no credit).
+//    channels have sent = arrived = tail (no wire, no credit). The buffer being filled is not in
+//    the ring; with flush_requested set the reader takes it when it reaches the tail.
 //  - Entities are woken through a work list, never by direct recursion, so a handler never
 //    re-enters another entity's handler.
 //  - A Buffer with records == 0 in a ring is a checkpoint barrier (an event, not data): it takes
@@ -28,6 +29,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cassert>
 #include <cstdint>
 #include <random>
 #include <vector>
@@ -193,6 +195,9 @@ struct ChannelState {
   std::uint64_t mask = 0;
   std::uint64_t credited = 0, head = 0, arrived = 0, sent = 0, tail = 0;
   bool credit_pending = false;
+  // Flink's flushRequested: the output flusher found buffers queued ahead of the filling one; the
+  // reader takes the filling buffer when it reaches it (channel.cpp).
+  bool flush_requested = false;
   bool blocked = false;  // aligned barrier read: not read again until alignment ends (in_data_ring stays true)
   std::int64_t priority_barrier = 0;  // unaligned barrier on its way to the consumer
   std::int64_t written = 0, read = 0;  // records
@@ -271,11 +276,19 @@ class Engine {
   // Flink: RecordWriter requests a buffer from the partition's LocalBufferPool, which refuses
   // beyond its maximum and beyond max-buffers-per-channel for one subpartition.
   bool can_write(const ChannelState& c, const PartitionState& p) const {
-    if (c.filling.records > 0) return true;  // a full buffer is flushed at once, so there is room
+    if (c.filling.records > 0) return true;  // a full buffer is finished at once, so there is room
     return p.used < p.pool_max && subpartition_held(c) < params_.max_buffers_per_channel;
   }
   void write_record(int channel, Nanos origin);
-  void flush(int channel);
+  void finish_buffer(int channel);  // queues the partly filled buffer (full, barrier, zero timeout)
+  void flush(int channel);          // the output flusher's flush (Flink's flushRequested)
+  // The filling buffer becomes the newest queued one (no delivery, no send).
+  static void enqueue_filling(ChannelState& c) {
+    assert(c.tail - (c.remote ? c.credited : c.head) <= c.mask);
+    c.ring[c.tail & c.mask] = c.filling;
+    ++c.tail;
+    c.filling = Buffer{};
+  }
   void try_send(int channel);
   void channel_arrival(int channel);
   void credit_arrival(int channel);

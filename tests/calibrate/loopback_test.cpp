@@ -246,6 +246,11 @@ TEST_CASE("loopback: a saturated pod on a 16-core node, served at 2x, is found b
   const std::vector<std::pair<std::string, double>> truth = {
       {"events", 5'000}, {"enrich", 50'000}, {"window -> sink", 35'000}};
   REQUIRE(fit["vertices"].size() == truth.size());
-  for (std::size_t v = 0; v < truth.size(); ++v)  // 7%: see serve_round_trip_test.cpp
-    CHECK(fit["vertices"][v]["cpuPerRecord"].get<double>() == Approx(truth[v].second).epsilon(0.07));
+  // 10%, not serve_round_trip_test.cpp's 7%: since buffer level follows Flink's output flusher
+  // (a buffer queued behind others is not finished at a tick), this job's sources on seed 11 are
+  // 8.0–8.8% slower while runnable than the TaskManager's one factor says (true busy ÷ work over
+  // the first 5–20 s; seeds 1–6: 3.8–5.3%, and 2.7–3.6% before), so no fit from per-second
+  // averages gets events within 7% from these early samples (+8.4%); calibrate/README.md.
+  for (std::size_t v = 0; v < truth.size(); ++v)
+    CHECK(fit["vertices"][v]["cpuPerRecord"].get<double>() == Approx(truth[v].second).epsilon(0.10));
 }

@@ -107,7 +107,15 @@ void Engine::build() {
     }
   }
 
-  for (int tm = 0; tm < ntm; ++tm) taskmanagers_[tm].heap.reserve(threads_on[tm]);  // no growth in the loop
+  for (int tm = 0; tm < ntm; ++tm) {
+    auto& t = taskmanagers_[tm];
+    t.heap.reserve(threads_on[tm]);  // no growth in the loop
+    t.speed_for.resize(static_cast<std::size_t>(threads_on[tm]) + 1);
+    for (std::size_t n = 0; n < t.speed_for.size(); ++n) {
+      const auto runnable = static_cast<double>(n);
+      t.speed_for[n] = runnable <= t.cores ? 1.0 : t.cores / runnable;
+    }
+  }
 
   // Sources: each source operator's share of the total rate (model/traffic.h), split over its
   // Kafka partitions; partition k is read by subtask k mod parallelism (as model/steady_state.h).

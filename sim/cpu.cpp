@@ -5,6 +5,7 @@
 // the completion of the thread with the least work left: a timer of the event queue, moved in
 // place when the speed or the thread due first changes. O(log n) per change.
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <functional>
 
@@ -14,9 +15,10 @@
 namespace flinksim::sim::detail {
 namespace {
 
+// min(1, cores / runnable), from the TaskManager's table (build.cpp).
 double speed_of(const TaskManagerState& tm) {
-  const auto n = static_cast<double>(tm.heap.size());
-  return n <= tm.cores ? 1.0 : tm.cores / n;
+  assert(tm.heap.size() < tm.speed_for.size());
+  return tm.speed_for[tm.heap.size()];
 }
 
 // Min-heap (min_heap.h) on virtual finish time; ties by subtask index, so the order is total. A

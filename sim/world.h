@@ -71,14 +71,15 @@ constexpr std::uint32_t ring_at(std::uint32_t head, std::uint32_t k, std::uint32
 
 // static_cast<std::int64_t>(std::floor(x)) and (std::ceil(x)) without the libm call (x86-64
 // without SSE4.1 has no rounding instruction): the truncation is exact and one comparison fixes
-// it up, so the values are the same. REQUIRES: |x| < 2^63.
+// it up, so the values are the same. The fix-up is added, not branched on: whether a processing
+// time has a fraction to round up is a coin toss to the branch predictor. REQUIRES: |x| < 2^63.
 inline std::int64_t floor_to_int(double x) {
   const auto t = static_cast<std::int64_t>(x);
-  return static_cast<double>(t) > x ? t - 1 : t;
+  return t - static_cast<std::int64_t>(static_cast<double>(t) > x);
 }
 inline std::int64_t ceil_to_int(double x) {
   const auto t = static_cast<std::int64_t>(x);
-  return static_cast<double>(t) < x ? t + 1 : t;
+  return t + static_cast<std::int64_t>(static_cast<double>(t) < x);
 }
 
 // One network buffer (a memory segment) and the records it carries; with records == 0, a
@@ -215,6 +216,9 @@ struct TaskManagerState {
   Nanos last = 0;
   std::vector<std::pair<double, int>> heap;
   double speed = 1;             // min(1, cores / heap.size()): set whenever the heap changes size
+  // speed_for[n] = min(1, cores / n) for n = 0 … the threads placed here, worked out once
+  // (build.cpp): the same doubles without a division each time a thread starts or finishes.
+  std::vector<double> speed_for;
   int scheduled_subtask = -1;   // the thread its completion timer completes
   double scheduled_speed = 0;   // the speed that timer was computed with
   double cpu_ns = 0;        // CPU time used since the last sample

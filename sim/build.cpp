@@ -62,6 +62,7 @@ void Engine::build() {
       op.cv = spec.cpu_cv;
       if (op.cost_ns > 0 && op.cv > 0) op.lognormal = Rng::lognormal_params(op.cost_ns, op.cv);
       op.selectivity = spec.selectivity;
+      op.passes_all = op.selectivity == 1.0;
       // Only the head has no parent; a chain built in code without parents reads as a line.
       op.parent = k == 0 ? -1 : (jv.operators[k].parent >= 0 ? jv.operators[k].parent : k - 1);
       if (op.parent >= 0) vs.ops[op.parent].consumers += 1;  // chained child (a tree: fan-out)
@@ -98,6 +99,7 @@ void Engine::build() {
       const int tm = placement_.taskmanager_of[v][i];
       assert(tm >= 0 && tm < ntm);
       s.taskmanager = tm;
+      s.is_source = vs.is_source;
       s.selectivity_acc.assign(vs.ops.size(), 0.0);
       s.op_out.assign(vs.ops.size(), 0);
       s.cost_rng = Rng(scenario_.seed, Stream::kCost, static_cast<std::uint64_t>(idx));

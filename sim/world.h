@@ -64,7 +64,12 @@ enum EventKind : std::uint32_t {
 // Index arithmetic of the fixed rings (data_ring, gate waiting lists, round-robin cursors) without
 // an integer division per step: the same values as (i + 1) % cap and (head + k) % cap.
 // REQUIRES: i, head < cap; k ≤ cap.
-constexpr std::uint32_t ring_next(std::uint32_t i, std::uint32_t cap) { return i + 1 == cap ? 0 : i + 1; }
+// ring_next masks instead of branching: a round-robin cursor wraps every few records, which the
+// branch predictor misses.
+constexpr std::uint32_t ring_next(std::uint32_t i, std::uint32_t cap) {
+  const std::uint32_t n = i + 1;
+  return n & (0u - static_cast<std::uint32_t>(n != cap));
+}
 constexpr std::uint32_t ring_at(std::uint32_t head, std::uint32_t k, std::uint32_t cap) {
   return head + k >= cap ? head + k - cap : head + k;
 }
@@ -100,6 +105,7 @@ struct ChainOp {
   double cv = 0;
   Rng::LognormalParams lognormal;  // of cost_ns and cv, when both are > 0 (build.cpp)
   double selectivity = 1;
+  bool passes_all = true;  // selectivity == 1: every record passes, no accumulator needed
   int parent = -1;     // chain position of the operator feeding it; −1: the head
   int consumers = 0;   // chained children + output edges + leaving the job
   bool leaves = false; // no chained child and no output edge (a sink): records leave the job here
@@ -145,6 +151,7 @@ struct SubtaskState {
   int vertex = 0;
   int index = 0;
   int taskmanager = 0;
+  bool is_source = false;  // its vertex's (read per record: one load, not the vertex's)
   ThreadState state = ThreadState::kIdle;
   Nanos state_since = 0;
   bool running = false;   // in its TaskManager's processor-sharing set

@@ -63,14 +63,16 @@ void Engine::cpu_reschedule(int taskmanager) {
   }
   const auto& top = tm.heap.front();
   const double s = tm.speed;
-  if (events_.armed(timer) && tm.scheduled_subtask == top.second && tm.scheduled_speed == s) return;
+  const bool armed = events_.armed(timer);
+  if (armed && tm.scheduled_subtask == top.second && tm.scheduled_speed == s) return;
   // x / 1.0 is x exactly: the division (a long stall here) only when the threads share cores.
   const double left = top.first - tm.virtual_now;
   const double dt = std::max(0.0, s == 1.0 ? left : left / s);
   tm.scheduled_subtask = top.second;
   tm.scheduled_speed = s;
   events_.arm(timer, now_ + ceil_to_int(dt));
-  max_pending_ = std::max<std::uint64_t>(max_pending_, events_.size());
+  // Only arming a disarmed timer adds a pending event (moving one does not).
+  if (!armed) max_pending_ = std::max<std::uint64_t>(max_pending_, events_.size());
 }
 
 // The timer fired (and was disarmed by the queue): the thread due first finishes its record.

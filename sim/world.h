@@ -130,6 +130,9 @@ struct SourceState {  // a source subtask's backlog (Flink: pendingRecords, Kafk
   std::int64_t taken = 0;   // position in the stream (rewinds to a checkpoint's offset)
   std::int64_t rewound = 0; // records read again after rewinds
   bool event_pending = false;
+  // 1e9 / rate for the last rate seen (draw_next's cache: the same value without a division per
+  // arrival while the rate holds).
+  mutable double gap_rate = 0, mean_gap = 0;
 };
 
 enum class ThreadState : std::uint8_t { kIdle, kBusy, kBackPressured };

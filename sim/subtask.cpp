@@ -36,7 +36,10 @@ void Engine::set_state(SubtaskState& s, ThreadState state) {
   s.state = state;
 }
 
-void Engine::advance(int subtask) {
+// Flattened: every call on a record's way through the thread (take_input, start_record, cpu_add,
+// write_record, ...) is inlined here, which saves their entries and exits (a tenth of the
+// instructions an event) and lets the compiler keep the subtask in registers across them.
+[[gnu::flatten]] void Engine::advance(int subtask) {
   auto& s = subtasks_[subtask];
   s.woken = false;
   if (s.running) return;

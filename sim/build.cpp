@@ -62,6 +62,7 @@ void Engine::build() {
       op.cv = spec.cpu_cv;
       if (op.cost_ns > 0 && op.cv > 0) op.lognormal = Rng::lognormal_params(op.cost_ns, op.cv);
       op.selectivity = spec.selectivity;
+      op.passes_all = op.selectivity == 1.0;
       // Only the head has no parent; a chain built in code without parents reads as a line.
       op.parent = k == 0 ? -1 : (jv.operators[k].parent >= 0 ? jv.operators[k].parent : k - 1);
       if (op.parent >= 0) vs.ops[op.parent].consumers += 1;  // chained child (a tree: fan-out)
@@ -98,6 +99,7 @@ void Engine::build() {
       const int tm = placement_.taskmanager_of[v][i];
       assert(tm >= 0 && tm < ntm);
       s.taskmanager = tm;
+      s.is_source = vs.is_source;
       s.selectivity_acc.assign(vs.ops.size(), 0.0);
       s.op_out.assign(vs.ops.size(), 0);
       s.cost_rng = Rng(scenario_.seed, Stream::kCost, static_cast<std::uint64_t>(idx));
@@ -107,7 +109,15 @@ void Engine::build() {
     }
   }
 
-  for (int tm = 0; tm < ntm; ++tm) taskmanagers_[tm].heap.reserve(threads_on[tm]);  // no growth in the loop
+  for (int tm = 0; tm < ntm; ++tm) {
+    auto& t = taskmanagers_[tm];
+    t.heap.reserve(threads_on[tm]);  // no growth in the loop
+    t.speed_for.resize(static_cast<std::size_t>(threads_on[tm]) + 1);
+    for (std::size_t n = 0; n < t.speed_for.size(); ++n) {
+      const auto runnable = static_cast<double>(n);
+      t.speed_for[n] = runnable <= t.cores ? 1.0 : t.cores / runnable;
+    }
+  }
 
   // Sources: each source operator's share of the total rate (model/traffic.h), split over its
   // Kafka partitions; partition k is read by subtask k mod parallelism (as model/steady_state.h).

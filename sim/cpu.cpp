@@ -5,6 +5,7 @@
 // the completion of the thread with the least work left: a timer of the event queue, moved in
 // place when the speed or the thread due first changes. O(log n) per change.
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <functional>
 
@@ -14,9 +15,10 @@
 namespace flinksim::sim::detail {
 namespace {
 
+// min(1, cores / runnable), from the TaskManager's table (build.cpp).
 double speed_of(const TaskManagerState& tm) {
-  const auto n = static_cast<double>(tm.heap.size());
-  return n <= tm.cores ? 1.0 : tm.cores / n;
+  assert(tm.heap.size() < tm.speed_for.size());
+  return tm.speed_for[tm.heap.size()];
 }
 
 // Min-heap (min_heap.h) on virtual finish time; ties by subtask index, so the order is total. A
@@ -61,14 +63,16 @@ void Engine::cpu_reschedule(int taskmanager) {
   }
   const auto& top = tm.heap.front();
   const double s = tm.speed;
-  if (events_.armed(timer) && tm.scheduled_subtask == top.second && tm.scheduled_speed == s) return;
+  const bool armed = events_.armed(timer);
+  if (armed && tm.scheduled_subtask == top.second && tm.scheduled_speed == s) return;
   // x / 1.0 is x exactly: the division (a long stall here) only when the threads share cores.
   const double left = top.first - tm.virtual_now;
   const double dt = std::max(0.0, s == 1.0 ? left : left / s);
   tm.scheduled_subtask = top.second;
   tm.scheduled_speed = s;
   events_.arm(timer, now_ + ceil_to_int(dt));
-  max_pending_ = std::max<std::uint64_t>(max_pending_, events_.size());
+  // Only arming a disarmed timer adds a pending event (moving one does not).
+  if (!armed) max_pending_ = std::max<std::uint64_t>(max_pending_, events_.size());
 }
 
 // The timer fired (and was disarmed by the queue): the thread due first finishes its record.

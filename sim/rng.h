@@ -50,7 +50,7 @@ class Rng {
     return static_cast<std::uint32_t>((static_cast<unsigned __int128>(next()) * n) >> 64);
   }
   // Exponential with the given mean.
-  double exponential(double mean) { return -mean * std::log1p(-uniform()); }
+  double exponential(double mean) { return -mean * std::log(1.0 - uniform()); }
   // Standard normal (Box–Muller; one of the pair is dropped to keep the generator stateless).
   double normal() {
     const double u1 = 1.0 - uniform();  // (0, 1]

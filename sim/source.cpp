@@ -19,7 +19,11 @@ Nanos Engine::draw_next(const SourceState& source, Rng& rng, Nanos from, int) co
   for (Nanos t = from; t <= horizon_; t += kSilencePoll) {
     const double rate = total_rate(t) * source.rate_share;
     if (rate <= 0) continue;
-    const double mean_gap = 1e9 / rate;
+    if (rate != source.gap_rate) {  // the division only when the rate changes (a cache)
+      source.gap_rate = rate;
+      source.mean_gap = 1e9 / rate;
+    }
+    const double mean_gap = source.mean_gap;
     const double gap = scenario_.traffic.arrival == model::Arrival::Poisson ? rng.exponential(mean_gap)
                                                                            : mean_gap;
     // std::llround for gap ≥ 0 without the libm call: gap − trunc(gap) is exact in a double.

@@ -36,11 +36,14 @@ void Engine::set_state(SubtaskState& s, ThreadState state) {
   s.state = state;
 }
 
-void Engine::advance(int subtask) {
+// Flattened: every call on a record's way through the thread (take_input, start_record, cpu_add,
+// write_record, ...) is inlined here, which saves their entries and exits (a tenth of the
+// instructions an event) and lets the compiler keep the subtask in registers across them.
+[[gnu::flatten]] void Engine::advance(int subtask) {
   auto& s = subtasks_[subtask];
   s.woken = false;
   if (s.running) return;
-  const bool source = vertices_[s.vertex].is_source;
+  const bool source = s.is_source;
   for (;;) {
     if (!emit_pending(s)) {
       set_state(s, ThreadState::kBackPressured);
@@ -81,12 +84,17 @@ double Engine::start_record(SubtaskState& s) {
     s.op_out[k] = 0;
     if (n == 0) continue;
     for (std::int64_t r = 0; r < n; ++r) work += draw_cost(op, s.cost_rng);
-    double& acc = s.selectivity_acc[k];
-    acc += static_cast<double>(n) * op.selectivity;
-    const std::int64_t m = floor_to_int(acc + 1e-9);
-    acc -= static_cast<double>(m);
-    if (m > n) s.created += m - n;
-    if (m < n) s.dropped += n - m;
+    std::int64_t m = n;
+    // Selectivity 1 (most operators) passes n: its accumulator stays exactly 0 (0 + n − n), so
+    // the floating-point steps are skipped, not changed.
+    if (!op.passes_all) {
+      double& acc = s.selectivity_acc[k];
+      acc += static_cast<double>(n) * op.selectivity;
+      m = floor_to_int(acc + 1e-9);
+      acc -= static_cast<double>(m);
+      if (m > n) s.created += m - n;
+      if (m < n) s.dropped += n - m;
+    }
     s.created += m * (op.consumers - 1);
     if (op.leaves) s.pending_leave += m;
     for (int p = 0; p < s.partitions; ++p)

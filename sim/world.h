@@ -66,21 +66,27 @@ enum EventKind : std::uint32_t {
 // Index arithmetic of the fixed rings (data_ring, gate waiting lists, round-robin cursors) without
 // an integer division per step: the same values as (i + 1) % cap and (head + k) % cap.
 // REQUIRES: i, head < cap; k ≤ cap.
-constexpr std::uint32_t ring_next(std::uint32_t i, std::uint32_t cap) { return i + 1 == cap ? 0 : i + 1; }
+// ring_next masks instead of branching: a round-robin cursor wraps every few records, which the
+// branch predictor misses.
+constexpr std::uint32_t ring_next(std::uint32_t i, std::uint32_t cap) {
+  const std::uint32_t n = i + 1;
+  return n & (0u - static_cast<std::uint32_t>(n != cap));
+}
 constexpr std::uint32_t ring_at(std::uint32_t head, std::uint32_t k, std::uint32_t cap) {
   return head + k >= cap ? head + k - cap : head + k;
 }
 
 // static_cast<std::int64_t>(std::floor(x)) and (std::ceil(x)) without the libm call (x86-64
 // without SSE4.1 has no rounding instruction): the truncation is exact and one comparison fixes
-// it up, so the values are the same. REQUIRES: |x| < 2^63.
+// it up, so the values are the same. The fix-up is added, not branched on: whether a processing
+// time has a fraction to round up is a coin toss to the branch predictor. REQUIRES: |x| < 2^63.
 inline std::int64_t floor_to_int(double x) {
   const auto t = static_cast<std::int64_t>(x);
-  return static_cast<double>(t) > x ? t - 1 : t;
+  return t - static_cast<std::int64_t>(static_cast<double>(t) > x);
 }
 inline std::int64_t ceil_to_int(double x) {
   const auto t = static_cast<std::int64_t>(x);
-  return static_cast<double>(t) < x ? t + 1 : t;
+  return t + static_cast<std::int64_t>(static_cast<double>(t) < x);
 }
 
 // One network buffer (a memory segment) and the records it carries; with records == 0, a
@@ -101,6 +107,7 @@ struct ChainOp {
   double cv = 0;
   Rng::LognormalParams lognormal;  // of cost_ns and cv, when both are > 0 (build.cpp)
   double selectivity = 1;
+  bool passes_all = true;  // selectivity == 1: every record passes, no accumulator needed
   int parent = -1;     // chain position of the operator feeding it; −1: the head
   int consumers = 0;   // chained children + output edges + leaving the job
   bool leaves = false; // no chained child and no output edge (a sink): records leave the job here
@@ -125,6 +132,9 @@ struct SourceState {  // a source subtask's backlog (Flink: pendingRecords, Kafk
   std::int64_t taken = 0;   // position in the stream (rewinds to a checkpoint's offset)
   std::int64_t rewound = 0; // records read again after rewinds
   bool event_pending = false;
+  // 1e9 / rate for the last rate seen (draw_next's cache: the same value without a division per
+  // arrival while the rate holds).
+  mutable double gap_rate = 0, mean_gap = 0;
 };
 
 enum class ThreadState : std::uint8_t { kIdle, kBusy, kBackPressured };
@@ -146,6 +156,7 @@ struct SubtaskState {
   int vertex = 0;
   int index = 0;
   int taskmanager = 0;
+  bool is_source = false;  // its vertex's (read per record: one load, not the vertex's)
   ThreadState state = ThreadState::kIdle;
   Nanos state_since = 0;
   bool running = false;   // in its TaskManager's processor-sharing set
@@ -220,6 +231,9 @@ struct TaskManagerState {
   Nanos last = 0;
   std::vector<std::pair<double, int>> heap;
   double speed = 1;             // min(1, cores / heap.size()): set whenever the heap changes size
+  // speed_for[n] = min(1, cores / n) for n = 0 … the threads placed here, worked out once
+  // (build.cpp): the same doubles without a division each time a thread starts or finishes.
+  std::vector<double> speed_for;
   int scheduled_subtask = -1;   // the thread its completion timer completes
   double scheduled_speed = 0;   // the speed that timer was computed with
   double cpu_ns = 0;        // CPU time used since the last sample

@@ -1,7 +1,8 @@
 // Channels: a subpartition of the producer's result partition and the input channel of the
 // consumer's gate, as one entity. Records are serialized into a buffer (memory segment); a buffer
-// is finished and queued when full, before a checkpoint barrier, or after every record with a zero
-// timeout. The output flusher (execution.buffer-timeout.interval) does not finish it: as in Flink's
+// is finished and queued when full or before a checkpoint barrier. The output flusher
+// (execution.buffer-timeout.interval; with a zero timeout RecordWriter's flushAlways, after every
+// record) does not finish it: as in Flink's
 // PipelinedSubpartition.flush(), the partly filled buffer becomes readable at once when nothing is
 // queued ahead of it, else the flush only sets flushRequested and the reader takes the buffer,
 // with every record written by then, when it reaches it (pollBuffer). Remote channels follow
@@ -38,7 +39,11 @@ void Engine::write_record(int channel, Nanos origin) {
   c.filling.bytes += size;
   c.filling.last_origin = origin;
   ++c.written;
-  if (params_.buffer_timeout == 0 || c.filling.bytes + size > params_.segment_size) finish_buffer(channel);
+  if (c.filling.bytes + size > params_.segment_size) {
+    finish_buffer(channel);
+  } else if (params_.buffer_timeout == 0) {
+    flush(channel);  // Flink: a zero timeout is RecordWriter's flushAlways, the same flush() per record
+  }
 }
 
 void Engine::finish_buffer(int channel) {

@@ -80,8 +80,8 @@ double records_per_flush(const Flow& flow, const EngineParams& params, double ra
   return std::max(1.0, std::min(flow.records_per_buffer, rate * static_cast<double>(params.buffer_timeout) * 1e-9));
 }
 
-double held_records(const Flow& flow, const EngineParams& params) {
-  return (flow.buffers - flow.partial) * (params.buffer_timeout == 0 ? 1.0 : flow.records_per_buffer);
+double held_records(const Flow& flow) {
+  return (flow.buffers - flow.partial) * flow.records_per_buffer;
 }
 
 Network build_network(const model::Scenario& sc, const model::JobGraph& g, const model::Placement& placement,
@@ -162,10 +162,11 @@ Network build_network(const model::Scenario& sc, const model::JobGraph& g, const
         f.buffers = buffers;
         // Not every buffer of the bound is full: the sender fills one (half full on average) and
         // the consumer reads one buffer at a time from its gate (half read on average), a
-        // 1 ÷ gate_channels share of that one for this channel. A zero timeout flushes and
-        // recycles every record at once: no partial buffer. Never more than half the bound.
-        f.partial = p.buffer_timeout == 0 ? 0.0 : std::min(buffers / 2, 0.5 + 0.5 / gate_channels);
-        f.capacity = held_records(f, p);
+        // 1 ÷ gate_channels share of that one for this channel (a zero timeout too: its flush
+        // per record leaves a blocked channel's buffer open like any flush). Never more than
+        // half the bound.
+        f.partial = std::min(buffers / 2, 0.5 + 0.5 / gate_channels);
+        f.capacity = held_records(f);
         net.flows.push_back(f);
       }
     }

@@ -86,11 +86,12 @@ double records_per_flush(const Flow& flow, const EngineParams& params, double ra
 // does not finish a buffer that has buffers queued ahead of it (PipelinedSubpartition.flush()
 // only sets flushRequested; the writer keeps appending until the reader reaches it, pollBuffer),
 // and a blocked channel's buffers are queued behind missing credit or unread, so they leave full;
-// only the one being filled and the one being read are partly full (`partial`). A zero timeout
-// ships every record as its own buffer (one record a buffer). Buffer level does the same
+// only the one being filled and the one being read are partly full (`partial`). A zero timeout is
+// the same flush() after every record (RecordWriter's flushAlways): blocked, it fills buffers
+// too. Buffer level does the same
 // (sim/channel.cpp); measured there (records in channels after 60 s, sim/README.md): 2 senders ×
 // 2 channels 14.6k with the timeout or without (this: 14.7k), 1 sender × 1 channel 6.3k (6.2k).
-double held_records(const Flow& flow, const EngineParams& params);
+double held_records(const Flow& flow);
 
 // REQUIRES: placement.fits; graph and placement built for `scenario` (or consistently in code).
 Network build_network(const model::Scenario& scenario, const model::JobGraph& graph,

@@ -294,7 +294,7 @@ class Engine {
     return p.used < p.pool_max && subpartition_held(c) < params_.max_buffers_per_channel;
   }
   void write_record(int channel, Nanos origin);
-  void finish_buffer(int channel);  // queues the partly filled buffer (full, barrier, zero timeout)
+  void finish_buffer(int channel);  // queues the partly filled buffer (full, before a barrier)
   void flush(int channel);          // the output flusher's flush (Flink's flushRequested)
   // The filling buffer becomes the newest queued one (no delivery, no send).
   static void enqueue_filling(ChannelState& c) {

@@ -253,11 +253,14 @@ TEST_CASE("contention raises latency but not busy time's meaning", "[engine][cpu
 }
 
 TEST_CASE("credit travels back over the hop: a round trip bounds a remote channel", "[engine][credit]") {
-  // One record per buffer (timeout 0), 2 exclusive credits, no floating buffers, 1 ms hop: a credit
-  // comes back 2 ms after its buffer left, so the channel carries 2 buffers per 2 ms = 1k records/s.
+  // One record per buffer (records of a whole segment), 2 exclusive credits, no floating buffers,
+  // 1 ms hop: a credit comes back 2 ms after its buffer left, so the channel carries 2 buffers per
+  // 2 ms = 1k records/s. (Smaller records would not bind: blocked, Flink keeps filling the open
+  // buffer, even with a zero timeout.)
   auto job = testing::line_job({stage(1, 0, model::Partition::Forward, {0}),
                                 stage(1, 10 * kMicrosecond, model::Partition::Forward, {1})},
                                5'000, 2, 2);
+  job.scenario.operators[0].record_size = job.params.segment_size;
   job.params.buffer_timeout = 0;
   job.params.hop_latency = kMillisecond;
   job.params.floating_buffers_per_gate = 0;
@@ -265,6 +268,14 @@ TEST_CASE("credit travels back over the hop: a round trip bounds a remote channe
   REQUIRE(r.conserved);
   CHECK(r.throughput_mean == Approx(1'000).epsilon(0.02));
   CHECK(r.vertices[0].backpressured_ms_per_s > 900);
+  // 100-byte records: once the two credits are out, the flush after each record only requests a
+  // flush and the open buffer keeps filling (Flink's flushAlways is the same flush()), so two
+  // buffers per 2 ms carry up to 2 × 327 records: the 5k/s offered fits.
+  auto small = job;
+  small.scenario.operators[0].record_size = 100;
+  const auto filled = simulate_job(small, 10 * kSecond, kSecond);
+  REQUIRE(filled.conserved);
+  CHECK(filled.throughput_mean == Approx(5'000).epsilon(0.02));
   // With 18 floating buffers the window is 20 buffers per 2 ms = 10k/s: the 5k/s offered fits.
   job.params.floating_buffers_per_gate = 18;
   const auto wide = simulate_job(job, 10 * kSecond, kSecond);

@@ -76,8 +76,8 @@ void print_summary(const sim::Recommendation& rec, std::ostream& out) {
     for (const auto& [name, p] : l.parallelism) out << " " << name << "=" << p;
     out << "\n  binding: " << rec.binding << "\n";
     for (const auto& s : rec.row.slos)
-      out << "  " << s.name << ": " << (s.value ? format_fixed(*s.value, 3) : std::string("-")) << " (limit "
-          << format_fixed(s.limit, 3) << ", " << s.source << ")\n";
+      out << "  " << s.name << ": " << (s.value ? model::format_slo_value(s.name, *s.value) : std::string("-"))
+          << " (limit " << model::format_slo_value(s.name, s.limit) << ", " << s.source << ")\n";
   }
   if (!rec.alternatives.empty()) {
     out << "cheaper layouts and why they fail:\n";

@@ -1,11 +1,27 @@
 #include "model/layout_assessment.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 
 #include "model/flink_options.h"
 #include "model/units.h"
 
 namespace flinksim::model {
+
+std::string format_slo_value(const std::string& name, double value) {
+  if (name == "utilization") {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3f", value);
+    return text;
+  }
+  return format_duration(static_cast<Nanos>(std::llround(value * 1e6)));
+}
+
+std::string slo_over_limit(const std::string& name, const std::optional<double>& value, double limit) {
+  return name + " " + (value ? format_slo_value(name, *value) : std::string("none")) + " over its limit " +
+         format_slo_value(name, limit);
+}
 namespace {
 
 double ms(Nanos ns) { return static_cast<double>(ns) / 1e6; }

@@ -33,6 +33,13 @@ struct SloCheck {
   bool met = false;
 };
 
+// An objective's figure as a person reads it: latencyP99, recovery and checkpointDuration are
+// milliseconds, shown as durations ("3.64min"); utilization is a share of a core ("0.512").
+std::string format_slo_value(const std::string& name, double value);
+
+// "recovery 4.47min over its limit 4min"; "none" for a missing figure.
+std::string slo_over_limit(const std::string& name, const std::optional<double>& value, double limit);
+
 // Everything `plan` reports about a layout, computed once (printed by cli/plan_command.cpp,
 // screened by sweep).
 struct LayoutAssessment {

@@ -28,8 +28,8 @@ std::string number(double value) {
 std::pair<std::string, std::string> simulated_failure(const SweepRow& row) {
   for (const auto& slo : row.slos)
     if (slo.met && !*slo.met)
-      return {slo.name, slo.name + " " + (slo.value ? number(*slo.value) : std::string("none")) + " over its limit " +
-                            number(slo.limit) + " (" + slo.source + ", " + row.granularity + " level)"};
+      return {slo.name, model::slo_over_limit(slo.name, slo.value, slo.limit) + " (" + slo.source + ", " +
+                            row.granularity + " level)"};
   if (!row.why.empty()) return {"engine", row.why};
   return {"", ""};
 }

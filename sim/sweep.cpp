@@ -41,10 +41,9 @@ std::string number(double value) {
 std::string first_reason(const SweepRow& row) {
   for (const auto& slo : row.slos)
     if (slo.met && !*slo.met)
-      return slo.value ? slo.name + " " + number(*slo.value) + " over its limit " + number(slo.limit) + " (" +
-                             slo.source + ")"
-                       : slo.name + ": no figure (the job is lost or never gets there), limit " + number(slo.limit) +
-                             " (" + slo.source + ")";
+      return slo.value ? model::slo_over_limit(slo.name, slo.value, slo.limit) + " (" + slo.source + ")"
+                       : slo.name + ": no figure (the job is lost or never gets there), limit " +
+                             model::format_slo_value(slo.name, slo.limit) + " (" + slo.source + ")";
   return "";
 }
 
@@ -85,8 +84,9 @@ std::pair<std::string, std::string> screen_failure(const model::LayoutAssessment
   for (const auto& state : a.state)
     if (!state.fits) return {"state", "heap state does not fit the task heap"};
   if (a.steady.source_rate > a.steady.max_source_rate)
-    return {"cpu", "carries at most " + number(a.steady.max_source_rate) + " records/s of the " +
-                       number(a.steady.source_rate) + " at peak (" + model::to_string(a.steady.bottleneck.kind) + ")"};
+    return {"cpu", "carries at most " + model::format_rate(a.steady.max_source_rate) + " of the " +
+                       model::format_rate(a.steady.source_rate) + " at peak (" +
+                       model::to_string(a.steady.bottleneck.kind) + ")"};
   // The busiest subtask's CPU demand is a floor under its simulated busy time (which adds waiting
   // for a core), so a layout over the utilization objective here fails it in simulation too.
   if (a.scenario.slo.target_utilization) {
@@ -114,8 +114,7 @@ std::pair<std::string, std::string> screen_failure(const model::LayoutAssessment
   for (const auto& r : a.recovery)
     if (r.job_lost) return {"recovery", r.reason};
   for (const auto& slo : a.slos)
-    if (!slo.met) return {slo.name, slo.name + " " + (slo.value ? number(*slo.value) : std::string("none")) +
-                                        " over its limit " + number(slo.limit)};
+    if (!slo.met) return {slo.name, model::slo_over_limit(slo.name, slo.value, slo.limit)};
   return {"", ""};
 }
 

@@ -59,13 +59,10 @@ std::int64_t Engine::caught_up_level(std::int64_t before) {
 
 void Engine::failure(int index) {
   failure_done_[index] = true;
-  const model::FailureSpec spec = resolve_failure(scenario_.failures[index], subtasks_,
-                                                  static_cast<int>(taskmanagers_.size()), state_layout_);
-  if (runs_no_task(spec, subtasks_)) {
-    ran_no_task_.push_back(ran_no_task_record(index, spec, now_));
-    return;
-  }
-  fail_job(index, failure_recovery_inputs(scenario_, graph_, spec, options_.loss_detection, start_ + now_, restart_), "");
+  const auto spec = failure_hitting_tasks(index, scenario_.failures[index], subtasks_,
+                                          static_cast<int>(taskmanagers_.size()), state_layout_, now_, ran_no_task_);
+  if (spec)
+    fail_job(index, failure_recovery_inputs(scenario_, graph_, *spec, options_.loss_detection, start_ + now_, restart_), "");
 }
 
 // The job fails because checkpoints expired more often in a row than tolerated: a global

@@ -73,12 +73,9 @@ double FluidRun::behind(double since) const {
 
 void FluidRun::failure(int index) {
   failure_done_[index] = 1;
-  const model::FailureSpec spec = resolve_failure(sc_.failures[index], net_.threads, sc_.cluster.taskmanagers, state_layout_);
-  if (runs_no_task(spec, net_.threads)) {
-    ran_no_task_.push_back(ran_no_task_record(index, spec, now_));
-    return;
-  }
-  fail_job(index, failure_recovery_inputs(sc_, g_, spec, options_.loss_detection, now_, restart_), "");
+  const auto spec = failure_hitting_tasks(index, sc_.failures[index], net_.threads, sc_.cluster.taskmanagers,
+                                          state_layout_, now_, ran_no_task_);
+  if (spec) fail_job(index, failure_recovery_inputs(sc_, g_, *spec, options_.loss_detection, now_, restart_), "");
 }
 
 void FluidRun::fail_job(int index, model::RecoveryInputs in, const char* cause) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <algorithm>
+#include <optional>
 #include <random>
 #include <vector>
 
@@ -88,6 +89,19 @@ std::vector<RecoveryRecord> result_recoveries(const Recoveries& recoveries,
   for (const auto& rec : recoveries) out.push_back(rec.record);
   merge_ran_no_task(out, ran_no_task);
   return out;
+}
+
+// A [[failure]] as it hits at `now`: the spec with its TaskManager resolved, or nothing when that
+// TaskManager runs none of `threads` (its record then goes to `ran_no_task`; the job runs on).
+template <class Threads>
+std::optional<model::FailureSpec> failure_hitting_tasks(int index, const model::FailureSpec& spec,
+                                                        const Threads& threads, int taskmanagers,
+                                                        const model::StateLayout& layout, model::Nanos now,
+                                                        std::vector<RecoveryRecord>& ran_no_task) {
+  const model::FailureSpec resolved = resolve_failure(spec, threads, taskmanagers, layout);
+  if (!runs_no_task(resolved, threads)) return resolved;
+  ran_no_task.push_back(ran_no_task_record(index, resolved, now));
+  return std::nullopt;
 }
 
 // Lost again before it restarted: the restarts still pending never happen.

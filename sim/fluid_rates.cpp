@@ -56,6 +56,8 @@ RateSolver::RateSolver(const Network& net) : net_(net) {
   demand_.assign(widest, 0.0);
   share_.assign(widest, 0.0);
   order_.assign(widest, 0);
+  turns_.assign(widest, -1);
+  releaser_of_group_.assign(widest, -1);
   tm_level_.assign(net.cores.size(), kUnbounded);
 }
 
@@ -79,7 +81,7 @@ const Rates& RateSolver::solve(const Conditions& c) {
     if (pass > 0 && moved <= 1e-12) break;
   }
   forward(c);  // takes and drains consistent with the final caps
-  classify();
+  classify(c);
   return r_;
 }
 
@@ -137,18 +139,49 @@ void RateSolver::cpu_shares() {
   }
 }
 
-void RateSolver::classify() {
+bool RateSolver::blocked(int i) const {
+  return r_.bp_cap[i] < kUnbounded && r_.bp_cap[i] <= std::min(r_.offer[i], r_.cpu_cap[i]) * (1 + 1e-9);
+}
+
+// The consumer that releases a back-pressured thread through local channels only (the lowest of
+// its full out-flows' consumers), or −1: such threads released by the same consumer take turns
+// (sim/core_sharing.h).
+int RateSolver::local_releaser(const Conditions& c, int i) const {
+  if (!blocked(i)) return -1;
+  const Thread& t = net_.threads[i];
+  int releaser = -1;
+  for (int k = 0; k < t.outs; ++k) {
+    const int q = net_.out_flows[t.first_out + k];
+    if (!c.flow_full[q]) continue;
+    const Flow& f = net_.flows[q];
+    if (f.remote) return -1;
+    releaser = releaser < 0 ? f.to : std::min(releaser, f.to);
+  }
+  return releaser;
+}
+
+void RateSolver::classify(const Conditions& c) {
   for (std::size_t i = 0; i < net_.threads.size(); ++i) r_.cpu[i] = r_.take[i] * net_.threads[i].cost;
   for (std::size_t tm = 0; tm < net_.threads_on.size(); ++tm) {
     const auto& on = net_.threads_on[tm];
     const int n = static_cast<int>(on.size());
-    // A thread whose rate its CPU share caps is runnable all the time (busy 1 whatever the overlap).
+    int groups = 0;
     for (int k = 0; k < n; ++k) {
       const int i = on[k];
+      // A thread whose rate its CPU share caps is runnable all the time (busy 1 whatever the overlap).
       const bool cpu_bound = net_.threads[i].cost > 0 && r_.cpu_cap[i] < r_.want[i] * (1 - 1e-9);
       demand_[k] = cpu_bound ? 1.0 : r_.cpu[i];
+      const int releaser = cpu_bound ? -1 : local_releaser(c, i);
+      turns_[k] = -1;
+      if (releaser < 0) continue;
+      for (int g = 0; g < groups && turns_[k] < 0; ++g)
+        if (releaser_of_group_[g] == releaser) turns_[k] = g;
+      if (turns_[k] < 0) {
+        releaser_of_group_[groups] = releaser;
+        turns_[k] = groups++;
+      }
     }
-    sharing_.solve(demand_.data(), n, net_.cores[tm], share_.data());
+    sharing_.solve(demand_.data(), turns_.data(), n, net_.cores[tm], share_.data());
     for (int k = 0; k < n; ++k) {
       r_.busy[on[k]] = share_[k];
       // The speed while runnable, as the latency estimate's service time needs it.
@@ -156,9 +189,7 @@ void RateSolver::classify() {
     }
   }
   for (std::size_t i = 0; i < net_.threads.size(); ++i) {
-    const double rest = 1.0 - r_.busy[i];
-    const bool blocked = r_.bp_cap[i] < kUnbounded && r_.bp_cap[i] <= std::min(r_.offer[i], r_.cpu_cap[i]) * (1 + 1e-9);
-    r_.backpressured[i] = blocked ? rest : 0.0;
+    r_.backpressured[i] = blocked(static_cast<int>(i)) ? 1.0 - r_.busy[i] : 0.0;
   }
 }
 

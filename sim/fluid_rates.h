@@ -71,12 +71,15 @@ class RateSolver {
   void forward(const Conditions& c);
   void backward(const Conditions& c);
   void cpu_shares();
-  void classify();
+  void classify(const Conditions& c);
+  bool blocked(int thread) const;
+  int local_releaser(const Conditions& c, int thread) const;
 
   const Network& net_;
   Rates r_;
   std::vector<double> demand_, share_, previous_;  // scratch
   std::vector<int> order_;
+  std::vector<int> turns_, releaser_of_group_;  // per thread of a TaskManager (scratch)
   std::vector<double> tm_level_;
   CoreSharing sharing_;
 };

@@ -96,3 +96,43 @@ TEST_CASE("more load next door means more waiting") {
   CHECK(heavy[0] > light[0]);
   CHECK(light[0] > 0.2);
 }
+
+namespace {
+
+std::vector<double> solve_turns(const std::vector<double>& cpu, const std::vector<int>& turns, double cores) {
+  std::vector<double> busy(cpu.size());
+  CoreSharing sharing;
+  sharing.solve(cpu.data(), turns.data(), static_cast<int>(cpu.size()), cores, busy.data());
+  return busy;
+}
+
+}  // namespace
+
+TEST_CASE("threads that take turns are never runnable together while their shares sum below one") {
+  // Two back-pressured sources and a saturated worker on one core: taking turns, a source only
+  // ever shares the core with the worker, so it runs at ½: busy = 2 u.
+  const auto busy = solve_turns({0.2, 0.2, 1.0}, {0, 0, -1}, 1.0);
+  CHECK(busy[0] == Approx(0.4).epsilon(1e-9));
+  CHECK(busy[1] == Approx(0.4).epsilon(1e-9));
+  CHECK(busy[2] == 1.0);
+  // Independent, they would also meet each other: busier than that.
+  const auto independent = solve({0.2, 0.2, 1.0}, 1.0);
+  CHECK(independent[0] > 0.4 + 0.01);
+}
+
+TEST_CASE("threads that take turns overlap by the excess of their shares over one") {
+  // Two threads on 1.5 cores (together each runs at ¾), busy b each with S = 2b ≥ 1: both runnable
+  // 2b − 1 of the time, so given one is, the other is with probability (2b − 1)/b and
+  // b · (1 − (2b − 1)/b · ¼) = u, i.e. b = (4u − 1)/2: 0.7 for u = 0.6.
+  const auto busy = solve_turns({0.6, 0.6}, {0, 0}, 1.5);
+  CHECK(busy[0] == Approx(0.7).epsilon(1e-9));
+  CHECK(busy[1] == Approx(0.7).epsilon(1e-9));
+  // Independent they overlap b² of the time: b (1 − b/4) = u, b = 2 − √1.6 ≈ 0.735.
+  CHECK(solve({0.6, 0.6}, 1.5)[0] == Approx(2 - std::sqrt(1.6)).epsilon(1e-9));
+}
+
+TEST_CASE("a group of one takes turns with nobody: the same as independent") {
+  const std::vector<double> cpu{0.3, 0.25, 0.2, 0.4};
+  const auto alone = solve_turns(cpu, {0, 1, -1, 2}, 1.0), independent = solve(cpu, 1.0);
+  for (std::size_t i = 0; i < cpu.size(); ++i) CHECK(alone[i] == Approx(independent[i]).epsilon(1e-9));
+}

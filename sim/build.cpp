@@ -103,6 +103,9 @@ void Engine::build() {
       s.selectivity_acc.assign(vs.ops.size(), 0.0);
       s.op_out.assign(vs.ops.size(), 0);
       s.cost_rng = Rng(scenario_.seed, Stream::kCost, static_cast<std::uint64_t>(idx));
+      if (params_.buffer_timeout > 0)
+        s.flush_phase = static_cast<Nanos>(Rng(scenario_.seed, Stream::kFlusher, static_cast<std::uint64_t>(idx)).uniform() *
+                                           static_cast<double>(params_.buffer_timeout));
       s.partitions = static_cast<int>(g.vertices[v].outputs.size());
       s.pending.assign(s.partitions, 0);
       ++threads_on[tm];

@@ -29,9 +29,11 @@ void Engine::write_record(int channel, Nanos origin) {
     c.filling.first_origin = origin;
     auto& producer = subtasks_[c.producer];
     if (params_.buffer_timeout > 0 && !producer.flush_pending) {
-      // Flink's OutputFlusher wakes every timeout; the next wake after now flushes this buffer.
+      // Flink's OutputFlusher wakes every timeout from its own phase; the next wake after now
+      // flushes this buffer.
       producer.flush_pending = true;
-      schedule((now_ / params_.buffer_timeout + 1) * params_.buffer_timeout, kFlushTick,
+      const Nanos timeout = params_.buffer_timeout, phase = producer.flush_phase;
+      schedule(now_ < phase ? phase : phase + ((now_ - phase) / timeout + 1) * timeout, kFlushTick,
                static_cast<std::uint32_t>(c.producer));
     }
   }

@@ -87,7 +87,7 @@ void Engine::fail_job(int index, model::RecoveryInputs in, const char* cause) {
     rec.lag_before = recoveries_.back().lag_before;
   } else {
     // The level to get back to: the largest of now and the last samples (records waiting in
-    // buffers for the flusher swing with its period; samples and flushes keep step).
+    // buffers for the flusher swing with its period).
     rec.lag_before = std::max({behind(), behind_recent_[0], behind_recent_[1], behind_recent_[2]});
   }
   catching_up_ = -1;

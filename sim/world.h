@@ -179,6 +179,10 @@ struct SubtaskState {
   std::vector<std::int64_t> op_out;     // per chain operator: records it emitted for this input
   Rng cost_rng;
   bool flush_pending = false;
+  // Flink's OutputFlusher is a thread of the task's RecordWriter that sleeps the timeout and then
+  // flushes, from when the task started: its ticks are phase + k × timeout, and tasks started at
+  // different instants tick out of step. The phase is drawn from the seed (build.cpp).
+  Nanos flush_phase = 0;
   // Counters for metrics (since the last sample) and totals for the ledger.
   double busy_ns = 0, backpressured_ns = 0;
   std::int64_t sample_in = 0, sample_out = 0;

@@ -99,8 +99,9 @@ TEST_CASE("the coordinator triggers every interval after Flink's random initial 
   CHECK(r.checkpoints.failed == 0);
   CHECK(r.checkpoints.completed == static_cast<std::int64_t>(completed(r).size()));
   // Stateless: no synchronous part, nothing to upload; the duration is the barriers' trip
-  // (flushed at once, not after the buffer timeout): well under a millisecond here.
-  CHECK(r.checkpoints.duration_max < kMillisecond);
+  // (flushed at once, not after the buffer timeout): at most the records a worker was handed by
+  // one output flush ahead of it, 2 × 50 records × 20 µs = 2 ms here, not the 100 ms timeout.
+  CHECK(r.checkpoints.duration_max < 3 * kMillisecond);
   CHECK(r.checkpoints.state_size == 0);
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 namespace flinksim::sim {
 namespace {
@@ -26,87 +27,122 @@ void remove_thread(const std::vector<double>& all, int k, double p, std::vector<
   }
 }
 
-// A turn-taking group's runnable count: `low` = ⌊S⌋, one more with probability `up` = S − ⌊S⌋.
-struct TurnCount {
-  int low = 0;
-  double up = 0;
-  double sum = 0;  // S
-};
-
-TurnCount turn_count(double sum, int size) {
-  TurnCount c;
-  c.sum = sum;
-  c.low = std::min(size, static_cast<int>(std::floor(sum)));
-  c.up = c.low == size ? 0.0 : sum - c.low;
-  return c;
-}
-
-// In place over n entries: dist ⊗ the group's count (what falls past n − 1 cannot happen: the
-// counts of k threads stay below k + 1).
-void add_group(std::vector<double>& dist, int n, const TurnCount& c) {
-  for (int m = n - 1; m >= 0; --m) {
-    const int hi = m - c.low - 1, lo = m - c.low;
-    dist[m] = (lo >= 0 ? dist[lo] * (1 - c.up) : 0.0) + (hi >= 0 ? dist[hi] * c.up : 0.0);
-  }
-}
-
 double core_share(double cores, int others) { return std::min(1.0, cores / static_cast<double>(1 + others)); }
 
-// E[min(1, cores ÷ (1 + X))] for X distributed as dist over n entries, renormalised against
-// rounding in the deconvolution.
-double mean_speed(const std::vector<double>& dist, int n, double cores) {
-  double speed = 0, mass = 0;
-  for (int m = 0; m < n; ++m) {
-    speed += dist[m] * core_share(cores, m);
-    mass += dist[m];
+// In place over n entries: dist ⊗ a group's count (entries 0..size). What would fall past n − 1
+// cannot happen: the counts of k threads stay below k + 1.
+void add_count(std::vector<double>& dist, int n, const double* count, int size) {
+  for (int m = n - 1; m >= 0; --m) {
+    double v = 0;
+    for (int c = 0; c <= std::min(size, m); ++c) v += count[c] * dist[m - c];
+    dist[m] = v;
   }
-  return mass > 0 ? speed / mass : 1.0;
+}
+
+// The runnable count of a group whose shares (largest first) are b[0..size).
+void group_count(Coupling coupling, const double* b, int size, double* count) {
+  std::fill(count, count + size + 1, 0.0);
+  if (size == 0) {
+    count[0] = 1;
+    return;
+  }
+  if (coupling == Coupling::TakeTurns) {  // ⌊S⌋, or ⌈S⌉ with probability S − ⌊S⌋
+    double sum = 0;
+    for (int j = 0; j < size; ++j) sum += b[j];
+    const int low = std::min(size, static_cast<int>(std::floor(sum)));
+    const double up = low == size ? 0.0 : sum - low;
+    count[low] += 1 - up;
+    if (low < size) count[low + 1] += up;
+    return;
+  }
+  // Together: at least m runnable while t < b₍m₎, t uniform over the second.
+  count[0] = 1 - b[0];
+  for (int m = 1; m <= size; ++m) count[m] = b[m - 1] - (m < size ? b[m] : 0.0);
+}
+
+// P(the group has c runnable | a thread of share `mine` is runnable), c = 1..size.
+void count_given(Coupling coupling, const double* b, int size, const double* count, double mine, double* given) {
+  std::fill(given, given + size + 1, 0.0);
+  if (coupling == Coupling::TakeTurns) {  // size-biased: c · P(c) / S
+    double sum = 0;
+    for (int c = 1; c <= size; ++c) sum += c * count[c];
+    for (int c = 1; c <= size; ++c) given[c] = sum > 0 ? c * count[c] / sum : 0.0;
+    if (sum <= 0) given[1] = 1;
+    return;
+  }
+  // Together: while t < mine, c = #{b > t}; c runnable for t in [b₍c+1₎, b₍c₎).
+  if (mine <= 0) {
+    given[1] = 1;
+    return;
+  }
+  for (int c = 1; c <= size; ++c) {
+    const double top = std::min(b[c - 1], mine), bottom = c < size ? b[c] : 0.0;
+    given[c] = std::max(0.0, top - bottom) / mine;
+  }
 }
 
 }  // namespace
 
-void CoreSharing::solve(const double* cpu, const int* turns, int k, double cores, double* busy) {
+void CoreSharing::solve(const double* cpu, const int* group, const Coupling* coupling, int k, double cores,
+                        double* busy) {
   if (k <= 0) return;
   const int n = k + 1;
-  if (all_.size() < static_cast<std::size_t>(n)) {
-    for (auto* v : {&all_, &others_, &next_, &with_groups_, &without_}) v->resize(static_cast<std::size_t>(n));
-  }
+  const auto need = static_cast<std::size_t>(n);
+  if (all_.size() < need)
+    for (auto* v : {&all_, &others_, &next_, &without_, &given_, &shares_, &slow_}) v->resize(need);
   double demand = 0;
   int groups = 0;
   for (int i = 0; i < k; ++i) {
     busy[i] = std::min(1.0, std::max(0.0, cpu[i]));
     demand += busy[i];
-    if (turns && turns[i] >= 0) groups = std::max(groups, turns[i] + 1);
+    if (group && group[i] >= 0) groups = std::max(groups, group[i] + 1);
   }
   // Enough cores for every thread at once: nobody waits.
   if (static_cast<double>(k) <= cores || demand <= 0) return;
-  group_sum_.assign(static_cast<std::size_t>(groups), 0.0);  // no allocation once grown
-  group_size_.assign(static_cast<std::size_t>(groups), 0);
-  const auto group_of = [&](int i) { return turns ? turns[i] : -1; };
+  group_size_.assign(static_cast<std::size_t>(groups), 0);  // no allocation once grown
+  group_dist_.assign(static_cast<std::size_t>(groups) * need, 0.0);
+  for (int i = 0; i < k; ++i)
+    if (group && group[i] >= 0) ++group_size_[group[i]];
+  // A group of one lines up with nobody: that thread is independent.
+  const auto group_of = [&](int i) { return group && group[i] >= 0 && group_size_[group[i]] > 1 ? group[i] : -1; };
+  // shares_ ← group g's busy shares, largest first; returns how many.
+  const auto gather = [&](int g) {
+    int size = 0;
+    for (int j = 0; j < k; ++j)
+      if (group_of(j) == g) shares_[size++] = busy[j];
+    std::sort(shares_.begin(), shares_.begin() + size, std::greater<>());
+    return size;
+  };
+  const auto dist_of = [&](int g) { return group_dist_.data() + static_cast<std::size_t>(g) * need; };
   for (int round = 0; round < 200; ++round) {
     // The distribution of how many independent threads are runnable, all `free` of them.
     std::fill(all_.begin(), all_.begin() + n, 0.0);
     all_[0] = 1;
     int free = 0;
-    std::fill(group_sum_.begin(), group_sum_.end(), 0.0);
-    std::fill(group_size_.begin(), group_size_.end(), 0);
     for (int j = 0; j < k; ++j) {
-      if (const int g = group_of(j); g >= 0) {
-        group_sum_[g] += busy[j];
-        ++group_size_[g];
-        continue;
-      }
+      if (group_of(j) >= 0) continue;
       const double p = busy[j];
       for (int m = free + 1; m >= 1; --m) all_[m] = all_[m] * (1 - p) + all_[m - 1] * p;
       all_[0] *= 1 - p;
       ++free;
+    }
+    for (int g = 0; g < groups; ++g) {
+      group_size_[g] = gather(g);
+      group_count(coupling[g], shares_.data(), group_size_[g], dist_of(g));
     }
     double moved = 0;
     const auto settle = [&](int i, double speed) {
       next_[i] = std::min(1.0, cpu[i] / speed);
       moved = std::max(moved, std::abs(next_[i] - busy[i]));
     };
-    // Independent threads: the others independent (deconvolved) and every group's count.
+    // Independent threads: the others independent (deconvolved), and the groups' count Z. A group's
+    // spell lasts many of an independent thread's records (a batch, a buffer's worth), so the
+    // thread meets each value of Z as a regime of its own and is busy u ÷ (its speed there) in it:
+    // busy = u · E_Z[1 ÷ E_Y[speed]], more than u ÷ E[speed] (the thread stays runnable longer
+    // where it runs slower). Within a regime the independent others come and go record by record.
+    std::fill(slow_.begin(), slow_.begin() + n, 0.0);
+    slow_[0] = 1;
+    for (int g = 0; g < groups; ++g) add_count(slow_, n, dist_of(g), group_size_[g]);
     for (int i = 0; i < k; ++i) {
       if (group_of(i) >= 0) continue;
       if (cpu[i] <= 0) {
@@ -114,32 +150,41 @@ void CoreSharing::solve(const double* cpu, const int* turns, int k, double cores
         continue;
       }
       remove_thread(all_, free, busy[i], others_);
-      std::fill(others_.begin() + free, others_.begin() + n, 0.0);
-      for (int g = 0; g < groups; ++g)
-        if (group_size_[g] > 0) add_group(others_, n, turn_count(group_sum_[g], group_size_[g]));
-      settle(i, mean_speed(others_, n, cores));
+      double mass = 0;
+      for (int m = 0; m < free; ++m) mass += others_[m];
+      double slowness = 0;  // E_Z[1 ÷ E_Y[speed]]
+      for (int z = 0; z < n; ++z) {
+        if (slow_[z] == 0) continue;
+        double speed = 0;
+        for (int m = 0; m < free && m + z < n; ++m) speed += others_[m] * core_share(cores, m + z);
+        // renormalised against rounding in the deconvolution
+        slowness += slow_[z] / (mass > 0 ? speed / mass : core_share(cores, z));
+      }
+      settle(i, 1.0 / slowness);
     }
-    // A group's threads: the independent ones, the other groups, and their own group size-biased.
+    // A group's threads: the independent ones, the other groups, and their own group's count given
+    // that they are runnable (themselves included, hence c − 1 others).
     for (int g = 0; g < groups; ++g) {
       if (group_size_[g] == 0) continue;
       std::copy(all_.begin(), all_.begin() + n, without_.begin());
       for (int h = 0; h < groups; ++h)
-        if (h != g && group_size_[h] > 0) add_group(without_, n, turn_count(group_sum_[h], group_size_[h]));
-      const TurnCount own = turn_count(group_sum_[g], group_size_[g]);
-      // Given that this thread is one of the c runnable, c·P(c)/S, and the others are c − 1.
-      const double at_low = own.sum > 0 ? (1 - own.up) * own.low / own.sum : 0.0;
-      const double at_high = own.sum > 0 ? own.up * (own.low + 1) / own.sum : 1.0;
-      double speed = 0, mass = 0;
-      for (int m = 0; m < n; ++m) {
-        if (own.low >= 1) speed += without_[m] * at_low * core_share(cores, m + own.low - 1);
-        speed += without_[m] * at_high * core_share(cores, m + own.low);
-        mass += without_[m];
-      }
-      speed = mass > 0 ? speed / mass : 1.0;
+        if (h != g) add_count(without_, n, dist_of(h), group_size_[h]);
+      const int size = gather(g);
       for (int i = 0; i < k; ++i) {
         if (group_of(i) != g) continue;
-        if (cpu[i] <= 0) next_[i] = 0;
-        else settle(i, speed);
+        if (cpu[i] <= 0) {
+          next_[i] = 0;
+          continue;
+        }
+        count_given(coupling[g], shares_.data(), size, dist_of(g), busy[i], given_.data());
+        double speed = 0, mass = 0;
+        for (int m = 0; m < n; ++m) {
+          if (without_[m] == 0) continue;
+          for (int c = 1; c <= size && m + c - 1 < n; ++c)
+            speed += without_[m] * given_[c] * core_share(cores, m + c - 1);
+          mass += without_[m];
+        }
+        settle(i, mass > 0 ? speed / mass : 1.0);
       }
     }
     for (int i = 0; i < k; ++i) busy[i] = next_[i];

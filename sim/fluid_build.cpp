@@ -152,6 +152,8 @@ Network build_network(const model::Scenario& sc, const model::JobGraph& g, const
         f.gain = gain;
         f.records_per_buffer = rpb;
         f.remote = !model::is_local_channel(placement, edge, t.index, d);
+        f.dealt = edge.partition == model::Partition::Rebalance || edge.partition == model::Partition::Rescale ||
+                  edge.partition == model::Partition::Broadcast;
         // The partition's pool is shared by its subpartitions: under backpressure each holds an
         // even part of it, at most max_buffers_per_channel.
         double buffers = std::min(static_cast<double>(p.max_buffers_per_channel),

@@ -61,6 +61,10 @@ struct Flow {  // one channel that carries records
   double records_per_buffer = 1; // a full buffer (segment_size ÷ record size)
   double capacity = 0;           // records in flight at most: held_records
   bool remote = false;
+  // Records are dealt to the partition's channels in turn (rebalance, rescale) or copied to every
+  // one (broadcast), so a producer's buffers to its consumers fill at the same moment; hash and
+  // random fill them at their own times.
+  bool dealt = false;
 };
 
 struct Network {

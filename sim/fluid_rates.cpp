@@ -56,8 +56,9 @@ RateSolver::RateSolver(const Network& net) : net_(net) {
   demand_.assign(widest, 0.0);
   share_.assign(widest, 0.0);
   order_.assign(widest, 0);
-  turns_.assign(widest, -1);
-  releaser_of_group_.assign(widest, -1);
+  group_.assign(widest, -1);
+  group_key_.assign(widest, -1);
+  coupling_.assign(widest, Coupling::Together);
   tm_level_.assign(net.cores.size(), kUnbounded);
 }
 
@@ -160,28 +161,53 @@ int RateSolver::local_releaser(const Conditions& c, int i) const {
   return releaser;
 }
 
+// The producer whose output flush wakes a thread: the lowest of its producers, when every channel
+// that brings it records ships them at the output flusher's tick (fewer than a buffer's worth a
+// timeout) — or −1. The consumers of one producer's flush are runnable together
+// (sim/core_sharing.h). A zero timeout ships each record alone, a disabled one only full buffers.
+int RateSolver::flush_waker(int i) const {
+  const Thread& t = net_.threads[i];
+  if (t.source || t.ins == 0 || net_.params.buffer_timeout <= 0 || blocked(i)) return -1;
+  int waker = -1;
+  for (int k = 0; k < t.ins; ++k) {
+    const int q = net_.in_flows[t.first_in + k];
+    const Flow& f = net_.flows[q];
+    if (!(r_.inflow[q] > 0)) continue;
+    if (!f.dealt && records_per_flush(f, net_.params, r_.inflow[q]) > f.records_per_buffer / 2) return -1;
+    waker = waker < 0 ? f.from : std::min(waker, f.from);
+  }
+  return waker;
+}
+
 void RateSolver::classify(const Conditions& c) {
   for (std::size_t i = 0; i < net_.threads.size(); ++i) r_.cpu[i] = r_.take[i] * net_.threads[i].cost;
   for (std::size_t tm = 0; tm < net_.threads_on.size(); ++tm) {
     const auto& on = net_.threads_on[tm];
     const int n = static_cast<int>(on.size());
     int groups = 0;
+    // Threads of one group: released by the same consumer (take turns) or woken by the same
+    // producer's flush (together); group_key_ holds (coupling, that thread) per group.
+    const auto join = [&](int k, Coupling coupling, int key) {
+      for (int g = 0; g < groups; ++g)
+        if (coupling_[g] == coupling && group_key_[g] == key) {
+          group_[k] = g;
+          return;
+        }
+      coupling_[groups] = coupling;
+      group_key_[groups] = key;
+      group_[k] = groups++;
+    };
     for (int k = 0; k < n; ++k) {
       const int i = on[k];
       // A thread whose rate its CPU share caps is runnable all the time (busy 1 whatever the overlap).
       const bool cpu_bound = net_.threads[i].cost > 0 && r_.cpu_cap[i] < r_.want[i] * (1 - 1e-9);
       demand_[k] = cpu_bound ? 1.0 : r_.cpu[i];
-      const int releaser = cpu_bound ? -1 : local_releaser(c, i);
-      turns_[k] = -1;
-      if (releaser < 0) continue;
-      for (int g = 0; g < groups && turns_[k] < 0; ++g)
-        if (releaser_of_group_[g] == releaser) turns_[k] = g;
-      if (turns_[k] < 0) {
-        releaser_of_group_[groups] = releaser;
-        turns_[k] = groups++;
-      }
+      group_[k] = -1;
+      if (cpu_bound) continue;
+      if (const int releaser = local_releaser(c, i); releaser >= 0) join(k, Coupling::TakeTurns, releaser);
+      else if (const int waker = flush_waker(i); waker >= 0) join(k, Coupling::Together, waker);
     }
-    sharing_.solve(demand_.data(), turns_.data(), n, net_.cores[tm], share_.data());
+    sharing_.solve(demand_.data(), group_.data(), coupling_.data(), n, net_.cores[tm], share_.data());
     for (int k = 0; k < n; ++k) {
       r_.busy[on[k]] = share_[k];
       // The speed while runnable, as the latency estimate's service time needs it.

@@ -18,10 +18,14 @@
 //
 // Metrics per thread, as the buffer level defines them: busy = the time the thread wants a core =
 // CPU used ÷ the speed a runnable thread gets. The rates come from the water level, but the speed
-// while runnable from how often the others are runnable at the same time (sim/core_sharing.h: a
-// mean-field estimate of the overlap buffer level simulates), so a thread sharing cores with busy
-// neighbours is busier than its CPU use even when the TaskManager is not saturated. The rest of
-// the second is back-pressured when a full out-flow is what limits the thread, else idle.
+// while runnable from how often the others are runnable at the same time (sim/core_sharing.h: an
+// estimate of the overlap buffer level simulates), so a thread sharing cores with busy neighbours
+// is busier than its CPU use even when the TaskManager is not saturated. Which threads line up:
+// back-pressured threads released by the same consumer through local channels take turns
+// (local_releaser); consumers that the same producer's flush wakes are runnable together
+// (flush_waker: every channel into them ships at the flusher's tick, at most half a buffer a
+// timeout unless the partition deals records in turn). The rest of the second is back-pressured
+// when a full out-flow is what limits the thread, else idle.
 //
 // Cost: O(passes × (flows log flows + threads log threads)); no allocation after construction.
 #pragma once
@@ -74,12 +78,14 @@ class RateSolver {
   void classify(const Conditions& c);
   bool blocked(int thread) const;
   int local_releaser(const Conditions& c, int thread) const;
+  int flush_waker(int thread) const;
 
   const Network& net_;
   Rates r_;
   std::vector<double> demand_, share_, previous_;  // scratch
   std::vector<int> order_;
-  std::vector<int> turns_, releaser_of_group_;  // per thread of a TaskManager (scratch)
+  std::vector<int> group_, group_key_;  // per thread of a TaskManager, per group (scratch)
+  std::vector<Coupling> coupling_;      // per group
   std::vector<double> tm_level_;
   CoreSharing sharing_;
 };

@@ -50,8 +50,10 @@ std::string first_reason(const SweepRow& row) {
 
 }  // namespace
 
-// Busy time under processor sharing, estimated (sim/core_sharing.h, as the fluid level does): the
-// waiting for a core that Flink's busyTimeMsPerSecond includes and the bare demand does not.
+// Busy time under processor sharing, estimated (sim/core_sharing.h, every thread independent): the
+// waiting for a core that Flink's busyTimeMsPerSecond includes and the bare demand does not. The
+// fluid level also lines up the threads one flush wakes, which only adds waiting, so this stays a
+// screen that passes what simulation must judge.
 // Returns, per vertex, the largest estimated busy share of its subtasks.
 std::vector<double> contended_busy(const model::LayoutAssessment& a) {
   const auto& graph = a.graph;

@@ -99,11 +99,18 @@ TEST_CASE("more load next door means more waiting") {
 
 namespace {
 
-std::vector<double> solve_turns(const std::vector<double>& cpu, const std::vector<int>& turns, double cores) {
+using flinksim::sim::Coupling;
+
+std::vector<double> solve_groups(const std::vector<double>& cpu, const std::vector<int>& group,
+                                 const std::vector<Coupling>& coupling, double cores) {
   std::vector<double> busy(cpu.size());
   CoreSharing sharing;
-  sharing.solve(cpu.data(), turns.data(), static_cast<int>(cpu.size()), cores, busy.data());
+  sharing.solve(cpu.data(), group.data(), coupling.data(), static_cast<int>(cpu.size()), cores, busy.data());
   return busy;
+}
+
+std::vector<double> solve_turns(const std::vector<double>& cpu, const std::vector<int>& turns, double cores) {
+  return solve_groups(cpu, turns, std::vector<Coupling>(cpu.size(), Coupling::TakeTurns), cores);
 }
 
 }  // namespace
@@ -135,4 +142,33 @@ TEST_CASE("a group of one takes turns with nobody: the same as independent") {
   const std::vector<double> cpu{0.3, 0.25, 0.2, 0.4};
   const auto alone = solve_turns(cpu, {0, 1, -1, 2}, 1.0), independent = solve(cpu, 1.0);
   for (std::size_t i = 0; i < cpu.size(); ++i) CHECK(alone[i] == Approx(independent[i]).epsilon(1e-9));
+}
+
+TEST_CASE("threads one flush wakes together share the cores for their whole spell") {
+  // Six equal threads on three cores, always runnable together: each runs at ½, busy = 2 u.
+  const std::vector<double> cpu(6, 0.2);
+  const auto busy = solve_groups(cpu, std::vector<int>(6, 0), {Coupling::Together}, 3.0);
+  for (double b : busy) CHECK(b == Approx(0.4).epsilon(1e-9));
+  // Independent, they would meet less often: less busy.
+  CHECK(solve(cpu, 3.0)[0] < 0.4 - 0.05);
+}
+
+TEST_CASE("together, a lighter thread's spell lies within a heavier one's") {
+  // Two threads on one core, u = 0.2 and 0.1, busy b₁ > b₂: the light one is always runnable with
+  // the heavy one (speed ½: b₂ = 0.2), the heavy one is with it b₂ of its b₁:
+  // (b₁ − b₂) + b₂/2 = 0.2, so b₁ = 0.3.
+  const auto busy = solve_groups({0.2, 0.1}, {0, 0}, {Coupling::Together}, 1.0);
+  CHECK(busy[0] == Approx(0.3).epsilon(1e-9));
+  CHECK(busy[1] == Approx(0.2).epsilon(1e-9));
+}
+
+TEST_CASE("an independent thread meets a together group's spells as regimes") {
+  // A thread with u = 0.1 beside two threads runnable together b of the time, on one core. The
+  // pair's spells last many of its records, so it is busy u ÷ ⅓ during them and u ÷ 1 outside:
+  // b₃ = 0.1 (3b + 1 − b). The pair, with the third runnable b₃ of its spell: b (b₃/3 + (1 − b₃)/2) = 0.25.
+  const auto busy = solve_groups({0.25, 0.25, 0.1}, {0, 0, -1}, {Coupling::Together}, 1.0);
+  CHECK(busy[0] == Approx(busy[1]));
+  const double pair = busy[0];
+  CHECK(busy[2] == Approx(0.1 * (3 * pair + 1 - pair)).epsilon(1e-9));
+  CHECK(pair * (busy[2] / 3 + (1 - busy[2]) / 2) == Approx(0.25).epsilon(1e-9));
 }

@@ -220,6 +220,34 @@ TEST_CASE("fluid and buffer level agree on sources that take turns", "[fluid][ag
   }
 }
 
+// Consumers that one output flush wakes: two sources deal records to six workers on one 3-core
+// TaskManager (nine threads), the default 100 ms timeout ships a third of a buffer per channel
+// and tick, so each source's flush hands all six workers a batch in the same instant and they
+// share the cores for the whole batch. Taking the workers as independent said 135.3 ms/s busy at
+// 8k records/s (buffer level 276.9) and 297.4 at 16k (605.7); runnable together it is 279.6 and
+// 607.5, and the sources, Poisson-fed, meet the workers' spells as regimes (111.3 vs 111.7).
+testing::TestJob six_workers(double rate, Partition partition = Partition::Rebalance) {
+  auto job = testing::line_job({stage(2, 20 * kMicrosecond, Partition::Forward, {0, 0}),
+                                stage(6, 100 * kMicrosecond, partition, {0, 0, 0, 0, 0, 0}),
+                                stage(1, 10 * kMicrosecond, Partition::Rebalance, {0})},
+                               rate, 1, 3.0, 13);
+  if (partition == Partition::Hash) job.scenario.operators[1].key_count = 100'000;
+  return job;
+}
+
+TEST_CASE("fluid and buffer level agree on consumers that one flush wakes together", "[fluid][agreement][adversarial]") {
+  agree_on("flush-woken-8k", six_workers(8'000), 60 * kSecond, 10 * kSecond);
+}
+
+// [!mayfail] (issue 4, open): the same at higher loads. The workers and sources agree; the sink,
+// woken by the workers' own flushes, is less busy than the fluid level says at 16k (287.3 vs
+// 307.8 ms/s, off by 20.5) and busier at 20k (503.9 vs 462.4): how its spells line up with the
+// workers' is not modelled (sim/core_sharing.h).
+TEST_CASE("fluid and buffer level agree behind consumers that one flush wakes together", "[fluid][agreement][adversarial][!mayfail]") {
+  agree_on("flush-woken-16k", six_workers(16'000), 60 * kSecond, 10 * kSecond);
+  agree_on("flush-woken-20k", six_workers(20'000), 60 * kSecond, 10 * kSecond);
+}
+
 // The fluid level's latency is an estimate, but under overload it must follow the growing backlog
 // as the record leaving now experienced it (its age in the backlog = the records behind it over
 // the arrival rate), not stay at the unloaded figure. recommend-cpu-bound's starting layout takes

@@ -226,26 +226,75 @@ TEST_CASE("fluid and buffer level agree on sources that take turns", "[fluid][ag
 // share the cores for the whole batch. Taking the workers as independent said 135.3 ms/s busy at
 // 8k records/s (buffer level 276.9) and 297.4 at 16k (605.7); runnable together it is 279.6 and
 // 607.5, and the sources, Poisson-fed, meet the workers' spells as regimes (111.3 vs 111.7).
-testing::TestJob six_workers(double rate, Partition partition = Partition::Rebalance) {
-  auto job = testing::line_job({stage(2, 20 * kMicrosecond, Partition::Forward, {0, 0}),
-                                stage(6, 100 * kMicrosecond, partition, {0, 0, 0, 0, 0, 0}),
-                                stage(1, 10 * kMicrosecond, Partition::Rebalance, {0})},
-                               rate, 1, 3.0, 13);
-  if (partition == Partition::Hash) job.scenario.operators[1].key_count = 100'000;
-  return job;
+testing::TestJob six_workers(double rate, std::uint64_t seed = 13) {
+  return testing::line_job({stage(2, 20 * kMicrosecond, Partition::Forward, {0, 0}),
+                            stage(6, 100 * kMicrosecond, Partition::Rebalance, {0, 0, 0, 0, 0, 0}),
+                            stage(1, 10 * kMicrosecond, Partition::Rebalance, {0})},
+                           rate, 1, 3.0, seed);
+}
+
+// Buffer level averaged over seeds: what a thread's busy time is also depends on where the
+// flushers' phases fall (each seed draws them anew, as each deployment of a Flink job starts its
+// tasks at other instants), and the fluid level estimates the average over phases. The figures
+// a compare() reads are averaged; the rest are the first seed's.
+sim::RunResult buffer_over_seeds(testing::TestJob job, const std::vector<std::uint64_t>& seeds, Nanos horizon, Nanos warmup) {
+  sim::RunOptions options;
+  options.horizon = horizon;
+  options.warmup = warmup;
+  sim::RunResult mean;
+  for (std::size_t k = 0; k < seeds.size(); ++k) {
+    job.scenario.seed = seeds[k];
+    auto r = sim::simulate(job.scenario, job.graph, job.placement, job.params, options);
+    REQUIRE(r.conserved);
+    if (k == 0) {
+      mean = std::move(r);
+      continue;
+    }
+    mean.throughput_mean += r.throughput_mean;
+    for (std::size_t v = 0; v < r.vertices.size(); ++v) {
+      auto &m = mean.vertices[v], &x = r.vertices[v];
+      m.busy_ms_per_s += x.busy_ms_per_s;
+      m.backpressured_ms_per_s += x.backpressured_ms_per_s;
+      m.idle_ms_per_s += x.idle_ms_per_s;
+      m.records_in_per_s += x.records_in_per_s;
+    }
+    for (std::size_t t = 0; t < r.taskmanagers.size(); ++t)
+      mean.taskmanagers[t].cpu_utilization += r.taskmanagers[t].cpu_utilization;
+  }
+  const auto n = static_cast<double>(seeds.size());
+  mean.throughput_mean /= n;
+  for (auto& v : mean.vertices) {
+    v.busy_ms_per_s /= n;
+    v.backpressured_ms_per_s /= n;
+    v.idle_ms_per_s /= n;
+    v.records_in_per_s /= n;
+  }
+  for (auto& t : mean.taskmanagers) t.cpu_utilization /= n;
+  return mean;
+}
+
+void agree_over_seeds(const std::string& name, double rate) {
+  sim::RunOptions options;
+  options.horizon = 60 * kSecond;
+  options.warmup = 10 * kSecond;
+  const auto job = six_workers(rate);
+  const auto b = buffer_over_seeds(job, {13, 14, 15, 16, 17, 18, 19, 20}, options.horizon, options.warmup);
+  const auto f = sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, options);
+  compare(name, b, f);
 }
 
 TEST_CASE("fluid and buffer level agree on consumers that one flush wakes together", "[fluid][agreement][adversarial]") {
   agree_on("flush-woken-8k", six_workers(8'000), 60 * kSecond, 10 * kSecond);
 }
 
-// [!mayfail] (issue 4, open): the same at higher loads. The workers and sources agree; the sink,
-// woken by the workers' own flushes, is less busy than the fluid level says at 16k (287.3 vs
-// 307.8 ms/s, off by 20.5) and busier at 20k (503.9 vs 462.4): how its spells line up with the
-// workers' is not modelled (sim/core_sharing.h).
-TEST_CASE("fluid and buffer level agree behind consumers that one flush wakes together", "[fluid][agreement][adversarial][!mayfail]") {
-  agree_on("flush-woken-16k", six_workers(16'000), 60 * kSecond, 10 * kSecond);
-  agree_on("flush-woken-20k", six_workers(20'000), 60 * kSecond, 10 * kSecond);
+// Behind them, the sink is woken by the workers' own flushes, and whether its batches land in the
+// workers' spells depends on the phases: over seeds 13–20 its busy time at 16k spans 245.6–375.8
+// ms/s (seed 13 alone: 287.3; the fluid level 307.8) and at 20k 411.7–539.1 (503.9; 462.4). Over
+// the eight seeds' average: sink 320.4 vs 307.8 and 480.2 vs 462.4; workers 617.8 vs 607.5 and
+// 815.2 vs 809.5; sources 317.1 vs 307.8 and 473.5 vs 462.4.
+TEST_CASE("fluid and buffer level agree, over flusher phases, behind consumers that one flush wakes", "[fluid][agreement][adversarial]") {
+  agree_over_seeds("flush-woken-16k (8 seeds)", 16'000);
+  agree_over_seeds("flush-woken-20k (8 seeds)", 20'000);
 }
 
 // The fluid level's latency is an estimate, but under overload it must follow the growing backlog

@@ -114,59 +114,71 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
     return size;
   };
   const auto dist_of = [&](int g) { return group_dist_.data() + static_cast<std::size_t>(g) * need; };
+  // Per regime z (the groups' count) and independent thread: its share while the groups have z
+  // runnable, and the independent threads' count in that regime.
+  if (regime_busy_.size() < need * need) {
+    regime_busy_.resize(need * need);
+    regime_all_.resize(need * need);
+  }
+  const auto in_regime = [&](int z, int j) -> double& { return regime_busy_[static_cast<std::size_t>(z) * need + j]; };
+  const auto all_in = [&](int z) { return regime_all_.data() + static_cast<std::size_t>(z) * need; };
+  for (int z = 0; z < n; ++z)
+    for (int j = 0; j < k; ++j) in_regime(z, j) = busy[j];
   for (int round = 0; round < 200; ++round) {
-    // The distribution of how many independent threads are runnable, all `free` of them.
-    std::fill(all_.begin(), all_.begin() + n, 0.0);
-    all_[0] = 1;
-    int free = 0;
-    for (int j = 0; j < k; ++j) {
-      if (group_of(j) >= 0) continue;
-      const double p = busy[j];
-      for (int m = free + 1; m >= 1; --m) all_[m] = all_[m] * (1 - p) + all_[m - 1] * p;
-      all_[0] *= 1 - p;
-      ++free;
-    }
     for (int g = 0; g < groups; ++g) {
       group_size_[g] = gather(g);
       group_count(coupling[g], shares_.data(), group_size_[g], dist_of(g));
     }
-    double moved = 0;
-    const auto settle = [&](int i, double speed) {
-      next_[i] = std::min(1.0, cpu[i] / speed);
-      moved = std::max(moved, std::abs(next_[i] - busy[i]));
-    };
-    // Independent threads: the others independent (deconvolved), and the groups' count Z. A group's
-    // spell lasts many of an independent thread's records (a batch, a buffer's worth), so the
-    // thread meets each value of Z as a regime of its own and is busy u ÷ (its speed there) in it:
-    // busy = u · E_Z[1 ÷ E_Y[speed]], more than u ÷ E[speed] (the thread stays runnable longer
-    // where it runs slower). Within a regime the independent others come and go record by record.
+    // Z, the groups' count, over n entries.
     std::fill(slow_.begin(), slow_.begin() + n, 0.0);
     slow_[0] = 1;
     for (int g = 0; g < groups; ++g) add_count(slow_, n, dist_of(g), group_size_[g]);
-    for (int i = 0; i < k; ++i) {
-      if (group_of(i) >= 0) continue;
-      if (cpu[i] <= 0) {
-        next_[i] = 0;
-        continue;
+    double moved = 0;
+    const auto settle = [&](int i, double share) {
+      next_[i] = std::min(1.0, share);
+      moved = std::max(moved, std::abs(next_[i] - busy[i]));
+    };
+    // Independent threads, regime by regime: the others independent (deconvolved) with their
+    // shares in that regime. A group's spell lasts many of an independent thread's records, so
+    // the thread is busy u ÷ (its speed in the regime) there, and busy = u · E_Z[1 ÷ speed].
+    for (int i = 0; i < k; ++i) next_[i] = 0;
+    for (int z = 0; z < n; ++z) {
+      if (slow_[z] == 0) continue;
+      double* all = all_in(z);
+      std::fill(all, all + n, 0.0);
+      all[0] = 1;
+      int free = 0;
+      for (int j = 0; j < k; ++j) {
+        if (group_of(j) >= 0) continue;
+        const double p = std::min(1.0, in_regime(z, j));
+        for (int m = free + 1; m >= 1; --m) all[m] = all[m] * (1 - p) + all[m - 1] * p;
+        all[0] *= 1 - p;
+        ++free;
       }
-      remove_thread(all_, free, busy[i], others_);
-      double mass = 0;
-      for (int m = 0; m < free; ++m) mass += others_[m];
-      double slowness = 0;  // E_Z[1 ÷ E_Y[speed]]
-      for (int z = 0; z < n; ++z) {
-        if (slow_[z] == 0) continue;
-        double speed = 0;
-        for (int m = 0; m < free && m + z < n; ++m) speed += others_[m] * core_share(cores, m + z);
+      std::copy(all, all + n, all_.begin());
+      for (int i = 0; i < k; ++i) {
+        if (group_of(i) >= 0 || cpu[i] <= 0) continue;
+        remove_thread(all_, free, std::min(1.0, in_regime(z, i)), others_);
+        double speed = 0, mass = 0;
+        for (int m = 0; m < free && m + z < n; ++m) {
+          speed += others_[m] * core_share(cores, m + z);
+          mass += others_[m];
+        }
         // renormalised against rounding in the deconvolution
-        slowness += slow_[z] / (mass > 0 ? speed / mass : core_share(cores, z));
+        const double share = cpu[i] / (mass > 0 ? speed / mass : core_share(cores, z));
+        in_regime(z, i) = share;
+        next_[i] += slow_[z] * share;
       }
-      settle(i, 1.0 / slowness);
     }
-    // A group's threads: the independent ones, the other groups, and their own group's count given
-    // that they are runnable (themselves included, hence c − 1 others).
+    for (int i = 0; i < k; ++i)
+      if (group_of(i) < 0) settle(i, next_[i]);
+    // A group's threads: the other groups' count z', their own group's count c given that they are
+    // runnable (themselves included, hence c − 1 others), and the independent threads as they are
+    // in that regime, z = c + z'.
     for (int g = 0; g < groups; ++g) {
       if (group_size_[g] == 0) continue;
-      std::copy(all_.begin(), all_.begin() + n, without_.begin());
+      std::fill(without_.begin(), without_.begin() + n, 0.0);
+      without_[0] = 1;
       for (int h = 0; h < groups; ++h)
         if (h != g) add_count(without_, n, dist_of(h), group_size_[h]);
       const int size = gather(g);
@@ -178,13 +190,17 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
         }
         count_given(coupling[g], shares_.data(), size, dist_of(g), busy[i], given_.data());
         double speed = 0, mass = 0;
-        for (int m = 0; m < n; ++m) {
-          if (without_[m] == 0) continue;
-          for (int c = 1; c <= size && m + c - 1 < n; ++c)
-            speed += without_[m] * given_[c] * core_share(cores, m + c - 1);
-          mass += without_[m];
+        for (int zo = 0; zo < n; ++zo) {
+          if (without_[zo] == 0) continue;
+          for (int c = 1; c <= size && zo + c < n; ++c) {
+            const double w = without_[zo] * given_[c];
+            if (w == 0) continue;
+            const double* all = all_in(zo + c);
+            for (int m = 0; m + zo + c - 1 < n; ++m) speed += w * all[m] * core_share(cores, m + zo + c - 1);
+            mass += w;
+          }
         }
-        settle(i, mass > 0 ? speed / mass : 1.0);
+        settle(i, cpu[i] / (mass > 0 ? speed / mass : 1.0));
       }
     }
     for (int i = 0; i < k; ++i) busy[i] = next_[i];

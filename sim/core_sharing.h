@@ -26,20 +26,25 @@
 //    a smaller share is (comonotone), and the group has at least m runnable a fraction b₍m₎ of the
 //    time (the m-th largest share).
 // A group of one is independent. A group's spells last many of an independent thread's records (a
-// batch, a buffer's worth), so an independent thread meets each value Z of the groups' count as a
-// regime: busy_i = u_i · E_Z[1 ÷ E_Y[speed]], Y the independent others (more than u ÷ E[speed]: a
-// thread stays runnable longer where it runs slower).
+// batch, a buffer's worth), so the independent threads live in regimes, one per value z of the
+// groups' count Z: in each, a thread is busy u_i ÷ E_Y[speed] with Y the independent others as they
+// are in that regime, and busy_i = Σ_z P(Z = z) · that (more than u ÷ E[speed]: a thread stays
+// runnable longer where it runs slower). A group's thread meets the independent ones as they are
+// in the regime its own spell makes.
 //
-// What it cannot see: how a thread that the groups' output wakes lines up with their spells (a
-// sink behind workers woken together: sim/README.md has the figures, within 2% at some loads and
-// 4% off at others), batches so small that the group's threads finish them at different times,
-// and full buffers of a hash partition, which arrive apart yet overlap more than independence
-// says. On one core with Poisson-fed threads it gives less than M/G/1-PS's 1/(1 − ρ), which counts
-// a thread's own queue as sharing too.
+// What it cannot see (sim/README.md has the figures): that a group's threads finish their batches
+// at different times (a dozen records a batch: 10–14% too busy; a hundred: 3–7%); full buffers of
+// a hash partition, which arrive apart yet overlap far more than independence says (20–30% too
+// idle);
+// where a thread that the groups' own flushes wake lands in their spells (the flushers' phases
+// decide it: ±20% from seed to seed at buffer level, the estimate is the average). Without any
+// group, Poisson-fed threads on a TaskManager near saturation wait longer than independence says
+// (9 threads on 3 cores at 78%: 12% too idle).
 //
-// Cost: O(k²) per round for k threads (the distribution of the independent ones, then each thread
-// removed by deconvolution), plus O(k · g) per thread for groups of g and per value of Z; no
-// allocation once the scratch has grown to the largest k.
+// Cost: O(k²) per round and value of Z for k threads (the distribution of the independent ones,
+// then each thread removed by deconvolution), plus O(k · g) per thread of a group of g and value of
+// the other groups' count; with no group, Z is 0 and it is the plain mean field. No allocation once
+// the scratch has grown to the largest k.
 #pragma once
 
 #include <vector>
@@ -62,6 +67,7 @@ class CoreSharing {
   std::vector<double> all_, others_, next_, without_, given_, slow_;
   std::vector<double> group_dist_;  // per group, its runnable count's distribution over k + 1
   std::vector<double> shares_;      // a group's busy shares, largest first
+  std::vector<double> regime_busy_, regime_all_;  // per value of the groups' count: shares, and the independents' count
   std::vector<int> group_size_;
 };
 

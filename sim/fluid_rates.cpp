@@ -173,7 +173,10 @@ int RateSolver::flush_waker(int i) const {
     const int q = net_.in_flows[t.first_in + k];
     const Flow& f = net_.flows[q];
     if (!(r_.inflow[q] > 0)) continue;
-    if (!f.dealt && records_per_flush(f, net_.params, r_.inflow[q]) > f.records_per_buffer / 2) return -1;
+    // A hash or random channel's count over a tick is about Poisson: the tick ships it only while
+    // that count stays below a buffer's worth by two standard deviations.
+    const double per_tick = r_.inflow[q] * static_cast<double>(net_.params.buffer_timeout) * 1e-9;
+    if (!f.dealt && per_tick + 2 * std::sqrt(per_tick) >= f.records_per_buffer) return -1;
     waker = waker < 0 ? f.from : std::min(waker, f.from);
   }
   return waker;

@@ -163,12 +163,13 @@ TEST_CASE("together, a lighter thread's spell lies within a heavier one's") {
 }
 
 TEST_CASE("an independent thread meets a together group's spells as regimes") {
-  // A thread with u = 0.1 beside two threads runnable together b of the time, on one core. The
-  // pair's spells last many of its records, so it is busy u ÷ ⅓ during them and u ÷ 1 outside:
-  // b₃ = 0.1 (3b + 1 − b). The pair, with the third runnable b₃ of its spell: b (b₃/3 + (1 − b₃)/2) = 0.25.
+  // A thread with u = 0.1 beside two threads runnable together, on one core. The pair's spells last
+  // many of its records, so it is busy u ÷ ⅓ = 0.3 during them and u ÷ 1 = 0.1 outside. The pair
+  // meets it as it is during their spells, runnable 0.3 of the time: speed 0.3 · ⅓ + 0.7 · ½ = 0.45,
+  // so b = 0.25 / 0.45, and the single thread's busy time is 0.1 (1 − b) + 0.3 b.
   const auto busy = solve_groups({0.25, 0.25, 0.1}, {0, 0, -1}, {Coupling::Together}, 1.0);
-  CHECK(busy[0] == Approx(busy[1]));
-  const double pair = busy[0];
-  CHECK(busy[2] == Approx(0.1 * (3 * pair + 1 - pair)).epsilon(1e-9));
-  CHECK(pair * (busy[2] / 3 + (1 - busy[2]) / 2) == Approx(0.25).epsilon(1e-9));
+  const double pair = 0.25 / 0.45;
+  CHECK(busy[0] == Approx(pair).epsilon(1e-9));
+  CHECK(busy[1] == Approx(pair).epsilon(1e-9));
+  CHECK(busy[2] == Approx(0.1 * (1 - pair) + 0.3 * pair).epsilon(1e-9));
 }

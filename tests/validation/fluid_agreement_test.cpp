@@ -160,12 +160,12 @@ TEST_CASE("fluid and buffer level agree on the bundled scenarios' peak windows",
 // busy time, once 143.2 vs 112.1 ms/s on slow-subtask when buffer level finished the buffer at
 // every tick (its one-record buffers returned both sources' credits at once), is 115.6 vs 112.1.
 // cpu-contention's back-pressured sources share a core with the workers. Their consumers release
-// them one freed local buffer at a time, so they take turns: op0 416.0 ms/s at buffer level, which
+// them one freed local buffer at a time, so they take turns: op0 420.5 ms/s at buffer level, which
 // the fluid level gave as 447.0 while it took every thread as runnable independently and gives as
-// 415.5 now that threads released by the same consumer through local channels take turns
-// (sim/core_sharing.h; the sink, 446.5 vs 446.5, stays independent). Over remote channels
-// (slow-subtask) the sources overlap more than independence says, 115.6 against 112.1: within the
-// tolerance, and left as independent.
+// 416.7 now that threads released by the same consumer through local channels take turns
+// (sim/core_sharing.h; the sink, 447.2 vs 448.7, stays independent). Over remote channels
+// (slow-subtask) the sources stay independent: 112.7 against 112.1 (115.6 while every output
+// flusher ticked on one grid).
 TEST_CASE("fluid and buffer level agree under an overloaded sink", "[fluid][agreement][adversarial]") {
   // 2 sources → rebalance → 2 sinks at 130% of their capacity, each stage on its own TaskManager.
   auto job = testing::line_job({stage(2, 10 * kMicrosecond, Partition::Forward, {0, 0}),
@@ -207,9 +207,9 @@ TEST_CASE("fluid and buffer level agree under CPU contention", "[fluid][agreemen
 }
 
 // The same contention with slower or more sources: taking turns holds while their shares sum below
-// one (three sources, 284.0 vs 277.0; independent would say 305) and above it they overlap by the
+// one (three sources, 284.1 vs 277.8; independent would say 305) and above it they overlap by the
 // excess (40 µs sources: both runnable 65.0% of the time at buffer level, 64% taking turns, 67%
-// independent; 820.4 vs 820.1 ms/s).
+// independent; 820.3 vs 821.4 ms/s).
 TEST_CASE("fluid and buffer level agree on sources that take turns", "[fluid][agreement][adversarial]") {
   for (const auto& [sources, cost] : {std::pair{3, 20}, std::pair{2, 40}}) {
     auto job = testing::line_job({stage(sources, cost * kMicrosecond, Partition::Forward, std::vector<int>(sources, 0)),
@@ -224,8 +224,8 @@ TEST_CASE("fluid and buffer level agree on sources that take turns", "[fluid][ag
 // TaskManager (nine threads), the default 100 ms timeout ships a third of a buffer per channel
 // and tick, so each source's flush hands all six workers a batch in the same instant and they
 // share the cores for the whole batch. Taking the workers as independent said 135.3 ms/s busy at
-// 8k records/s (buffer level 276.9) and 297.4 at 16k (605.7); runnable together it is 279.6 and
-// 607.5, and the sources, Poisson-fed, meet the workers' spells as regimes (111.3 vs 111.7).
+// 8k records/s (buffer level 276.9) and 297.4 at 16k (605.7); runnable together it is 289.9 and
+// 634.9, and the sources, Poisson-fed, meet the workers' spells as regimes (113.6 vs 111.7).
 testing::TestJob six_workers(double rate, std::uint64_t seed = 13) {
   return testing::line_job({stage(2, 20 * kMicrosecond, Partition::Forward, {0, 0}),
                             stage(6, 100 * kMicrosecond, Partition::Rebalance, {0, 0, 0, 0, 0, 0}),
@@ -289,9 +289,9 @@ TEST_CASE("fluid and buffer level agree on consumers that one flush wakes togeth
 
 // Behind them, the sink is woken by the workers' own flushes, and whether its batches land in the
 // workers' spells depends on the phases: over seeds 13–20 its busy time at 16k spans 245.6–375.8
-// ms/s (seed 13 alone: 287.3; the fluid level 307.8) and at 20k 411.7–539.1 (503.9; 462.4). Over
-// the eight seeds' average: sink 320.4 vs 307.8 and 480.2 vs 462.4; workers 617.8 vs 607.5 and
-// 815.2 vs 809.5; sources 317.1 vs 307.8 and 473.5 vs 462.4.
+// ms/s (seed 13 alone: 287.3; the fluid level 321.4) and at 20k 411.7–539.1 (503.9; 478.0). Over
+// the eight seeds' average: sink 320.4 vs 321.4 and 480.2 vs 478.0; workers 617.8 vs 634.9 and
+// 815.2 vs 833.3; sources 317.1 vs 321.4 and 473.5 vs 478.0.
 TEST_CASE("fluid and buffer level agree, over flusher phases, behind consumers that one flush wakes", "[fluid][agreement][adversarial]") {
   agree_over_seeds("flush-woken-16k (8 seeds)", 16'000);
   agree_over_seeds("flush-woken-20k (8 seeds)", 20'000);

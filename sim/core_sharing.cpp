@@ -81,15 +81,98 @@ void count_given(Coupling coupling, const double* b, int size, const double* cou
   }
 }
 
+// Together, when the batches spread: thread j's batch is w_j · L_j of work (w_j its CPU share per
+// unit of time, L_j lognormal with mean 1 and coefficient of variation σ_j). The group's threads
+// run at the same speed while they run (equal shares of the cores, at most one each), so they
+// progress alike in work and end in the order of their batches: at work done v, those with
+// more than v run: P(batch > v) = ½ erfc((ln v − ln w + s²/2) ÷ (s √2)), s² = ln(1 + σ²).
+double batch_left(double v, double log_v, double log_median, double scale, double mean) {
+  if (mean <= 0) return 0;
+  if (scale == 0) return v < mean ? 1.0 : 0.0;
+  return 0.5 * std::erfc((log_v - log_median) * scale);
+}
+
+// dist[0..size] ← the Poisson-binomial of p[0..size).
+void poisson_binomial(const double* p, int size, double* dist) {
+  std::fill(dist, dist + size + 1, 0.0);
+  dist[0] = 1;
+  for (int j = 0; j < size; ++j)
+    for (int m = j + 1; m >= 0; --m) dist[m] = dist[m] * (1 - p[j]) + (m > 0 ? dist[m - 1] * p[j] : 0.0);
+}
+
+// A spread-out group over the work done v (midpoints of kBatchGrid steps, up to where nearly every
+// batch has ended): work[c] = the work with c running, and given[j·(size+1) + c] = the work with
+// thread j and c in all running. A step of work dv with c running takes dv ÷ (their speed) of
+// time, so the time shares follow from these and the speeds alone, which is all that changes
+// from round to round. scratch: 3 · (size + 1) + 2 · size.
+constexpr int kBatchGrid = 32;
+void batch_work(const double* w, const double* sigma, int size, double* work, double* given, double* scratch) {
+  double* p = scratch;
+  double* all = scratch + (size + 1);
+  double* others = scratch + 2 * (size + 1);
+  double* log_median = scratch + 3 * (size + 1);  // ln w − s²/2
+  double* scale = log_median + size;              // 1 ÷ (s √2); 0 for a batch that does not spread
+  double end = 0;
+  for (int j = 0; j < size; ++j) {
+    scale[j] = 0;
+    if (w[j] <= 0 || sigma[j] <= 0) {
+      end = std::max(end, w[j]);
+      continue;
+    }
+    const double s2 = std::log1p(sigma[j] * sigma[j]);
+    log_median[j] = std::log(w[j]) - s2 / 2;
+    scale[j] = 1 / std::sqrt(2 * s2);
+    end = std::max(end, std::exp(log_median[j] + 4 * std::sqrt(s2)));  // all but 3·10⁻⁵ have ended
+  }
+  const double dv = end / kBatchGrid;
+  std::fill(work, work + size + 1, 0.0);
+  std::fill(given, given + static_cast<std::ptrdiff_t>(size) * (size + 1), 0.0);
+  for (int step = 0; step < kBatchGrid; ++step) {
+    const double v = (step + 0.5) * dv, log_v = std::log(v);
+    for (int j = 0; j < size; ++j) p[j] = batch_left(v, log_v, log_median[j], scale[j], w[j]);
+    poisson_binomial(p, size, all);
+    for (int c = 1; c <= size; ++c) work[c] += all[c] * dv;
+    for (int j = 0; j < size; ++j) {
+      if (p[j] <= 0) continue;
+      std::swap(p[j], p[size - 1]);  // the others: the first size − 1
+      poisson_binomial(p, size - 1, others);
+      std::swap(p[j], p[size - 1]);
+      for (int c = 1; c <= size; ++c) given[j * (size + 1) + c] += p[j] * others[c - 1] * dv;
+    }
+  }
+}
+
+// The time shares from the work: count[c] (count[0] the rest of the unit of time), or given[c]
+// normalised.
+void time_from_work(const double* work, const double* speed, int size, double* count) {
+  double busy = 0;
+  for (int c = 1; c <= size; ++c) busy += count[c] = work[c] / speed[c];
+  if (busy > 1)  // more work than time: the group runs throughout
+    for (int c = 1; c <= size; ++c) count[c] /= busy;
+  count[0] = std::max(0.0, 1 - busy);
+}
+
+void given_from_work(const double* work, const double* speed, int size, double* given) {
+  double mine = 0;
+  given[0] = 0;
+  for (int c = 1; c <= size; ++c) mine += given[c] = work[c] / speed[c];
+  if (mine > 0)
+    for (int c = 1; c <= size; ++c) given[c] /= mine;
+  else
+    given[1] = 1;
+}
+
 }  // namespace
 
-void CoreSharing::solve(const double* cpu, const int* group, const Coupling* coupling, int k, double cores,
-                        double* busy) {
+void CoreSharing::solve(const double* cpu, const int* group, const Coupling* coupling, const double* spread, int k,
+                        double cores, double* busy) {
   if (k <= 0) return;
   const int n = k + 1;
   const auto need = static_cast<std::size_t>(n);
   if (all_.size() < need)
-    for (auto* v : {&all_, &others_, &next_, &without_, &given_, &shares_, &slow_}) v->resize(need);
+    for (auto* v : {&all_, &others_, &next_, &without_, &given_, &shares_, &slow_, &member_share_, &member_spread_})
+      v->resize(need);
+  if (spell_scratch_.size() < 6 * need + need * need) spell_scratch_.resize(6 * need + need * need);
   double demand = 0;
   int groups = 0;
   for (int i = 0; i < k; ++i) {
@@ -114,6 +197,60 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
     return size;
   };
   const auto dist_of = [&](int g) { return group_dist_.data() + static_cast<std::size_t>(g) * need; };
+  // Per group, the speed of its threads while c of them run (from the last round; a spread-out
+  // group's time follows from it).
+  group_speed_.assign(static_cast<std::size_t>(groups) * need, 1.0);
+  const auto speed_of = [&](int g) { return group_speed_.data() + static_cast<std::size_t>(g) * need; };
+  for (int g = 0; g < groups; ++g)
+    for (int c = 1; c < n; ++c) speed_of(g)[c] = core_share(cores, c - 1);
+  // member_share_/member_spread_ ← group g's CPU shares and spreads in thread order; returns how
+  // many, and whether any batch spreads.
+  const auto members = [&](int g, bool& spreads) {
+    int size = 0;
+    spreads = false;
+    for (int j = 0; j < k; ++j) {
+      if (group_of(j) != g) continue;
+      member_share_[size] = cpu[j];  // the batch's mean work per unit of time
+      member_spread_[size] = spread ? spread[j] : 0.0;
+      spreads |= member_spread_[size] > 0;
+      ++size;
+    }
+    return size;
+  };
+  // A spread-out group's work by count, and its members', once (they depend on the CPU shares and
+  // spreads only): work_of(g) holds the group's, then each member's in thread order, need apart.
+  group_work_offset_.assign(static_cast<std::size_t>(groups), 0);
+  std::size_t work_size = 0;
+  for (int g = 0; g < groups; ++g) {
+    group_work_offset_[g] = work_size;
+    if (group_size_[g] > 1) work_size += static_cast<std::size_t>(group_size_[g] + 1) * need;
+  }
+  if (group_work_.size() < work_size) group_work_.resize(work_size);
+  const auto work_of = [&](int g) { return group_work_.data() + group_work_offset_[g]; };
+  for (int g = 0; g < groups; ++g) {
+    bool spreads = false;
+    const int size = group_size_[g] > 1 ? members(g, spreads) : 0;
+    if (coupling[g] != Coupling::Together || !spreads) continue;
+    // members' work laid out size + 1 apart by batch_work; spread them need apart
+    double* members_work = spell_scratch_.data() + 6 * need;
+    batch_work(member_share_.data(), member_spread_.data(), size, work_of(g), members_work, spell_scratch_.data());
+    for (int j = 0; j < size; ++j)
+      std::copy(members_work + static_cast<std::ptrdiff_t>(j) * (size + 1),
+                members_work + static_cast<std::ptrdiff_t>(j + 1) * (size + 1),
+                work_of(g) + static_cast<std::ptrdiff_t>(j + 1) * need);
+  }
+  // The group's count, nested spells or spread-out ones.
+  const auto count_group = [&](int g) {
+    bool spreads = false;
+    const int size = members(g, spreads);
+    if (coupling[g] == Coupling::Together && spreads) {
+      time_from_work(work_of(g), speed_of(g), size, dist_of(g));
+      return size;
+    }
+    gather(g);
+    group_count(coupling[g], shares_.data(), size, dist_of(g));
+    return size;
+  };
   // Per regime z (the groups' count) and independent thread: its share while the groups have z
   // runnable, and the independent threads' count in that regime.
   if (regime_busy_.size() < need * need) {
@@ -125,10 +262,7 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
   for (int z = 0; z < n; ++z)
     for (int j = 0; j < k; ++j) in_regime(z, j) = busy[j];
   for (int round = 0; round < 200; ++round) {
-    for (int g = 0; g < groups; ++g) {
-      group_size_[g] = gather(g);
-      group_count(coupling[g], shares_.data(), group_size_[g], dist_of(g));
-    }
+    for (int g = 0; g < groups; ++g) group_size_[g] = count_group(g);
     // Z, the groups' count, over n entries.
     std::fill(slow_.begin(), slow_.begin() + n, 0.0);
     slow_[0] = 1;
@@ -182,13 +316,40 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
       for (int h = 0; h < groups; ++h)
         if (h != g) add_count(without_, n, dist_of(h), group_size_[h]);
       const int size = gather(g);
-      for (int i = 0; i < k; ++i) {
+      bool spreads = false;
+      members(g, spreads);
+      // The speed of the group's threads while c of them run: the other groups as they come, the
+      // independent threads as they are in that regime.
+      for (int c = 1; c <= size; ++c) {
+        double speed = 0, mass = 0;
+        for (int zo = 0; zo + c < n; ++zo) {
+          if (without_[zo] == 0) continue;
+          const double* all = all_in(zo + c);
+          double at = 0, there = 0;
+          for (int m = 0; m + zo + c - 1 < n; ++m) {
+            at += all[m] * core_share(cores, m + zo + c - 1);
+            there += all[m];
+          }
+          if (there > 0) {
+            speed += without_[zo] * at / there;
+            mass += without_[zo];
+          }
+        }
+        if (mass > 0) speed_of(g)[c] = speed / mass;
+      }
+      const bool spread_out = coupling[g] == Coupling::Together && spreads;
+      for (int i = 0, at = 0; i < k; ++i) {
         if (group_of(i) != g) continue;
+        const int member = at++;
         if (cpu[i] <= 0) {
           next_[i] = 0;
           continue;
         }
-        count_given(coupling[g], shares_.data(), size, dist_of(g), busy[i], given_.data());
+        if (spread_out)
+          given_from_work(work_of(g) + static_cast<std::ptrdiff_t>(member + 1) * need, speed_of(g), size,
+                          given_.data());
+        else
+          count_given(coupling[g], shares_.data(), size, dist_of(g), busy[i], given_.data());
         double speed = 0, mass = 0;
         for (int zo = 0; zo < n; ++zo) {
           if (without_[zo] == 0) continue;

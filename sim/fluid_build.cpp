@@ -17,6 +17,7 @@ namespace {
 struct ChainFactors {
   std::vector<double> emitted;  // m_k per chain position
   double cost = 0, leave = 0, created = 0, dropped = 0;
+  double cost_variance = 0;  // of the CPU seconds per record taken
 };
 
 ChainFactors chain_factors(const model::Scenario& sc, const model::JobGraph& g, int v) {
@@ -33,7 +34,13 @@ ChainFactors chain_factors(const model::Scenario& sc, const model::JobGraph& g, 
     const auto& spec = sc.operators[jv.operators[k].op];
     reach[k] = parent < 0 ? 1.0 : f.emitted[parent];
     f.emitted[k] = reach[k] * spec.selectivity;
-    f.cost += reach[k] * static_cast<double>(spec.cpu_per_record) * 1e-9;
+    const double mean = static_cast<double>(spec.cpu_per_record) * 1e-9;
+    f.cost += reach[k] * mean;
+    // The records one takes cost independently: variances add, reach[k] of them at operator k.
+    const double cv = spec.cpu_distribution == model::CostDistribution::Exponential ? 1.0
+                      : spec.cpu_distribution == model::CostDistribution::Lognormal   ? spec.cpu_cv
+                                                                                       : 0.0;
+    f.cost_variance += reach[k] * (cv * mean) * (cv * mean);
     f.created += std::max(0.0, f.emitted[k] - reach[k]);
     f.dropped += std::max(0.0, reach[k] - f.emitted[k]);
   }
@@ -109,6 +116,7 @@ Network build_network(const model::Scenario& sc, const model::JobGraph& g, const
       assert(t.taskmanager >= 0 && t.taskmanager < ntm);
       t.source = jv.is_source;
       t.cost = factors[v].cost;
+      t.cost_cv2 = t.cost > 0 ? factors[v].cost_variance / (t.cost * t.cost) : 0.0;
       t.leave = factors[v].leave;
       t.created = factors[v].created;
       t.dropped = factors[v].dropped;

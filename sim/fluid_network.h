@@ -42,6 +42,7 @@ struct Thread {  // one subtask
   int taskmanager = 0;
   bool source = false;
   double cost = 0;           // CPU seconds per record taken (chain, mean)
+  double cost_cv2 = 0;       // its squared coefficient of variation (exponential 1, constant 0)
   double arrival_share = 0;  // sources: share of the total traffic
   double leave = 0;          // records leaving the job per record taken
   double emit = 0;           // numRecordsOut per record taken (records written to output edges)

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace flinksim::sim::fluid {
 namespace {
@@ -57,9 +58,14 @@ RateSolver::RateSolver(const Network& net) : net_(net) {
   share_.assign(widest, 0.0);
   order_.assign(widest, 0);
   group_.assign(widest, -1);
+  spread_.assign(widest, 0.0);
   group_key_.assign(widest, -1);
   coupling_.assign(widest, Coupling::Together);
   tm_level_.assign(net.cores.size(), kUnbounded);
+  for (const auto& on : net.threads_on) {
+    sharing_key_.emplace_back(4 * on.size(), std::numeric_limits<double>::quiet_NaN());  // NaN: never equal
+    sharing_shares_.emplace_back(on.size(), 0.0);
+  }
 }
 
 const Rates& RateSolver::solve(const Conditions& c) {
@@ -165,10 +171,12 @@ int RateSolver::local_releaser(const Conditions& c, int i) const {
 // that brings it records ships them at the output flusher's tick (fewer than a buffer's worth a
 // timeout) — or −1. The consumers of one producer's flush are runnable together
 // (sim/core_sharing.h). A zero timeout ships each record alone, a disabled one only full buffers.
-int RateSolver::flush_waker(int i) const {
+int RateSolver::flush_waker(int i, double& spread) const {
   const Thread& t = net_.threads[i];
   if (t.source || t.ins == 0 || net_.params.buffer_timeout <= 0 || blocked(i)) return -1;
   int waker = -1;
+  double records = 0, count_variance = 0;
+  int batches = 0;
   for (int k = 0; k < t.ins; ++k) {
     const int q = net_.in_flows[t.first_in + k];
     const Flow& f = net_.flows[q];
@@ -178,7 +186,13 @@ int RateSolver::flush_waker(int i) const {
     const double per_tick = r_.inflow[q] * static_cast<double>(net_.params.buffer_timeout) * 1e-9;
     if (!f.dealt && per_tick + 2 * std::sqrt(per_tick) >= f.records_per_buffer) return -1;
     waker = waker < 0 ? f.from : std::min(waker, f.from);
+    records += records_per_flush(f, net_.params, r_.inflow[q]);
+    if (!f.dealt) count_variance = 1;
+    ++batches;
   }
+  // A batch of n records costs n · cost, n about Poisson unless dealt: its spread is
+  // √((cv² of a record's cost + the count's) ÷ n).
+  if (batches > 0) spread = std::sqrt((t.cost_cv2 + count_variance) / std::max(1.0, records / batches));
   return waker;
 }
 
@@ -206,11 +220,30 @@ void RateSolver::classify(const Conditions& c) {
       const bool cpu_bound = net_.threads[i].cost > 0 && r_.cpu_cap[i] < r_.want[i] * (1 - 1e-9);
       demand_[k] = cpu_bound ? 1.0 : r_.cpu[i];
       group_[k] = -1;
+      spread_[k] = 0;
       if (cpu_bound) continue;
       if (const int releaser = local_releaser(c, i); releaser >= 0) join(k, Coupling::TakeTurns, releaser);
-      else if (const int waker = flush_waker(i); waker >= 0) join(k, Coupling::Together, waker);
+      else if (const int waker = flush_waker(i, spread_[k]); waker >= 0) join(k, Coupling::Together, waker);
     }
-    sharing_.solve(demand_.data(), group_.data(), coupling_.data(), n, net_.cores[tm], share_.data());
+    // The same inputs as this TaskManager's last solve (most events change a few TaskManagers' rates
+    // only): the same shares, without solving again.
+    auto& key = sharing_key_[tm];
+    auto& shares = sharing_shares_[tm];
+    bool same = true;
+    for (int k = 0; k < n; ++k) {
+      const double in[4] = {demand_[k], static_cast<double>(group_[k]),
+                            group_[k] >= 0 ? static_cast<double>(coupling_[group_[k]]) : -1.0, spread_[k]};
+      for (int f = 0; f < 4; ++f) {
+        same &= key[4 * k + f] == in[f];
+        key[4 * k + f] = in[f];
+      }
+    }
+    if (same) {
+      std::copy(shares.begin(), shares.end(), share_.begin());
+    } else {
+      sharing_.solve(demand_.data(), group_.data(), coupling_.data(), spread_.data(), n, net_.cores[tm], share_.data());
+      std::copy(share_.begin(), share_.begin() + n, shares.begin());
+    }
     for (int k = 0; k < n; ++k) {
       r_.busy[on[k]] = share_[k];
       // The speed while runnable, as the latency estimate's service time needs it.

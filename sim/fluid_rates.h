@@ -78,7 +78,7 @@ class RateSolver {
   void classify(const Conditions& c);
   bool blocked(int thread) const;
   int local_releaser(const Conditions& c, int thread) const;
-  int flush_waker(int thread) const;
+  int flush_waker(int thread, double& spread) const;
 
   const Network& net_;
   Rates r_;
@@ -86,6 +86,9 @@ class RateSolver {
   std::vector<int> order_;
   std::vector<int> group_, group_key_;  // per thread of a TaskManager, per group (scratch)
   std::vector<Coupling> coupling_;      // per group
+  std::vector<double> spread_;          // per thread of a TaskManager: its batch's spread
+  // Per TaskManager, the last core-sharing solve's inputs (4 per thread) and shares.
+  std::vector<std::vector<double>> sharing_key_, sharing_shares_;
   std::vector<double> tm_level_;
   CoreSharing sharing_;
 };

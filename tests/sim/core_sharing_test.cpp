@@ -105,7 +105,16 @@ std::vector<double> solve_groups(const std::vector<double>& cpu, const std::vect
                                  const std::vector<Coupling>& coupling, double cores) {
   std::vector<double> busy(cpu.size());
   CoreSharing sharing;
-  sharing.solve(cpu.data(), group.data(), coupling.data(), static_cast<int>(cpu.size()), cores, busy.data());
+  sharing.solve(cpu.data(), group.data(), coupling.data(), nullptr, static_cast<int>(cpu.size()), cores, busy.data());
+  return busy;
+}
+
+std::vector<double> solve_spread(const std::vector<double>& cpu, const std::vector<int>& group,
+                                 const std::vector<Coupling>& coupling, const std::vector<double>& spread, double cores) {
+  std::vector<double> busy(cpu.size());
+  CoreSharing sharing;
+  sharing.solve(cpu.data(), group.data(), coupling.data(), spread.data(), static_cast<int>(cpu.size()), cores,
+                busy.data());
   return busy;
 }
 
@@ -172,4 +181,22 @@ TEST_CASE("an independent thread meets a together group's spells as regimes") {
   CHECK(busy[0] == Approx(pair).epsilon(1e-9));
   CHECK(busy[1] == Approx(pair).epsilon(1e-9));
   CHECK(busy[2] == Approx(0.1 * (1 - pair) + 0.3 * pair).epsilon(1e-9));
+}
+
+TEST_CASE("batches that spread end apart: between nested spells and independent threads") {
+  // Six threads of 0.2 woken together on three cores, and a Poisson-fed one of 0.15.
+  const std::vector<double> cpu{0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.15};
+  const std::vector<int> group{0, 0, 0, 0, 0, 0, -1};
+  const auto nested = solve_groups(cpu, group, {Coupling::Together}, 3.0);
+  // A batch of work spreading by a millionth ends where nested spells do.
+  const auto sharp = solve_spread(cpu, group, {Coupling::Together}, std::vector<double>(7, 1e-6), 3.0);
+  for (std::size_t i = 0; i < cpu.size(); ++i) CHECK(sharp[i] == Approx(nested[i]).epsilon(2e-3));
+  // The wider the batches spread, the sooner the first ones end and the others speed up.
+  const auto some = solve_spread(cpu, group, {Coupling::Together}, std::vector<double>(7, 0.1), 3.0);
+  const auto more = solve_spread(cpu, group, {Coupling::Together}, std::vector<double>(7, 0.4), 3.0);
+  const auto independent = solve(cpu, 3.0);
+  CHECK(some[0] < nested[0]);
+  CHECK(more[0] < some[0]);
+  CHECK(more[0] > independent[0]);
+  for (double b : more) CHECK(b >= 0.15);
 }

@@ -323,7 +323,7 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
       for (int c = 1; c <= size; ++c) {
         double speed = 0, mass = 0;
         for (int zo = 0; zo + c < n; ++zo) {
-          if (without_[zo] == 0) continue;
+          if (without_[zo] == 0 || slow_[zo + c] == 0) continue;  // a regime that cannot happen was not worked out
           const double* all = all_in(zo + c);
           double at = 0, there = 0;
           for (int m = 0; m + zo + c - 1 < n; ++m) {

@@ -168,12 +168,15 @@ int RateSolver::local_releaser(const Conditions& c, int i) const {
 }
 
 // The producer whose output flush wakes a thread: the lowest of its producers, when every channel
-// that brings it records ships them at the output flusher's tick (fewer than a buffer's worth a
-// timeout) — or −1. The consumers of one producer's flush are runnable together
-// (sim/core_sharing.h). A zero timeout ships each record alone, a disabled one only full buffers.
+// that brings it records hands them over with the producer's other channels — dealt in turn (their
+// buffers fill at the same moment) or shipped at the output flusher's tick — or −1. The consumers
+// of one producer's flush are runnable together (sim/core_sharing.h); `spread` is how much their
+// batches' work varies. A zero timeout ships each record alone; a disabled one only full buffers,
+// which a dealt partition still fills together.
 int RateSolver::flush_waker(int i, double& spread) const {
   const Thread& t = net_.threads[i];
-  if (t.source || t.ins == 0 || net_.params.buffer_timeout <= 0 || blocked(i)) return -1;
+  const Nanos timeout = net_.params.buffer_timeout;
+  if (t.source || t.ins == 0 || timeout == 0 || blocked(i)) return -1;
   int waker = -1;
   double records = 0, count_variance = 0;
   int batches = 0;
@@ -181,10 +184,13 @@ int RateSolver::flush_waker(int i, double& spread) const {
     const int q = net_.in_flows[t.first_in + k];
     const Flow& f = net_.flows[q];
     if (!(r_.inflow[q] > 0)) continue;
-    // A hash or random channel's count over a tick is about Poisson: the tick ships it only while
-    // that count stays below a buffer's worth by two standard deviations.
-    const double per_tick = r_.inflow[q] * static_cast<double>(net_.params.buffer_timeout) * 1e-9;
-    if (!f.dealt && per_tick + 2 * std::sqrt(per_tick) >= f.records_per_buffer) return -1;
+    if (!f.dealt) {
+      // A hash or random channel's count over a tick is about Poisson: the tick ships it only while
+      // that count stays below a buffer's worth by two standard deviations (and never when only
+      // full buffers leave).
+      const double per_tick = r_.inflow[q] * static_cast<double>(timeout) * 1e-9;
+      if (timeout < 0 || per_tick + 2 * std::sqrt(per_tick) >= f.records_per_buffer) return -1;
+    }
     waker = waker < 0 ? f.from : std::min(waker, f.from);
     records += records_per_flush(f, net_.params, r_.inflow[q]);
     if (!f.dealt) count_variance = 1;

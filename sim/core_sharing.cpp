@@ -319,7 +319,8 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
       bool spreads = false;
       members(g, spreads);
       // The speed of the group's threads while c of them run: the other groups as they come, the
-      // independent threads as they are in that regime.
+      // independent threads as they are in that regime. A thread of the group runs at the mean of
+      // these over the counts it sees.
       for (int c = 1; c <= size; ++c) {
         double speed = 0, mass = 0;
         for (int zo = 0; zo + c < n; ++zo) {
@@ -351,15 +352,9 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
         else
           count_given(coupling[g], shares_.data(), size, dist_of(g), busy[i], given_.data());
         double speed = 0, mass = 0;
-        for (int zo = 0; zo < n; ++zo) {
-          if (without_[zo] == 0) continue;
-          for (int c = 1; c <= size && zo + c < n; ++c) {
-            const double w = without_[zo] * given_[c];
-            if (w == 0) continue;
-            const double* all = all_in(zo + c);
-            for (int m = 0; m + zo + c - 1 < n; ++m) speed += w * all[m] * core_share(cores, m + zo + c - 1);
-            mass += w;
-          }
+        for (int c = 1; c <= size; ++c) {
+          speed += given_[c] * speed_of(g)[c];
+          mass += given_[c];
         }
         settle(i, cpu[i] / (mass > 0 ? speed / mass : 1.0));
       }

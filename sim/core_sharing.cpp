@@ -170,7 +170,8 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
   const int n = k + 1;
   const auto need = static_cast<std::size_t>(n);
   if (all_.size() < need)
-    for (auto* v : {&all_, &others_, &next_, &without_, &given_, &shares_, &slow_, &member_share_, &member_spread_})
+    for (auto* v : {&all_, &others_, &next_, &without_, &given_, &shares_, &slow_, &member_share_, &member_spread_,
+                    &free_share_})
       v->resize(need);
   if (spell_scratch_.size() < 6 * need + need * need) spell_scratch_.resize(6 * need + need * need);
   double demand = 0;
@@ -204,15 +205,13 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
   for (int g = 0; g < groups; ++g)
     for (int c = 1; c < n; ++c) speed_of(g)[c] = core_share(cores, c - 1);
   // member_share_/member_spread_ ← group g's CPU shares and spreads in thread order; returns how
-  // many, and whether any batch spreads.
-  const auto members = [&](int g, bool& spreads) {
+  // many.
+  const auto members = [&](int g) {
     int size = 0;
-    spreads = false;
     for (int j = 0; j < k; ++j) {
       if (group_of(j) != g) continue;
       member_share_[size] = cpu[j];  // the batch's mean work per unit of time
       member_spread_[size] = spread ? spread[j] : 0.0;
-      spreads |= member_spread_[size] > 0;
       ++size;
     }
     return size;
@@ -227,10 +226,13 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
   }
   if (group_work_.size() < work_size) group_work_.resize(work_size);
   const auto work_of = [&](int g) { return group_work_.data() + group_work_offset_[g]; };
+  // Whether a group's batches spread (Together with some spread): fixed for the solve.
+  group_spreads_.assign(group_size_.size(), 0);
   for (int g = 0; g < groups; ++g) {
-    bool spreads = false;
-    const int size = group_size_[g] > 1 ? members(g, spreads) : 0;
-    if (coupling[g] != Coupling::Together || !spreads) continue;
+    if (group_size_[g] < 2 || coupling[g] != Coupling::Together) continue;
+    const int size = members(g);
+    for (int j = 0; j < size; ++j) group_spreads_[g] |= member_spread_[j] > 0 ? 1 : 0;
+    if (!group_spreads_[g]) continue;
     // members' work laid out size + 1 apart by batch_work; spread them need apart
     double* members_work = spell_scratch_.data() + 6 * need;
     batch_work(member_share_.data(), member_spread_.data(), size, work_of(g), members_work, spell_scratch_.data());
@@ -241,14 +243,9 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
   }
   // The group's count, nested spells or spread-out ones.
   const auto count_group = [&](int g) {
-    bool spreads = false;
-    const int size = members(g, spreads);
-    if (coupling[g] == Coupling::Together && spreads) {
-      time_from_work(work_of(g), speed_of(g), size, dist_of(g));
-      return size;
-    }
-    gather(g);
-    group_count(coupling[g], shares_.data(), size, dist_of(g));
+    const int size = gather(g);
+    if (group_spreads_[g]) time_from_work(work_of(g), speed_of(g), size, dist_of(g));
+    else group_count(coupling[g], shares_.data(), size, dist_of(g));
     return size;
   };
   // Per regime z (the groups' count) and independent thread: its share while the groups have z
@@ -279,16 +276,11 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
     for (int z = 0; z < n; ++z) {
       if (slow_[z] == 0) continue;
       double* all = all_in(z);
-      std::fill(all, all + n, 0.0);
-      all[0] = 1;
       int free = 0;
-      for (int j = 0; j < k; ++j) {
-        if (group_of(j) >= 0) continue;
-        const double p = std::min(1.0, in_regime(z, j));
-        for (int m = free + 1; m >= 1; --m) all[m] = all[m] * (1 - p) + all[m - 1] * p;
-        all[0] *= 1 - p;
-        ++free;
-      }
+      for (int j = 0; j < k; ++j)
+        if (group_of(j) < 0) free_share_[free++] = std::min(1.0, in_regime(z, j));
+      poisson_binomial(free_share_.data(), free, all);
+      for (int m = free + 1; m < n; ++m) all[m] = 0;
       std::copy(all, all + n, all_.begin());
       for (int i = 0; i < k; ++i) {
         if (group_of(i) >= 0 || cpu[i] <= 0) continue;
@@ -316,8 +308,6 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
       for (int h = 0; h < groups; ++h)
         if (h != g) add_count(without_, n, dist_of(h), group_size_[h]);
       const int size = gather(g);
-      bool spreads = false;
-      members(g, spreads);
       // The speed of the group's threads while c of them run: the other groups as they come, the
       // independent threads as they are in that regime. A thread of the group runs at the mean of
       // these over the counts it sees.
@@ -338,7 +328,6 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
         }
         if (mass > 0) speed_of(g)[c] = speed / mass;
       }
-      const bool spread_out = coupling[g] == Coupling::Together && spreads;
       for (int i = 0, at = 0; i < k; ++i) {
         if (group_of(i) != g) continue;
         const int member = at++;
@@ -346,7 +335,7 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
           next_[i] = 0;
           continue;
         }
-        if (spread_out)
+        if (group_spreads_[g])
           given_from_work(work_of(g) + static_cast<std::ptrdiff_t>(member + 1) * need, speed_of(g), size,
                           given_.data());
         else

@@ -74,6 +74,8 @@ class CoreSharing {
   std::vector<double> shares_;      // a group's busy shares, largest first
   std::vector<double> member_share_, member_spread_, spell_scratch_;  // a group's members, in thread order
   std::vector<double> group_speed_;  // per group and count running: its threads' speed
+  std::vector<char> group_spreads_;  // per group: its batches spread (Together with some spread)
+  std::vector<double> free_share_;   // the independent threads' shares in a regime
   std::vector<double> group_work_;   // spread-out groups: work by count running, the group's and each member's
   std::vector<std::size_t> group_work_offset_;
   std::vector<double> regime_busy_, regime_all_;  // per value of the groups' count: shares, and the independents' count

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <limits>
 
 namespace flinksim::sim {
 namespace {
@@ -92,6 +93,26 @@ double batch_left(double v, double log_v, double log_median, double scale, doubl
   return 0.5 * std::erfc((log_v - log_median) * scale);
 }
 
+// The product form's weight of an independent thread of CPU share u and busy share b:
+// r ÷ (1 + r) with r = u ÷ (1 − b); 1 for a thread that never leaves the runnable set.
+double untilted(double u, double b) {
+  if (u <= 0) return 0;
+  if (b >= 1) return 1;
+  return u / (1 - b + u);
+}
+
+// phi[m] ∝ Φ_z(m) = Π_{l=1..m} 1 ÷ speed(z + l) for m = 0..free, scaled so that the largest of
+// dist[m] · phi[m] is 1 (Φ grows like m! ÷ cores^m; the weights stay in range).
+void tilt(const double* dist, int free, double cores, int z, double* phi) {
+  double log_phi = 0, top = -std::numeric_limits<double>::infinity();
+  for (int m = 0; m <= free; ++m) {
+    if (m > 0) log_phi -= std::log(core_share(cores, z + m - 1));
+    phi[m] = log_phi;
+    if (dist[m] > 0) top = std::max(top, std::log(dist[m]) + log_phi);
+  }
+  for (int m = 0; m <= free; ++m) phi[m] = std::exp(std::min(700.0, phi[m] - top));
+}
+
 // dist[0..size] ← the Poisson-binomial of p[0..size).
 void poisson_binomial(const double* p, int size, double* dist) {
   std::fill(dist, dist + size + 1, 0.0);
@@ -171,7 +192,7 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
   const auto need = static_cast<std::size_t>(n);
   if (all_.size() < need)
     for (auto* v : {&all_, &others_, &next_, &without_, &given_, &shares_, &slow_, &member_share_, &member_spread_,
-                    &free_share_})
+                    &free_share_, &tilt_})
       v->resize(need);
   if (spell_scratch_.size() < 6 * need + need * need) spell_scratch_.resize(6 * need + need * need);
   double demand = 0;
@@ -269,32 +290,39 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
       next_[i] = std::min(1.0, share);
       moved = std::max(moved, std::abs(next_[i] - busy[i]));
     };
-    // Independent threads, regime by regime: the others independent (deconvolved) with their
-    // shares in that regime. A group's spell lasts many of an independent thread's records, so
-    // the thread is busy u ÷ (its speed in the regime) there, and busy = u · E_Z[1 ÷ speed].
+    // Independent threads, regime by regime (a group's spell lasts many of an independent
+    // thread's records, so within a regime they settle): the product form. A set S of them is
+    // runnable with probability ∝ Π_{j∈S} r_j · Φ_z(|S|), r_j = u_j ÷ (1 − busy_j) and
+    // Φ_z(m) = Π_{l=1..m} 1 ÷ speed(z + l), so busy_i = u_i · E[1 ÷ speed(z + 1 + others) | i not
+    // runnable]. In r_j form the weights are the Poisson-binomial of r_j ÷ (1 + r_j), tilted by Φ_z.
     for (int i = 0; i < k; ++i) next_[i] = 0;
     for (int z = 0; z < n; ++z) {
       if (slow_[z] == 0) continue;
       double* all = all_in(z);
       int free = 0;
       for (int j = 0; j < k; ++j)
-        if (group_of(j) < 0) free_share_[free++] = std::min(1.0, in_regime(z, j));
+        if (group_of(j) < 0) free_share_[free++] = untilted(cpu[j], in_regime(z, j));
       poisson_binomial(free_share_.data(), free, all);
       for (int m = free + 1; m < n; ++m) all[m] = 0;
       std::copy(all, all + n, all_.begin());
+      tilt(all, free, cores, z, tilt_.data());
       for (int i = 0; i < k; ++i) {
         if (group_of(i) >= 0 || cpu[i] <= 0) continue;
-        remove_thread(all_, free, std::min(1.0, in_regime(z, i)), others_);
-        double speed = 0, mass = 0;
-        for (int m = 0; m < free && m + z < n; ++m) {
-          speed += others_[m] * core_share(cores, m + z);
-          mass += others_[m];
+        remove_thread(all_, free, untilted(cpu[i], in_regime(z, i)), others_);
+        double asleep = 0, awake = 0;
+        for (int m = 0; m < free; ++m) {
+          asleep += others_[m] * tilt_[m];
+          awake += others_[m] * tilt_[m + 1];
         }
-        // renormalised against rounding in the deconvolution
-        const double share = cpu[i] / (mass > 0 ? speed / mass : core_share(cores, z));
+        const double share = asleep > 0 ? cpu[i] * awake / asleep : cpu[i] / core_share(cores, z);
         in_regime(z, i) = share;
-        next_[i] += slow_[z] * share;
+        next_[i] += slow_[z] * std::min(1.0, share);
       }
+      // what the groups' threads meet: the count as it is, tilted
+      double total = 0;
+      for (int m = 0; m <= free; ++m) total += all[m] *= tilt_[m];
+      if (total > 0)
+        for (int m = 0; m <= free; ++m) all[m] /= total;
     }
     for (int i = 0; i < k; ++i)
       if (group_of(i) < 0) settle(i, next_[i]);

@@ -1,14 +1,20 @@
 // How busy a thread is when the threads of a TaskManager share its cores: Flink's
 // busyTimeMsPerSecond counts the time a thread wants a core, waiting for one included, so a thread
-// that uses u of a core is busy u ÷ (the speed it gets while runnable). At buffer level that speed
-// comes from the actual overlap of runnable threads (processor sharing, at most one core each).
-// Here it is estimated from the number X of other threads runnable at the same time,
-//   busy_i = min(1, u_i ÷ E[min(1, cores ÷ (1 + X_i))]),
-// solved as a fixed point (Jacobi rounds until no share moves by 1e-9, at most 200).
-//
-// How X is distributed depends on how the threads' runnable spells line up:
-//  - Independent (the default): each other thread runnable with its own busy share, so X is
-//    Poisson-binomial.
+// that uses u of a core is busy more than u whenever it waits. At buffer level that follows from
+// the actual overlap of runnable threads (processor sharing, at most one core each). Here it is
+// estimated from how the threads' runnable spells line up, solved as a fixed point (Jacobi rounds
+// until no share moves by 1e-9, at most 200):
+//  - Independent (the default): the product form of threads that wake on their own (Poisson-fed).
+//    A set S of them is runnable with probability ∝ Π_{j∈S} r_j · Φ(|S|), with
+//    Φ(m) = Π_{l=1..m} 1 ÷ speed(l), speed(l) = min(1, cores ÷ l), and r_j = u_j ÷ (1 − busy_j):
+//    a thread wakes at its arrival rate while idle and, running at speed s, ends its spell at
+//    rate s ÷ (its record's cost) times the chance (1 − busy) that the record leaves its queue
+//    empty. Then busy_i = u_i · E[1 ÷ speed(1 + others) | i is not runnable]. Threads that slow
+//    each other stay runnable longer together, which independent presence (busy = u ÷ E[speed]
+//    over the others runnable with their busy shares, the model before) missed: measured at
+//    buffer level, 9 Poisson-fed threads on 3 cores at 78%, workers 332.0 ms/s, this 318.4, the
+//    other 291.9; two threads of 0.3 on one core, 0.400 here, 0.368 the other, 3/7 for processor
+//    sharing of exponential records.
 //  - Taking turns: back-pressured threads that their consumers release through local channels
 //    (a LocalInputChannel recycles the buffer it has read straight into the producer's pool) are
 //    woken one freed buffer at a time, at the steady pace of consumers that are themselves
@@ -29,22 +35,22 @@
 //    group has at least m running a fraction b₍m₎ of the time (the m-th largest share).
 // A group of one is independent. A group's spells last many of an independent thread's records (a
 // batch, a buffer's worth), so the independent threads live in regimes, one per value z of the
-// groups' count Z: in each, a thread is busy u_i ÷ E_Y[speed] with Y the independent others as they
-// are in that regime, and busy_i = Σ_z P(Z = z) · that (more than u ÷ E[speed]: a thread stays
-// runnable longer where it runs slower). A group's thread meets the independent ones as they are
-// in the regime its own spell makes.
+// groups' count Z: in each, the product form with the groups' z threads already runnable
+// (Φ_z(m) = Π_{l=1..m} 1 ÷ speed(z + l)), and busy_i = Σ_z P(Z = z) · its share there (a thread
+// stays runnable longer where it runs slower). A group's thread meets the independent ones as they
+// are in the regime its own spell makes (their count tilted by Φ_z).
 //
-// What it cannot see (sim/README.md has the figures): full buffers of a hash partition, which
-// arrive apart yet overlap far more than independence says (20–30% too idle on a TaskManager at
-// 70% of its cores with more threads than cores); where a thread that the groups' own flushes wake
-// lands in their spells (the flushers' phases decide it: ±20% from seed to seed at buffer level,
-// the estimate is the average). Without any group, Poisson-fed threads on a TaskManager near
-// saturation wait longer than independence says (9 threads on 3 cores at 78%: 12% too idle).
+// What it cannot see (sim/README.md has the figures): a hash partition's full buffers that its
+// producer's flush set off in step (a timeout of a few buffers' worth: each tick empties every
+// channel, so the next full buffers fill at about the same moment) overlap far more than
+// independent (300 ms to 1 s timeouts at 70% of the cores: workers 30–50% too idle); where a
+// thread that the groups' own flushes wake lands in their spells (the flushers' phases decide it:
+// ±20% from seed to seed at buffer level, the estimate is the average).
 //
 // Cost: O(k²) per round and value of Z for k threads (the distribution of the independent ones,
 // then each thread removed by deconvolution), plus O(k · g) per thread of a group of g and value of
 // the other groups' count, and once per solve O(32 · g³) for a group whose batches spread; with no
-// group, Z is 0 and it is the plain mean field. No allocation once the scratch has grown.
+// group, Z is 0 and it is the plain product form. No allocation once the scratch has grown.
 #pragma once
 
 #include <vector>
@@ -75,7 +81,8 @@ class CoreSharing {
   std::vector<double> member_share_, member_spread_, spell_scratch_;  // a group's members, in thread order
   std::vector<double> group_speed_;  // per group and count running: its threads' speed
   std::vector<char> group_spreads_;  // per group: its batches spread (Together with some spread)
-  std::vector<double> free_share_;   // the independent threads' shares in a regime
+  std::vector<double> free_share_;   // the independent threads' weights in a regime
+  std::vector<double> tilt_;         // Φ_z over the independent threads' count, scaled
   std::vector<double> group_work_;   // spread-out groups: work by count running, the group's and each member's
   std::vector<std::size_t> group_work_offset_;
   std::vector<double> regime_busy_, regime_all_;  // per value of the groups' count: shares, and the independents' count

@@ -50,7 +50,7 @@ std::string first_reason(const SweepRow& row) {
 
 }  // namespace
 
-// Busy time under processor sharing, estimated (sim/core_sharing.h, every thread independent): the
+// Busy time under processor sharing, estimated (sim/core_sharing.h, every thread waking on its own): the
 // waiting for a core that Flink's busyTimeMsPerSecond includes and the bare demand does not. The
 // fluid level also lines up the threads one flush wakes, which only adds waiting, so this stays a
 // screen that passes what simulation must judge.

@@ -60,7 +60,8 @@ double cost_per_hour(const model::Scenario& scenario);
 std::pair<std::string, std::string> screen_failure(const model::LayoutAssessment& assessment);
 
 // Per vertex, the largest busy share of its subtasks at peak estimated with waiting for a core
-// (processor sharing, mean field); what the utilization screen compares with the objective.
+// (processor sharing, threads waking on their own: the product form of sim/core_sharing.h); what
+// the utilization screen compares with the objective.
 std::vector<double> contended_busy(const model::LayoutAssessment& assessment);
 
 // A row: everything `flinksim sweep` prints of a layout. A field added here must also go into the

@@ -1,4 +1,4 @@
-// The mean-field busy share of threads sharing a TaskManager's cores (sim/core_sharing.h).
+// The busy share of threads sharing a TaskManager's cores (sim/core_sharing.h).
 #include "sim/core_sharing.h"
 
 #include <catch2/catch.hpp>
@@ -19,32 +19,33 @@ std::vector<double> solve(const std::vector<double>& cpu, double cores) {
   return busy;
 }
 
-// The same fixed point computed the plain way: for each thread the Poisson-binomial of the others
-// built from scratch (no deconvolution), iterated until nothing moves.
+// The same product form computed the plain way: every set S of runnable threads weighed by
+// Π_{j∈S} u_j ÷ (1 − b_j) · Π_{l=1..|S|} 1 ÷ min(1, cores ÷ l), b_i = P(i ∈ S), iterated until
+// nothing moves (no Poisson-binomial, no deconvolution, no scaling of the tilt).
 std::vector<double> reference(const std::vector<double>& cpu, double cores) {
   const std::size_t k = cpu.size();
   std::vector<double> busy(cpu);
-  for (int round = 0; round < 10000; ++round) {
-    std::vector<double> next(k);
-    for (std::size_t i = 0; i < k; ++i) {
-      std::vector<double> dist(k, 0.0);
-      dist[0] = 1;
+  for (int round = 0; round < 100000; ++round) {
+    std::vector<double> in(k, 0.0);
+    double total = 0;
+    for (unsigned set = 0; set < (1u << k); ++set) {
+      double w = 1;
+      int size = 0;
       for (std::size_t j = 0; j < k; ++j) {
-        if (j == i) continue;
-        std::vector<double> d(k, 0.0);
-        for (std::size_t m = 0; m < k; ++m) {
-          d[m] += dist[m] * (1 - busy[j]);
-          if (m + 1 < k) d[m + 1] += dist[m] * busy[j];
-        }
-        dist = d;
+        if (!(set >> j & 1u)) continue;
+        ++size;
+        w *= cpu[j] / std::max(1e-12, 1 - busy[j]) / std::min(1.0, cores / size);
       }
-      double speed = 0;
-      for (std::size_t m = 0; m < k; ++m) speed += dist[m] * std::min(1.0, cores / static_cast<double>(1 + m));
-      next[i] = std::min(1.0, cpu[i] / speed);
+      total += w;
+      for (std::size_t j = 0; j < k; ++j)
+        if (set >> j & 1u) in[j] += w;
     }
     double moved = 0;
-    for (std::size_t i = 0; i < k; ++i) moved = std::max(moved, std::abs(next[i] - busy[i]));
-    busy = next;
+    for (std::size_t i = 0; i < k; ++i) {
+      const double next = std::min(1.0, in[i] / total);
+      moved = std::max(moved, std::abs(next - busy[i]));
+      busy[i] = 0.5 * busy[i] + 0.5 * next;
+    }
     if (moved < 1e-13) break;
   }
   return busy;
@@ -57,11 +58,17 @@ TEST_CASE("with a core for every thread nobody waits") {
   CHECK(solve({0.5, 0.5}, 4.0) == std::vector<double>{0.5, 0.5});
 }
 
-TEST_CASE("two threads on one core: b = u / (1 − b/2)") {
-  // Each runnable with b, the other's presence halves the speed: b (1 − b/2) = 0.3.
+TEST_CASE("two Poisson-fed threads on one core: the product form's closed form") {
+  // Runnable sets weigh 1, r, r and 2 r² (both at once take twice as long), r = u ÷ (1 − b), so
+  // b = u (1 + p) with p = r ÷ (1 + r) = u ÷ (1 − b + u): b² − 1.6 b + 0.48 = 0 for u = 0.3.
   const auto busy = solve({0.3, 0.3}, 1.0);
-  CHECK(busy[0] == Approx(1 - std::sqrt(0.4)).epsilon(1e-9));
+  CHECK(busy[0] == Approx(0.4).epsilon(1e-9));
   CHECK(busy[1] == Approx(busy[0]));
+  // Between taking the other as runnable independently of oneself (b (1 − b/2) = u: 0.368) and
+  // processor sharing of exponential records, where the two queues are one (P(no record of mine) =
+  // (1 − 0.6) ÷ (1 − 0.3): 3/7).
+  CHECK(busy[0] > 1 - std::sqrt(0.4) + 0.03);
+  CHECK(busy[0] < 3.0 / 7.0);
 }
 
 TEST_CASE("a thread that uses a whole core is always busy, and its neighbours wait for it") {
@@ -89,6 +96,20 @@ TEST_CASE("matches the plain computation on random TaskManagers, deconvolution a
       CHECK(fast[i] >= cpu[i]);
     }
   }
+}
+
+TEST_CASE("many light threads on one core stay finite and ordered") {
+  // Φ grows like m! ÷ cores^m: 300 threads would overflow it unscaled.
+  std::vector<double> cpu(300, 0.002);
+  cpu[0] = 0.05;
+  const auto busy = solve(cpu, 1.0);
+  for (double b : busy) {
+    CHECK(std::isfinite(b));
+    CHECK(b >= 0.002);
+    CHECK(b <= 1.0);
+  }
+  CHECK(busy[0] > busy[1]);
+  CHECK(busy[0] > 0.05);
 }
 
 TEST_CASE("more load next door means more waiting") {
@@ -143,8 +164,9 @@ TEST_CASE("threads that take turns overlap by the excess of their shares over on
   const auto busy = solve_turns({0.6, 0.6}, {0, 0}, 1.5);
   CHECK(busy[0] == Approx(0.7).epsilon(1e-9));
   CHECK(busy[1] == Approx(0.7).epsilon(1e-9));
-  // Independent they overlap b² of the time: b (1 − b/4) = u, b = 2 − √1.6 ≈ 0.735.
-  CHECK(solve({0.6, 0.6}, 1.5)[0] == Approx(2 - std::sqrt(1.6)).epsilon(1e-9));
+  // Independent (the product form: b = u (1 + p ÷ 3), p = u ÷ (1 − b + u)), b² − 2.2 b + 1.08 = 0:
+  // b ≈ 0.739.
+  CHECK(solve({0.6, 0.6}, 1.5)[0] == Approx((2.2 - std::sqrt(0.52)) / 2).epsilon(1e-9));
 }
 
 TEST_CASE("a group of one takes turns with nobody: the same as independent") {

@@ -14,6 +14,13 @@ namespace {
 constexpr double kMaxRate = 1e12;
 constexpr int kMaxPasses = 500;
 
+// Whether a tick of the output flusher ships a hash or random channel's records: only while the
+// count over a tick (about Poisson) stays a buffer's worth short by two standard deviations.
+bool tick_ships_all(const Flow& f, double inflow, Nanos timeout) {
+  const double per_tick = inflow * static_cast<double>(timeout) * 1e-9;
+  return timeout > 0 && per_tick + 2 * std::sqrt(per_tick) < f.records_per_buffer;
+}
+
 }  // namespace
 
 double water_fill(const double* demand, double* share, int n, double capacity, double cap, int* order) {
@@ -52,6 +59,7 @@ RateSolver::RateSolver(const Network& net) : net_(net) {
   previous_.assign(nt, 0.0);
   r_.inflow.assign(nf, 0.0);
   r_.drain.assign(nf, 0.0);
+  r_.busy_low.assign(net.cores.size(), 0);
   std::size_t widest = nt;
   for (const auto& t : net.threads) widest = std::max(widest, static_cast<std::size_t>(t.ins));
   demand_.assign(widest, 0.0);
@@ -184,13 +192,7 @@ int RateSolver::flush_waker(int i, double& spread) const {
     const int q = net_.in_flows[t.first_in + k];
     const Flow& f = net_.flows[q];
     if (!(r_.inflow[q] > 0)) continue;
-    if (!f.dealt) {
-      // A hash or random channel's count over a tick is about Poisson: the tick ships it only while
-      // that count stays below a buffer's worth by two standard deviations (and never when only
-      // full buffers leave).
-      const double per_tick = r_.inflow[q] * static_cast<double>(timeout) * 1e-9;
-      if (timeout < 0 || per_tick + 2 * std::sqrt(per_tick) >= f.records_per_buffer) return -1;
-    }
+    if (!f.dealt && !tick_ships_all(f, r_.inflow[q], timeout)) return -1;
     waker = waker < 0 ? f.from : std::min(waker, f.from);
     records += records_per_flush(f, net_.params, r_.inflow[q]);
     if (!f.dealt) count_variance = 1;
@@ -200,6 +202,20 @@ int RateSolver::flush_waker(int i, double& spread) const {
   // √((cv² of a record's cost + the count's) ÷ n).
   if (batches > 0) spread = std::sqrt((t.cost_cv2 + count_variance) / std::max(1.0, records / batches));
   return waker;
+}
+
+// A thread that a hash or random channel brings more than a buffer a tick (the timer on): each tick
+// empties every channel of the producer, so the next full buffers fill at about the same moment.
+bool RateSolver::gets_full_buffers_in_step(int i) const {
+  const Thread& t = net_.threads[i];
+  const Nanos timeout = net_.params.buffer_timeout;
+  if (t.source || timeout <= 0 || blocked(i)) return false;
+  for (int k = 0; k < t.ins; ++k) {
+    const int q = net_.in_flows[t.first_in + k];
+    const Flow& f = net_.flows[q];
+    if (!f.dealt && r_.inflow[q] > 0 && !tick_ships_all(f, r_.inflow[q], timeout)) return true;
+  }
+  return false;
 }
 
 void RateSolver::classify(const Conditions& c) {
@@ -250,7 +266,9 @@ void RateSolver::classify(const Conditions& c) {
       sharing_.solve(demand_.data(), group_.data(), coupling_.data(), spread_.data(), n, net_.cores[tm], share_.data());
       std::copy(share_.begin(), share_.begin() + n, shares.begin());
     }
+    r_.busy_low[tm] = 0;
     for (int k = 0; k < n; ++k) {
+      if (share_[k] - demand_[k] >= 0.01 && gets_full_buffers_in_step(on[k])) r_.busy_low[tm] = 1;
       r_.busy[on[k]] = share_[k];
       // The speed while runnable, as the latency estimate's service time needs it.
       r_.speed[on[k]] = share_[k] > 0 ? std::min(1.0, r_.cpu[on[k]] / share_[k]) : std::min(1.0, tm_level_[tm]);

@@ -62,6 +62,10 @@ struct Rates {
   std::vector<double> backpressured;  // per thread: fraction of the second
   std::vector<double> inflow;         // per flow: records/s written
   std::vector<double> drain;          // per flow: records/s read
+  // Per TaskManager: a thread waits for a core (≥ 10 ms/s by the estimate) while a hash or random
+  // channel brings it more than a buffer a tick: full buffers that a flush set off partly in step,
+  // which the estimate takes as independent and so puts too low (sim/README.md, "What is left").
+  std::vector<char> busy_low;
   int passes = 0;
 };
 
@@ -79,6 +83,7 @@ class RateSolver {
   bool blocked(int thread) const;
   int local_releaser(const Conditions& c, int thread) const;
   int flush_waker(int thread, double& spread) const;
+  bool gets_full_buffers_in_step(int thread) const;
 
   const Network& net_;
   Rates r_;

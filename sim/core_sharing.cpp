@@ -121,36 +121,58 @@ void poisson_binomial(const double* p, int size, double* dist) {
     for (int m = j + 1; m >= 0; --m) dist[m] = dist[m] * (1 - p[j]) + (m > 0 ? dist[m - 1] * p[j] : 0.0);
 }
 
-// A spread-out group over the work done v (midpoints of kBatchGrid steps, up to where nearly every
-// batch has ended): work[c] = the work with c running, and given[j·(size+1) + c] = the work with
-// thread j and c in all running. A step of work dv with c running takes dv ÷ (their speed) of
-// time, so the time shares follow from these and the speeds alone, which is all that changes
-// from round to round. scratch: 3 · (size + 1) + 2 · size.
+// A spread-out group over the work done v (midpoints of kBatchGrid steps, from the first start to
+// where nearly every batch has ended), added to work[c] (the work with c running) and
+// given[j·(size+1) + c] (the work with thread j and c in all running). Thread j's batch starts at
+// offset[j] ± jitter[j] (normal; null: all at 0) and runs for w_j · L_j of work: on the group's
+// clock of work done, which runs at the speed of time while few run, a thread that starts later
+// runs later by as much. A step of work dv with c running takes dv ÷ (their speed) of time, so the
+// time shares follow from these and the speeds alone, which is all that changes from round to
+// round. scratch: 3 · (size + 1) + 4 · size.
 constexpr int kBatchGrid = 32;
-void batch_work(const double* w, const double* sigma, int size, double* work, double* given, double* scratch) {
+void batch_work(const double* w, const double* sigma, const double* offset, const double* jitter, int size,
+                double* work, double* given, double* scratch) {
   double* p = scratch;
   double* all = scratch + (size + 1);
   double* others = scratch + 2 * (size + 1);
   double* log_median = scratch + 3 * (size + 1);  // ln w − s²/2
   double* scale = log_median + size;              // 1 ÷ (s √2); 0 for a batch that does not spread
-  double end = 0;
+  double* start = scale + size;                   // offset
+  double* late = start + size;                    // jitter
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   for (int j = 0; j < size; ++j) {
+    start[j] = offset ? offset[j] : 0.0;
+    late[j] = jitter ? jitter[j] : 0.0;
+    if (w[j] > 0) lo = std::min(lo, start[j] - 4 * late[j]);
     scale[j] = 0;
-    if (w[j] <= 0 || sigma[j] <= 0) {
-      end = std::max(end, w[j]);
-      continue;
+    double end = w[j];
+    if (w[j] > 0 && sigma[j] > 0) {
+      const double s2 = std::log1p(sigma[j] * sigma[j]);
+      log_median[j] = std::log(w[j]) - s2 / 2;
+      scale[j] = 1 / std::sqrt(2 * s2);
+      end = std::exp(log_median[j] + 4 * std::sqrt(s2));  // all but 3·10⁻⁵ have ended
     }
-    const double s2 = std::log1p(sigma[j] * sigma[j]);
-    log_median[j] = std::log(w[j]) - s2 / 2;
-    scale[j] = 1 / std::sqrt(2 * s2);
-    end = std::max(end, std::exp(log_median[j] + 4 * std::sqrt(s2)));  // all but 3·10⁻⁵ have ended
+    if (w[j] > 0) hi = std::max(hi, start[j] + 4 * late[j] + end);
   }
-  const double dv = end / kBatchGrid;
-  std::fill(work, work + size + 1, 0.0);
-  std::fill(given, given + static_cast<std::ptrdiff_t>(size) * (size + 1), 0.0);
+  if (!(hi > lo)) return;
+  const double dv = (hi - lo) / kBatchGrid;
   for (int step = 0; step < kBatchGrid; ++step) {
-    const double v = (step + 0.5) * dv, log_v = std::log(v);
-    for (int j = 0; j < size; ++j) p[j] = batch_left(v, log_v, log_median[j], scale[j], w[j]);
+    const double v = lo + (step + 0.5) * dv;
+    for (int j = 0; j < size; ++j) {
+      if (w[j] <= 0) {
+        p[j] = 0;
+        continue;
+      }
+      const double u = v - start[j];  // work done since this thread's batch began (if it has)
+      if (late[j] <= 0) {
+        p[j] = u > 0 ? batch_left(u, std::log(u), log_median[j], scale[j], w[j]) : 0.0;
+        continue;
+      }
+      // Begun: normal; ended: begun plus the batch, taken as normal too (the jitter dominates).
+      const double ended_sd = std::hypot(late[j], sigma[j] * w[j]);
+      p[j] = std::max(0.0, 0.5 * std::erfc(-u / (late[j] * std::sqrt(2.0))) -
+                               0.5 * std::erfc(-(u - w[j]) / (ended_sd * std::sqrt(2.0))));
+    }
     poisson_binomial(p, size, all);
     for (int c = 1; c <= size; ++c) work[c] += all[c] * dv;
     for (int j = 0; j < size; ++j) {
@@ -186,15 +208,16 @@ void given_from_work(const double* work, const double* speed, int size, double* 
 }  // namespace
 
 void CoreSharing::solve(const double* cpu, const int* group, const Coupling* coupling, const double* spread, int k,
-                        double cores, double* busy) {
+                        double cores, double* busy, const FullBuffers* full) {
   if (k <= 0) return;
   const int n = k + 1;
   const auto need = static_cast<std::size_t>(n);
   if (all_.size() < need)
     for (auto* v : {&all_, &others_, &next_, &without_, &given_, &shares_, &slow_, &member_share_, &member_spread_,
-                    &free_share_, &tilt_})
+                    &free_share_, &tilt_, &member_offset_, &member_jitter_, &event_work_, &spread_of_buffer_})
       v->resize(need);
-  if (spell_scratch_.size() < 6 * need + need * need) spell_scratch_.resize(6 * need + need * need);
+  if (member_full_.size() < need) member_full_.resize(need);
+  if (spell_scratch_.size() < 8 * need + need * need) spell_scratch_.resize(8 * need + need * need);
   double demand = 0;
   int groups = 0;
   for (int i = 0; i < k; ++i) {
@@ -233,6 +256,7 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
       if (group_of(j) != g) continue;
       member_share_[size] = cpu[j];  // the batch's mean work per unit of time
       member_spread_[size] = spread ? spread[j] : 0.0;
+      member_full_[size] = full ? full[j] : FullBuffers{};
       ++size;
     }
     return size;
@@ -252,11 +276,37 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
   for (int g = 0; g < groups; ++g) {
     if (group_size_[g] < 2 || coupling[g] != Coupling::Together) continue;
     const int size = members(g);
-    for (int j = 0; j < size; ++j) group_spreads_[g] |= member_spread_[j] > 0 ? 1 : 0;
+    int events = 0;  // full buffers after the tick, the most of any member
+    for (int j = 0; j < size; ++j) {
+      group_spreads_[g] |= member_spread_[j] > 0 || member_full_[j].buffers > 0 ? 1 : 0;
+      events = std::max(events, member_full_[j].buffers);
+    }
     if (!group_spreads_[g]) continue;
     // members' work laid out size + 1 apart by batch_work; spread them need apart
-    double* members_work = spell_scratch_.data() + 6 * need;
-    batch_work(member_share_.data(), member_spread_.data(), size, work_of(g), members_work, spell_scratch_.data());
+    double* members_work = spell_scratch_.data() + 8 * need;
+    std::fill(work_of(g), work_of(g) + need, 0.0);
+    std::fill(members_work, members_work + static_cast<std::ptrdiff_t>(size) * (size + 1), 0.0);
+    // What the flush ships, in step; then each full buffer after it (a member's k-th, if it fills
+    // one), starting later and further apart the later it is.
+    double* w = event_work_.data();
+    for (int j = 0; j < size; ++j) {
+      w[j] = member_share_[j] * member_full_[j].at_tick;
+      member_offset_[j] = member_full_[j].tick_offset;
+      member_jitter_[j] = member_full_[j].tick_jitter;
+    }
+    batch_work(w, member_spread_.data(), member_offset_.data(), member_jitter_.data(), size, work_of(g), members_work,
+               spell_scratch_.data());
+    for (int e = 1; e <= events; ++e) {
+      for (int j = 0; j < size; ++j) {
+        const FullBuffers& f = member_full_[j];
+        w[j] = e <= f.buffers ? member_share_[j] * f.per_buffer * (e == f.buffers ? f.last : 1.0) : 0.0;
+        member_offset_[j] = e * f.per_buffer;
+        member_jitter_[j] = std::sqrt(static_cast<double>(e)) * f.jitter;
+        spread_of_buffer_[j] = f.buffer_spread;
+      }
+      batch_work(w, spread_of_buffer_.data(), member_offset_.data(), member_jitter_.data(), size, work_of(g),
+                 members_work, spell_scratch_.data());
+    }
     for (int j = 0; j < size; ++j)
       std::copy(members_work + static_cast<std::ptrdiff_t>(j) * (size + 1),
                 members_work + static_cast<std::ptrdiff_t>(j + 1) * (size + 1),

@@ -33,6 +33,12 @@
 //    and coefficient of variation spread[i]; at work done v those with more than v run, and a step
 //    of work takes work ÷ (their speed) of time. Without spread the spells nest (comonotone): the
 //    group has at least m running a fraction b₍m₎ of the time (the m-th largest share).
+//    A channel that carries a buffer a tick or more (hash, random; FullBuffers) hands over part of
+//    the work with the tick and the rest in full buffers, which fill in step too: the tick empties
+//    every channel, so the k-th buffer after it fills k·R ÷ λ later on each, give or take
+//    √(k R) ÷ λ. Each such buffer is a batch event of its own, its batches starting at those
+//    times: on the group's clock of work done (which runs at the speed of time while few run) a
+//    thread that starts later runs later by as much, and the events' work by count adds up.
 // A group of one is independent. A group's spells last many of an independent thread's records (a
 // batch, a buffer's worth), so the independent threads live in regimes, one per value z of the
 // groups' count Z: in each, the product form with the groups' z threads already runnable
@@ -40,17 +46,17 @@
 // stays runnable longer where it runs slower). A group's thread meets the independent ones as they
 // are in the regime its own spell makes (their count tilted by Φ_z).
 //
-// What it cannot see (sim/README.md has the figures): a hash partition's full buffers that its
-// producer's flush set off in step (a timeout of a few buffers' worth: each tick empties every
-// channel, so the next full buffers fill at about the same moment) overlap far more than
-// independent (300 ms to 1 s timeouts at 70% of the cores: workers 30–50% too idle); where a
-// thread that the groups' own flushes wake lands in their spells (the flushers' phases decide it:
-// ±20% from seed to seed at buffer level, the estimate is the average).
+// What it cannot see (sim/README.md has the figures): where a thread that the groups' own flushes
+// wake lands in their spells (the flushers' phases decide it: ±20% from seed to seed at buffer
+// level, the estimate is the average; behind hash workers 10–15% too idle); full buffers so many
+// a tick that later ones overlap those of neighbouring events (5–8 s timeouts at 70% of the cores:
+// workers 8–10% too idle).
 //
 // Cost: O(k²) per round and value of Z for k threads (the distribution of the independent ones,
 // then each thread removed by deconvolution), plus O(k · g) per thread of a group of g and value of
-// the other groups' count, and once per solve O(32 · g³) for a group whose batches spread; with no
-// group, Z is 0 and it is the plain product form. No allocation once the scratch has grown.
+// the other groups' count, and once per solve O(32 · g³) per batch event of a group whose batches
+// spread (one, plus one per full buffer a tick: at most R ÷ 9); with no group, Z is 0 and it is the
+// plain product form. No allocation once the scratch has grown.
 #pragma once
 
 #include <vector>
@@ -58,6 +64,22 @@
 namespace flinksim::sim {
 
 enum class Coupling : unsigned char { TakeTurns, Together };
+
+// A Together thread whose channel carries about a buffer a tick or more (hash, random): of its
+// work per tick, `at_tick` leaves with the flush (in step, as a batch that spreads by `spread`),
+// and `buffers` full buffers of `per_buffer` each (shares of the tick's work; the last one fills
+// within the tick with probability `last`) start k · per_buffer into the tick, give or take
+// √k · jitter (the k-th buffer's fill time, Poisson records: √(k R) ÷ λ, in ticks), each spreading
+// by `buffer_spread` (its records' cost).
+struct FullBuffers {
+  double at_tick = 1;
+  double tick_offset = 0, tick_jitter = 0;  // when the tick's batch starts (a buffer that fills just before it joins it)
+  int buffers = 0;
+  double per_buffer = 0;
+  double last = 1;
+  double jitter = 0;
+  double buffer_spread = 0;
+};
 
 class CoreSharing {
  public:
@@ -68,8 +90,9 @@ class CoreSharing {
   // group index (busy may not alias the others).
   // spread[i]: the coefficient of variation of thread i's spell in a Together group (null: 0, the
   // spells nest exactly).
+  // full[i]: how a Together thread's work comes in full buffers as well (null: all with the flush).
   void solve(const double* cpu, const int* group, const Coupling* coupling, const double* spread, int k,
-             double cores, double* busy);
+             double cores, double* busy, const FullBuffers* full = nullptr);
   void solve(const double* cpu, int k, double cores, double* busy) {
     solve(cpu, nullptr, nullptr, nullptr, k, cores, busy);
   }
@@ -79,6 +102,9 @@ class CoreSharing {
   std::vector<double> group_dist_;  // per group, its runnable count's distribution over k + 1
   std::vector<double> shares_;      // a group's busy shares, largest first
   std::vector<double> member_share_, member_spread_, spell_scratch_;  // a group's members, in thread order
+  std::vector<double> member_offset_, member_jitter_;  // a group's members: when a batch starts (mean, sd)
+  std::vector<FullBuffers> member_full_;
+  std::vector<double> event_work_, spread_of_buffer_;  // a group's members: one event's batches
   std::vector<double> group_speed_;  // per group and count running: its threads' speed
   std::vector<char> group_spreads_;  // per group: its batches spread (Together with some spread)
   std::vector<double> free_share_;   // the independent threads' weights in a regime

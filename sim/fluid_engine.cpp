@@ -51,8 +51,6 @@ FluidRun::FluidRun(const model::Scenario& sc, const model::JobGraph& g, const mo
                   &stopped_rates_.backpressured})
     v->assign(nt, 0.0);
   stopped_rates_.inflow.assign(nf, 0.0);
-  stopped_rates_.busy_low.assign(net_.cores.size(), 0);
-  busy_low_seconds_.assign(net_.cores.size(), 0.0);
   stopped_rates_.drain.assign(nf, 0.0);
   position_.assign(nt, 0.0);
   processed_.assign(nt, 0.0);
@@ -163,9 +161,6 @@ void FluidRun::accumulate(double dt) {
     a.out += r_->take[i] * t.emit * dt;
     tm_cpu_[t.taskmanager] += r_->cpu[i] * dt;
   }
-  if (now_ >= warmup_)
-    for (std::size_t tm = 0; tm < busy_low_seconds_.size(); ++tm)
-      if (r_->busy_low[tm]) busy_low_seconds_[tm] += dt;
   interval_taken_ += taken_now_ * dt;
   interval_left_ += leave_now_ * dt;
   // The stretch [a, b] seconds after the rates were resolved; latency moves linearly over it.
@@ -389,25 +384,6 @@ RunResult FluidRun::summarize(double wall) {
     r.taskmanagers.push_back(summary);
   }
   set_state_peaks(state_layout_, 0, horizon_, r.taskmanagers);
-  std::string low;
-  double longest = 0;
-  for (std::size_t tm = 0; tm < busy_low_seconds_.size(); ++tm) {
-    if (busy_low_seconds_[tm] <= 0) continue;
-    low += (low.empty() ? "" : ", ") + std::to_string(tm);
-    longest = std::max(longest, busy_low_seconds_[tm]);
-  }
-  if (!low.empty()) {
-    const auto duration = [](double seconds) { return model::format_duration(static_cast<Nanos>(seconds * 1e9)); };
-    const std::string when = longest >= measured_ * (1 - 1e-9)
-                                 ? "throughout"
-                                 : "for up to " + duration(longest) + " of the " + duration(measured_) + " measured";
-    r.caveats.push_back(
-        "busy time on TaskManager " + low + " is likely too low " + when +
-        ": hash channels there bring a consumer more than a buffer per buffer timeout, so each "
-        "output flush sets their full buffers off partly in step and the consumers wait for a core more than the "
-        "fluid level estimates (30-50% more busy time at 70% of the cores in the cases measured, sim/README.md); "
-        "granularity = \"buffer\" measures it");
-  }
   if (checkpoint_.enabled) summarize_checkpoints(history_, r);
   r.recovery = result_recoveries(recoveries_, ran_no_task_);
   r.job_lost = job_lost_;

@@ -13,12 +13,56 @@ namespace {
 // front of it empties within nanoseconds, as at buffer level where it takes no time at all).
 constexpr double kMaxRate = 1e12;
 constexpr int kMaxPasses = 500;
+// A thread's inputs to its TaskManager's core-sharing solve: its demand, group, coupling, spread,
+// and of its FullBuffers at_tick, buffers, per_buffer and jitter (the rest follows from these and
+// the thread's cost).
+constexpr int kKeyFields = 8;
 
 // Whether a tick of the output flusher ships a hash or random channel's records: only while the
 // count over a tick (about Poisson) stays a buffer's worth short by two standard deviations.
 bool tick_ships_all(const Flow& f, double inflow, Nanos timeout) {
   const double per_tick = inflow * static_cast<double>(timeout) * 1e-9;
   return timeout > 0 && per_tick + 2 * std::sqrt(per_tick) < f.records_per_buffer;
+}
+
+// A channel that brings n ~ Poisson(per_tick) records a tick in buffers of r: the k-th full
+// buffer fills after k·r records, k·r ÷ per_tick into the tick, give or take √(k·r) ÷ per_tick,
+// if n reaches k·r (only the last one may not: n stays within a few √per_tick ≤ r ÷ 9 of its
+// mean), and the tick ships the rest. Past r ÷ 9 buffers a tick the later ones are as far apart as
+// buffers come (their spread a third of the time between them): none counts as in step
+// (buffers < 0, the thread is left independent).
+FullBuffers full_buffers(double per_tick, double r, double cost_cv2) {
+  FullBuffers full;
+  const double sd = std::sqrt(per_tick);
+  if (per_tick / r > r / 9) {
+    full.buffers = -1;
+    return full;
+  }
+  full.buffers = static_cast<int>(std::floor((per_tick + 4 * sd) / r));
+  if (full.buffers == 0) return full;  // all with the tick
+  const double last = 0.5 * std::erfc((full.buffers * r - 0.5 - per_tick) / (sd * std::sqrt(2.0)));
+  full.per_buffer = r / per_tick;
+  full.last = last;
+  full.jitter = std::sqrt(r) / per_tick;
+  full.buffer_spread = std::sqrt(cost_cv2 / r);
+  full.at_tick = std::max(0.0, 1 - full.per_buffer * (full.buffers - 1 + last));
+  // The last buffer, when it may fill within three standard deviations of the next tick, lands
+  // with that tick's batch: one batch, which starts at min(X, 0), X ~ N(−gap, late²) the buffer's
+  // fill time from the tick (the tick ships what has not filled), taken as a normal of that mean
+  // and standard deviation.
+  const double gap = 1 - full.buffers * full.per_buffer, late = std::sqrt(static_cast<double>(full.buffers)) * full.jitter;
+  if (gap < 3 * late) {
+    const double a = gap / late, below = 0.5 * std::erfc(-a / std::sqrt(2.0)),  // P(X < 0)
+        density = std::exp(-a * a / 2) / std::sqrt(2 * std::acos(-1.0));
+    const double mean = -gap * below - late * density;
+    const double square = (gap * gap + late * late) * below + gap * late * density;
+    full.at_tick += last * full.per_buffer;
+    full.tick_offset = mean;
+    full.tick_jitter = std::sqrt(std::max(0.0, square - mean * mean));
+    --full.buffers;
+    full.last = 1;
+  }
+  return full;
 }
 
 }  // namespace
@@ -59,7 +103,6 @@ RateSolver::RateSolver(const Network& net) : net_(net) {
   previous_.assign(nt, 0.0);
   r_.inflow.assign(nf, 0.0);
   r_.drain.assign(nf, 0.0);
-  r_.busy_low.assign(net.cores.size(), 0);
   std::size_t widest = nt;
   for (const auto& t : net.threads) widest = std::max(widest, static_cast<std::size_t>(t.ins));
   demand_.assign(widest, 0.0);
@@ -67,11 +110,12 @@ RateSolver::RateSolver(const Network& net) : net_(net) {
   order_.assign(widest, 0);
   group_.assign(widest, -1);
   spread_.assign(widest, 0.0);
+  full_.assign(widest, FullBuffers{});
   group_key_.assign(widest, -1);
   coupling_.assign(widest, Coupling::Together);
   tm_level_.assign(net.cores.size(), kUnbounded);
   for (const auto& on : net.threads_on) {
-    sharing_key_.emplace_back(4 * on.size(), std::numeric_limits<double>::quiet_NaN());  // NaN: never equal
+    sharing_key_.emplace_back(kKeyFields * on.size(), std::numeric_limits<double>::quiet_NaN());  // NaN: never equal
     sharing_shares_.emplace_back(on.size(), 0.0);
   }
 }
@@ -177,45 +221,51 @@ int RateSolver::local_releaser(const Conditions& c, int i) const {
 
 // The producer whose output flush wakes a thread: the lowest of its producers, when every channel
 // that brings it records hands them over with the producer's other channels — dealt in turn (their
-// buffers fill at the same moment) or shipped at the output flusher's tick — or −1. The consumers
+// buffers fill at the same moment), shipped at the output flusher's tick, or filled in step after
+// it (every channel the tick emptied) — or −1. The consumers
 // of one producer's flush are runnable together (sim/core_sharing.h); `spread` is how much their
-// batches' work varies. A zero timeout ships each record alone; a disabled one only full buffers,
-// which a dealt partition still fills together.
-int RateSolver::flush_waker(int i, double& spread) const {
+// batches' work varies, `full` how much of it comes in full buffers between ticks (hash and random
+// channels that carry about a buffer a tick or more). A zero timeout ships each record alone; a
+// disabled one only full buffers, which a dealt partition still fills together and a hash one
+// fills apart.
+int RateSolver::flush_waker(int i, double& spread, FullBuffers& full) const {
   const Thread& t = net_.threads[i];
   const Nanos timeout = net_.params.buffer_timeout;
   if (t.source || t.ins == 0 || timeout == 0 || blocked(i)) return -1;
   int waker = -1;
   double records = 0, count_variance = 0;
-  int batches = 0;
+  int batches = 0, past = 0;  // channels, and of them those that fill buffers between ticks
+  double per_tick = 0, per_buffer = 0;
   for (int k = 0; k < t.ins; ++k) {
     const int q = net_.in_flows[t.first_in + k];
     const Flow& f = net_.flows[q];
     if (!(r_.inflow[q] > 0)) continue;
-    if (!f.dealt && !tick_ships_all(f, r_.inflow[q], timeout)) return -1;
     waker = waker < 0 ? f.from : std::min(waker, f.from);
-    records += records_per_flush(f, net_.params, r_.inflow[q]);
     if (!f.dealt) count_variance = 1;
     ++batches;
+    if (!f.dealt && !tick_ships_all(f, r_.inflow[q], timeout)) {
+      if (timeout < 0) return -1;  // only full buffers leave, each when it fills
+      ++past;
+      per_tick += r_.inflow[q] * static_cast<double>(timeout) * 1e-9;
+      per_buffer += f.records_per_buffer;
+      continue;
+    }
+    records += records_per_flush(f, net_.params, r_.inflow[q]);
+  }
+  if (past > 0) {
+    // Every channel past a buffer a tick (a mix with channels the tick empties is left
+    // independent): the tick empties them all, so the next full buffers of each fill in step.
+    if (past < batches) return -1;
+    per_tick /= past;
+    per_buffer /= past;
+    full = full_buffers(per_tick, per_buffer, t.cost_cv2);
+    if (full.buffers < 0) return -1;
+    records = full.at_tick * per_tick * batches;  // what the tick ships, on average
   }
   // A batch of n records costs n · cost, n about Poisson unless dealt: its spread is
   // √((cv² of a record's cost + the count's) ÷ n).
   if (batches > 0) spread = std::sqrt((t.cost_cv2 + count_variance) / std::max(1.0, records / batches));
   return waker;
-}
-
-// A thread that a hash or random channel brings more than a buffer a tick (the timer on): each tick
-// empties every channel of the producer, so the next full buffers fill at about the same moment.
-bool RateSolver::gets_full_buffers_in_step(int i) const {
-  const Thread& t = net_.threads[i];
-  const Nanos timeout = net_.params.buffer_timeout;
-  if (t.source || timeout <= 0 || blocked(i)) return false;
-  for (int k = 0; k < t.ins; ++k) {
-    const int q = net_.in_flows[t.first_in + k];
-    const Flow& f = net_.flows[q];
-    if (!f.dealt && r_.inflow[q] > 0 && !tick_ships_all(f, r_.inflow[q], timeout)) return true;
-  }
-  return false;
 }
 
 void RateSolver::classify(const Conditions& c) {
@@ -243,9 +293,10 @@ void RateSolver::classify(const Conditions& c) {
       demand_[k] = cpu_bound ? 1.0 : r_.cpu[i];
       group_[k] = -1;
       spread_[k] = 0;
+      full_[k] = FullBuffers{};
       if (cpu_bound) continue;
       if (const int releaser = local_releaser(c, i); releaser >= 0) join(k, Coupling::TakeTurns, releaser);
-      else if (const int waker = flush_waker(i, spread_[k]); waker >= 0) join(k, Coupling::Together, waker);
+      else if (const int waker = flush_waker(i, spread_[k], full_[k]); waker >= 0) join(k, Coupling::Together, waker);
     }
     // The same inputs as this TaskManager's last solve (most events change a few TaskManagers' rates
     // only): the same shares, without solving again.
@@ -253,22 +304,28 @@ void RateSolver::classify(const Conditions& c) {
     auto& shares = sharing_shares_[tm];
     bool same = true;
     for (int k = 0; k < n; ++k) {
-      const double in[4] = {demand_[k], static_cast<double>(group_[k]),
-                            group_[k] >= 0 ? static_cast<double>(coupling_[group_[k]]) : -1.0, spread_[k]};
-      for (int f = 0; f < 4; ++f) {
-        same &= key[4 * k + f] == in[f];
-        key[4 * k + f] = in[f];
+      const FullBuffers& fb = full_[k];
+      const double in[kKeyFields] = {demand_[k],
+                                     static_cast<double>(group_[k]),
+                                     group_[k] >= 0 ? static_cast<double>(coupling_[group_[k]]) : -1.0,
+                                     spread_[k],
+                                     fb.at_tick,
+                                     static_cast<double>(fb.buffers),
+                                     fb.per_buffer,
+                                     fb.jitter};
+      for (int f = 0; f < kKeyFields; ++f) {
+        same &= key[kKeyFields * k + f] == in[f];
+        key[kKeyFields * k + f] = in[f];
       }
     }
     if (same) {
       std::copy(shares.begin(), shares.end(), share_.begin());
     } else {
-      sharing_.solve(demand_.data(), group_.data(), coupling_.data(), spread_.data(), n, net_.cores[tm], share_.data());
+      sharing_.solve(demand_.data(), group_.data(), coupling_.data(), spread_.data(), n, net_.cores[tm], share_.data(),
+                     full_.data());
       std::copy(share_.begin(), share_.begin() + n, shares.begin());
     }
-    r_.busy_low[tm] = 0;
     for (int k = 0; k < n; ++k) {
-      if (share_[k] - demand_[k] >= 0.01 && gets_full_buffers_in_step(on[k])) r_.busy_low[tm] = 1;
       r_.busy[on[k]] = share_[k];
       // The speed while runnable, as the latency estimate's service time needs it.
       r_.speed[on[k]] = share_[k] > 0 ? std::min(1.0, r_.cpu[on[k]] / share_[k]) : std::min(1.0, tm_level_[tm]);

@@ -62,10 +62,6 @@ struct Rates {
   std::vector<double> backpressured;  // per thread: fraction of the second
   std::vector<double> inflow;         // per flow: records/s written
   std::vector<double> drain;          // per flow: records/s read
-  // Per TaskManager: a thread waits for a core (≥ 10 ms/s by the estimate) while a hash or random
-  // channel brings it more than a buffer a tick: full buffers that a flush set off partly in step,
-  // which the estimate takes as independent and so puts too low (sim/README.md, "What is left").
-  std::vector<char> busy_low;
   int passes = 0;
 };
 
@@ -82,8 +78,7 @@ class RateSolver {
   void classify(const Conditions& c);
   bool blocked(int thread) const;
   int local_releaser(const Conditions& c, int thread) const;
-  int flush_waker(int thread, double& spread) const;
-  bool gets_full_buffers_in_step(int thread) const;
+  int flush_waker(int thread, double& spread, FullBuffers& full) const;
 
   const Network& net_;
   Rates r_;
@@ -92,6 +87,7 @@ class RateSolver {
   std::vector<int> group_, group_key_;  // per thread of a TaskManager, per group (scratch)
   std::vector<Coupling> coupling_;      // per group
   std::vector<double> spread_;          // per thread of a TaskManager: its batch's spread
+  std::vector<FullBuffers> full_;       // per thread of a TaskManager: its full buffers in step
   // Per TaskManager, the last core-sharing solve's inputs (4 per thread) and shares.
   std::vector<std::vector<double>> sharing_key_, sharing_shares_;
   std::vector<double> tm_level_;

@@ -120,7 +120,6 @@ class FluidRun {
   std::vector<Accumulator> sample_, total_;
   std::vector<double> measured_s_;          // per thread: measured seconds
   std::vector<double> tm_cpu_, tm_total_;   // core-seconds
-  std::vector<double> busy_low_seconds_;    // per TaskManager: how long Rates::busy_low held after warm-up
   model::StateLayout state_layout_;         // stateful jobs: heapUsed / managedUsed over time
   double arrivals_now_ = 0, leave_now_ = 0, taken_now_ = 0, created_now_ = 0, dropped_now_ = 0;
   double latency_now_ = 0, latency_worst_now_ = 0, latency_spread_now_ = 0;  // seconds

@@ -222,3 +222,44 @@ TEST_CASE("batches that spread end apart: between nested spells and independent 
   CHECK(more[0] > independent[0]);
   for (double b : more) CHECK(b >= 0.15);
 }
+
+TEST_CASE("full buffers that fill apart overlap less than the batches a flush hands out at once") {
+  // Six threads of 0.2 in a Together group on three cores, and a Poisson-fed one of 0.15.
+  const std::vector<double> cpu{0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.15};
+  const std::vector<int> group{0, 0, 0, 0, 0, 0, -1};
+  const std::vector<double> spread(7, 1e-6);
+  const auto with = [&](const flinksim::sim::FullBuffers& f) {
+    std::vector<flinksim::sim::FullBuffers> full(7, f);
+    std::vector<double> busy(7);
+    CoreSharing sharing;
+    sharing.solve(cpu.data(), group.data(), std::vector<Coupling>{Coupling::Together}.data(), spread.data(), 7, 3.0,
+                  busy.data(), full.data());
+    return busy;
+  };
+  // Everything with the tick: the plain Together group.
+  const auto flush = solve_spread(cpu, group, {Coupling::Together}, spread, 3.0);
+  const auto at_tick = with({});
+  for (std::size_t i = 0; i < cpu.size(); ++i) CHECK(at_tick[i] == Approx(flush[i]).epsilon(1e-9));
+  // One full buffer a tick, filling in step on every channel: the same batches, later.
+  flinksim::sim::FullBuffers buffer;
+  buffer.at_tick = 0;
+  buffer.buffers = 1;
+  buffer.per_buffer = 1;
+  buffer.jitter = 1e-6;
+  buffer.buffer_spread = 1e-6;
+  const auto in_step = with(buffer);
+  for (std::size_t i = 0; i < cpu.size(); ++i) {
+    INFO(i);
+    CHECK(in_step[i] == Approx(flush[i]).epsilon(2e-3));
+  }
+  // Filling apart (the jitter a tenth and then a half of the tick, against batches of a fifth):
+  // they overlap less and less, and the others meet fewer of them.
+  buffer.jitter = 0.1;
+  const auto some = with(buffer);
+  buffer.jitter = 0.5;
+  const auto apart = with(buffer);
+  CHECK(some[0] < in_step[0] - 0.01);
+  CHECK(apart[0] < some[0] - 0.01);
+  CHECK(apart[6] < in_step[6]);
+  for (double b : apart) CHECK(b >= 0.15);
+}

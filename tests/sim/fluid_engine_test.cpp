@@ -275,31 +275,3 @@ TEST_CASE("fluid: checkpoints that expire more often than tolerated fail the job
   }
   CHECK(fluid.checkpoints.expired == buffer.checkpoints.expired);
 }
-
-TEST_CASE("fluid: says where its busy time is likely too low", "[fluid]") {
-  // Two sources → six 100 µs workers over a hash partition → a sink, nine threads on one 3-core
-  // TaskManager. A channel carries 1333 records a second at 16k/s, about 327 to a 32 KiB buffer.
-  const auto run_with = [](double rate, model::Nanos timeout) {
-    auto job = testing::line_job({stage(2, 20 * kMicrosecond), stage(6, 100 * kMicrosecond, model::Partition::Hash),
-                                  stage(1, 10 * kMicrosecond, model::Partition::Rebalance)},
-                                 rate, 1, 3.0);
-    job.scenario.operators[1].key_count = 100'000;
-    job.params.buffer_timeout = timeout;
-    sim::RunOptions options;
-    options.horizon = 20 * kSecond;
-    options.warmup = 5 * kSecond;
-    return sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, options);
-  };
-  // A 300 ms timeout: more than a buffer a tick, full buffers set off partly in step (buffer level
-  // 494 ms/s busy over 8 seeds, the estimate 314).
-  const auto in_step = run_with(16'000, 300 * model::kMillisecond);
-  REQUIRE(in_step.caveats.size() == 1);
-  CHECK_THAT(in_step.caveats[0], Catch::Contains("TaskManager 0 is likely too low throughout") &&
-                                     Catch::Contains("granularity = \"buffer\""));
-  // 100 ms ships a third of a buffer a tick: consumers woken together, which the estimate models.
-  CHECK(run_with(16'000, 100 * model::kMillisecond).caveats.empty());
-  // The timer off: full buffers apart, the estimate holds (321.6 vs 314.5).
-  CHECK(run_with(16'000, -1).caveats.empty());
-  // A light load (2.5k/s, 4 s timeout: 833 records a tick): nobody waits for a core to speak of.
-  CHECK(run_with(2'500, 4 * kSecond).caveats.empty());
-}

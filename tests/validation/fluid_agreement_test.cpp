@@ -39,6 +39,10 @@ struct Tolerance {
   double ms_per_s = 20;      // absolute, ms per second (2% of a second)
   double cpu = 0.02;         // absolute, fraction of the TaskManager's cores
   double lag = 0.02;         // of records in (or of the lag itself when larger)
+  // A vertex held to a wider busy / back-pressured / idle margin (ms/s), for a gap that is known
+  // and said where it is used; empty: none.
+  std::string loose_vertex;
+  double loose_ms_per_s = 0;
 };
 
 void compare(const std::string& name, const sim::RunResult& b, const sim::RunResult& f, Tolerance tol = {}) {
@@ -59,9 +63,10 @@ void compare(const std::string& name, const sim::RunResult& b, const sim::RunRes
                 name.c_str(), bv.name.c_str(), bv.busy_ms_per_s, fv.busy_ms_per_s, bv.backpressured_ms_per_s,
                 fv.backpressured_ms_per_s, bv.idle_ms_per_s, fv.idle_ms_per_s, bv.records_in_per_s,
                 fv.records_in_per_s);
-    CHECK(fv.busy_ms_per_s == Approx(bv.busy_ms_per_s).margin(tol.ms_per_s));
-    CHECK(fv.backpressured_ms_per_s == Approx(bv.backpressured_ms_per_s).margin(tol.ms_per_s));
-    CHECK(fv.idle_ms_per_s == Approx(bv.idle_ms_per_s).margin(tol.ms_per_s));
+    const double margin = bv.name == tol.loose_vertex ? tol.loose_ms_per_s : tol.ms_per_s;
+    CHECK(fv.busy_ms_per_s == Approx(bv.busy_ms_per_s).margin(margin));
+    CHECK(fv.backpressured_ms_per_s == Approx(bv.backpressured_ms_per_s).margin(margin));
+    CHECK(fv.idle_ms_per_s == Approx(bv.idle_ms_per_s).margin(margin));
     if (bv.pending_records >= 0) {
       std::printf("  lag %lld/%lld", static_cast<long long>(bv.pending_records),
                   static_cast<long long>(fv.pending_records));
@@ -274,14 +279,13 @@ sim::RunResult buffer_over_seeds(testing::TestJob job, const std::vector<std::ui
   return mean;
 }
 
-void agree_over_seeds(const std::string& name, double rate) {
+void agree_over_seeds(const std::string& name, const testing::TestJob& job, Tolerance tol = {}) {
   sim::RunOptions options;
   options.horizon = 60 * kSecond;
   options.warmup = 10 * kSecond;
-  const auto job = six_workers(rate);
   const auto b = buffer_over_seeds(job, {13, 14, 15, 16, 17, 18, 19, 20}, options.horizon, options.warmup);
   const auto f = sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, options);
-  compare(name, b, f);
+  compare(name, b, f, tol);
 }
 
 TEST_CASE("fluid and buffer level agree on consumers that one flush wakes together", "[fluid][agreement][adversarial]") {
@@ -294,8 +298,33 @@ TEST_CASE("fluid and buffer level agree on consumers that one flush wakes togeth
 // the eight seeds' average: sink 320.4 vs 321.4 and 480.2 vs 478.0; workers 617.8 vs 634.9 and
 // 815.2 vs 833.3; sources 317.1 vs 321.4 and 473.5 vs 478.0.
 TEST_CASE("fluid and buffer level agree, over flusher phases, behind consumers that one flush wakes", "[fluid][agreement][adversarial]") {
-  agree_over_seeds("flush-woken-16k (8 seeds)", 16'000);
-  agree_over_seeds("flush-woken-20k (8 seeds)", 20'000);
+  agree_over_seeds("flush-woken-16k (8 seeds)", six_workers(16'000));
+  agree_over_seeds("flush-woken-20k (8 seeds)", six_workers(20'000));
+}
+
+// The same six workers behind a hash partition whose channels carry about a buffer a tick or more
+// (1333 records a second a channel at 16k/s, 327 to a buffer): each tick empties every channel of
+// a source, so the next full buffers fill in step, the k-th after k·R ÷ λ give or take √(k R) ÷ λ,
+// and the workers they wake overlap (fluid_rates.cpp full_buffers, core_sharing.h FullBuffers).
+// Taken as independent, the fluid level said 314.5 ms/s for the workers at every timeout here. The
+// sink behind them, woken by the workers' own flushes, is 40–50 ms/s below buffer level at 250 and
+// 400 ms (as behind the 200 ms hash workers, whose buffers all leave with the tick: 366.6 vs 313.5),
+// a gap known and left open (sim/README.md): it is held to 60.
+TEST_CASE("fluid and buffer level agree, over flusher phases, on full buffers a flush sets off in step", "[fluid][agreement][adversarial]") {
+  Tolerance sink;
+  sink.loose_vertex = "op2";
+  sink.loose_ms_per_s = 60;
+  for (const auto& [name, timeout] : {std::pair{"250ms", 250 * model::kMillisecond},
+                                      std::pair{"400ms", 400 * model::kMillisecond},
+                                      std::pair{"2s", 2 * kSecond}}) {
+    auto job = testing::line_job({stage(2, 20 * kMicrosecond, Partition::Forward, {0, 0}),
+                                  stage(6, 100 * kMicrosecond, Partition::Hash, {0, 0, 0, 0, 0, 0}),
+                                  stage(1, 10 * kMicrosecond, Partition::Rebalance, {0})},
+                                 16'000, 1, 3.0, 13);
+    job.scenario.operators[1].key_count = 100'000;
+    job.params.buffer_timeout = timeout;
+    agree_over_seeds(std::string("hash-in-step-") + name + " (8 seeds)", job, sink);
+  }
 }
 
 // The fluid level's latency is an estimate, but under overload it must follow the growing backlog

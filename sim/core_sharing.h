@@ -55,7 +55,7 @@
 // Cost: O(k²) per round and value of Z for k threads (the distribution of the independent ones,
 // then each thread removed by deconvolution), plus O(k · g) per thread of a group of g and value of
 // the other groups' count, and once per solve O(32 · g³) per batch event of a group whose batches
-// spread (one, plus one per full buffer a tick: at most R ÷ 9); with no group, Z is 0 and it is the
+// spread (one, plus one per full buffer a tick: at most 32); with no group, Z is 0 and it is the
 // plain product form. No allocation once the scratch has grown.
 #pragma once
 

@@ -29,12 +29,14 @@ bool tick_ships_all(const Flow& f, double inflow, Nanos timeout) {
 // buffer fills after k·r records, k·r ÷ per_tick into the tick, give or take √(k·r) ÷ per_tick,
 // if n reaches k·r (only the last one may not: n stays within a few √per_tick ≤ r ÷ 9 of its
 // mean), and the tick ships the rest. Past r ÷ 9 buffers a tick the later ones are as far apart as
-// buffers come (their spread a third of the time between them): none counts as in step
-// (buffers < 0, the thread is left independent).
+// buffers come (their spread a third of the time between them), and past 32 they overlap the
+// neighbouring buffers' batches, which the events leave out (8 s timeouts in sim/README.md's
+// table: 36 ms/s too idle): none counts as in step (buffers < 0, the thread is left independent).
+// That also bounds the events a solve integrates.
 FullBuffers full_buffers(double per_tick, double r, double cost_cv2) {
   FullBuffers full;
   const double sd = std::sqrt(per_tick);
-  if (per_tick / r > r / 9) {
+  if (per_tick / r > std::min(r / 9, 32.0)) {
     full.buffers = -1;
     return full;
   }

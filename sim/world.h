@@ -118,6 +118,7 @@ struct VertexState {
   int parallelism = 1;
   bool is_source = false;
   std::vector<ChainOp> ops;      // JobVertex order: head first, each after its parent
+  bool one_passing_op = false;   // ops is one operator of selectivity 1 (start_record's short way)
   std::vector<int> out_edge_op;  // per output edge (JobVertex::outputs order): chain position
   Bytes record_size = 0;         // bytes of each emitted record
 };

@@ -79,7 +79,8 @@ void Engine::cpu_reschedule(int taskmanager) {
 // and the reschedule moves the timer to the next one's completion or disarms it.
 // Flattened, as advance is: two thirds of the events end here, and the reschedule's call (entry,
 // exit, the TaskManager reloaded) was a tenth of a completion's instructions.
-[[gnu::flatten]] void Engine::cpu_done(int taskmanager) {
+// Returns the thread, to be advanced by the caller (not woken: see run()).
+[[gnu::flatten]] int Engine::cpu_done(int taskmanager) {
   auto& tm = taskmanagers_[taskmanager];
   cpu_advance(tm);
   const int subtask = heap_pop(tm.heap, earlier_finish).second;
@@ -87,7 +88,7 @@ void Engine::cpu_reschedule(int taskmanager) {
   tm.scheduled_subtask = -1;  // the timer still points at the thread just done: it must move
   cpu_reschedule(taskmanager);
   subtasks_[subtask].running = false;
-  wake(subtask);
+  return subtask;
 }
 
 }  // namespace flinksim::sim::detail

@@ -290,7 +290,7 @@ class Engine {
   void flush_tick(int subtask);
   // cpu.cpp
   void cpu_add(int taskmanager, int subtask, double work_ns);
-  void cpu_done(int taskmanager);
+  int cpu_done(int taskmanager);  // the thread whose record finished
   void cpu_advance(TaskManagerState& tm);
   void cpu_reschedule(int taskmanager);
   // channel.cpp (can_write and subpartition_held inline: per record emitted)

@@ -83,6 +83,7 @@ void Engine::build() {
         op.consumers = 1;
       }
     }
+    vs.one_passing_op = nops == 1 && vs.ops[0].passes_all;
   }
 
   // Subtasks.

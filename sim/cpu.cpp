@@ -75,15 +75,20 @@ void Engine::cpu_reschedule(int taskmanager) {
   if (!armed) max_pending_ = std::max<std::uint64_t>(max_pending_, events_.size());
 }
 
-// The timer fired (and was disarmed by the queue): the thread due first finishes its record.
-void Engine::cpu_done(int taskmanager) {
+// The timer fired (still armed: EventQueue::due_timer): the thread due first finishes its record,
+// and the reschedule moves the timer to the next one's completion or disarms it.
+// Flattened, as advance is: two thirds of the events end here, and the reschedule's call (entry,
+// exit, the TaskManager reloaded) was a tenth of a completion's instructions.
+// Returns the thread, to be advanced by the caller (not woken: see run()).
+[[gnu::flatten]] int Engine::cpu_done(int taskmanager) {
   auto& tm = taskmanagers_[taskmanager];
   cpu_advance(tm);
   const int subtask = heap_pop(tm.heap, earlier_finish).second;
   tm.speed = speed_of(tm);
+  tm.scheduled_subtask = -1;  // the timer still points at the thread just done: it must move
   cpu_reschedule(taskmanager);
   subtasks_[subtask].running = false;
-  wake(subtask);
+  return subtask;
 }
 
 }  // namespace flinksim::sim::detail

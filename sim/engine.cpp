@@ -44,13 +44,26 @@ RunResult Engine::run() {
   start_checkpoint_scheduler();
   drain_work_list();
 
-  Event e;
-  while (events_.pop_until(horizon_, e)) {
+  for (;;) {
+    const EventQueue::Due due = events_.due(horizon_);
+    if (due == EventQueue::Due::kTimer) {  // a TaskManager's CPU completion: no dispatch
+      now_ = events_.timer_time();
+      ++event_count_;
+      const int done = cpu_done(static_cast<int>(events_.due_timer()));  // re-arms or disarms it
+      // The thread that finished goes on at once: woken, it would be the work list's first entry
+      // (the list is empty between events), so advancing it before the list is the same order,
+      // without its trip through the list.
+      advance(done);
+      drain_work_list();
+      continue;
+    }
+    if (due == EventQueue::Due::kNone) break;
+    const Event e = events_.pop_heap();
     now_ = e.time;
     ++event_count_;
     switch (e.kind) {
       case kSourceArrival: source_arrival(static_cast<int>(e.target)); break;
-      case kCpuDone: cpu_done(static_cast<int>(e.target)); break;
+      // kCpuDone: a timer, never in the heap (above).
       case kChannelArrival: channel_arrival(static_cast<int>(e.target)); break;
       case kFlushTick: flush_tick(static_cast<int>(e.target)); break;
       case kMetricsTick: metrics_tick(); break;

@@ -149,6 +149,32 @@ class EventQueue {
     return true;
   }
 
+  // The engine loop's step split by where the earliest event waits, so that the loop branches once
+  // on it: a timer (a TaskManager's CPU completion, two thirds of a run's events) goes straight to
+  // its handler, and only heap events take the dispatch's indirect jump (engine_bench under
+  // valgrind's branch simulation: 1.13M of its 2.38M events' jumps mispredicted before, 0.37M
+  // after). kNone: nothing due at or before `until` (or empty). The same (time, seq) order as
+  // pop_until.
+  enum class Due { kNone, kTimer, kHeap };
+  Due due(model::Nanos until) const {
+    if (armed_ != 0) {
+      const Event& timer = timers_[tree_[1]];
+      if (heap_.empty() || earlier(timer, heap_.front())) return timer.time > until ? Due::kNone : Due::kTimer;
+    } else if (heap_.empty()) {
+      return Due::kNone;
+    }
+    return heap_.front().time > until ? Due::kNone : Due::kHeap;
+  }
+  // After due() said kTimer: the earliest timer's time and index. The timer stays armed: its
+  // handler re-arms it (arm moves it in place: one replay of the tree, where disarming it first
+  // and arming it again took two, and the pending count need not go down and up again) or
+  // disarms it. REQUIRES: the handler does one or the other before the next due(), else the same
+  // timer is due again.
+  model::Nanos timer_time() const { return timers_[tree_[1]].time; }
+  std::uint32_t due_timer() const { return tree_[1]; }
+  // After due() said kHeap: removes the heap's earliest event.
+  Event pop_heap() { return heap_pop(heap_, Earlier{}); }
+
   // Removes and returns the earliest event (a timer that fires is disarmed). REQUIRES: !empty().
   Event pop() {
     if (armed_ != 0) {

@@ -212,3 +212,64 @@ TEST_CASE("pop_until pops what pop would while it is due, and leaves the rest", 
   CHECK(q.empty());
   CHECK_FALSE(q.pop_until(1000, e));  // an empty queue pops nothing
 }
+
+// The engine loop's step: due() says where the earliest event waits; a timer is left armed for
+// its handler to move or disarm (due_timer), a heap event is popped (pop_heap). Given the same
+// pushes and arms, that visits the same events, seqs included, as pop() on a twin queue.
+TEST_CASE("the loop's step by due() leaves in pop()'s order, a due timer moved by its handler", "[event_queue]") {
+  std::mt19937_64 gen(20261202);
+  constexpr std::uint32_t kTimers = 3, kTimerKind = 9;
+  EventQueue q, twin;
+  q.make_timers(kTimers, kTimerKind);
+  twin.make_timers(kTimers, kTimerKind);
+  constexpr std::int64_t kUntil = std::int64_t{1} << 40;
+  std::int64_t now = 0;
+  int timer_steps = 0, heap_steps = 0;
+  for (int step = 0; step < 50'000; ++step) {
+    const auto r = gen() % 100;
+    if (r < 30) {
+      const std::int64_t t = now + static_cast<std::int64_t>(gen() % 40);
+      q.push(t, 1, static_cast<std::uint32_t>(step));
+      twin.push(t, 1, static_cast<std::uint32_t>(step));
+    } else if (r < 50) {
+      const auto k = static_cast<std::uint32_t>(gen() % kTimers);
+      const std::int64_t t = now + static_cast<std::int64_t>(gen() % 40);
+      q.arm(k, t);
+      twin.arm(k, t);
+    } else {
+      const EventQueue::Due due = q.due(kUntil);
+      if (due == EventQueue::Due::kNone) {
+        REQUIRE(twin.empty());
+        continue;
+      }
+      const Event o = twin.pop();
+      if (due == EventQueue::Due::kTimer) {
+        const std::uint32_t t = q.due_timer();
+        REQUIRE(o.kind == kTimerKind);
+        REQUIRE(o.target == t);
+        REQUIRE(o.time == q.timer_time());
+        REQUIRE(o.seq == q.top().seq);
+        now = o.time;
+        if (gen() % 2 == 0) {  // the handler moves it (the twin's fired timer was disarmed: armed again)
+          const std::int64_t next = now + static_cast<std::int64_t>(gen() % 40);
+          q.arm(t, next);
+          twin.arm(t, next);
+        } else {
+          q.disarm(t);
+        }
+        CHECK(q.armed(t) == twin.armed(t));
+        ++timer_steps;
+      } else {
+        const Event e = q.pop_heap();
+        REQUIRE(e.seq == o.seq);
+        REQUIRE(e.time == o.time);
+        REQUIRE(e.target == o.target);
+        now = e.time;
+        ++heap_steps;
+      }
+      REQUIRE(q.size() == twin.size());
+    }
+  }
+  CHECK(timer_steps > 1000);
+  CHECK(heap_steps > 1000);
+}

@@ -307,9 +307,10 @@ TEST_CASE("fluid and buffer level agree, over flusher phases, behind consumers t
 // a source, so the next full buffers fill in step, the k-th after k·R ÷ λ give or take √(k R) ÷ λ,
 // and the workers they wake overlap (fluid_rates.cpp full_buffers, core_sharing.h FullBuffers).
 // Taken as independent, the fluid level said 314.5 ms/s for the workers at every timeout here. The
-// sink behind them, woken by the workers' own flushes, is 40–50 ms/s below buffer level at 250 and
-// 400 ms (as behind the 200 ms hash workers, whose buffers all leave with the tick: 366.6 vs 313.5),
-// a gap known and left open (sim/README.md): it is held to 60.
+// sink behind them is 40–50 ms/s below buffer level at 250 and 400 ms: the workers' channels to it
+// carry more than a buffer a tick, so its records leave in full buffers finished while the workers
+// run and it runs while they do (rebalance workers at 200 ms: 367.6 vs 316.5), a gap known and
+// left open (sim/README.md): it is held to 60.
 TEST_CASE("fluid and buffer level agree, over flusher phases, on full buffers a flush sets off in step", "[fluid][agreement][adversarial]") {
   Tolerance sink;
   sink.loose_vertex = "op2";

@@ -129,32 +129,12 @@ class EventQueue {
     return heap_.empty() || earlier(timer, heap_.front()) ? timer : heap_.front();
   }
 
-  // The engine loop's step: if the earliest event is due at or before `until`, removes it into
-  // `e` (a timer that fires is disarmed) and returns true; otherwise (or when empty) leaves the
-  // queue alone and returns false. One comparison of timer and heap instead of top() then pop().
-  bool pop_until(model::Nanos until, Event& e) {
-    if (armed_ != 0) {
-      const std::uint32_t t = tree_[1];
-      if (heap_.empty() || earlier(timers_[t], heap_.front())) {
-        if (timers_[t].time > until) return false;
-        e = timers_[t];
-        disarm(t);
-        return true;
-      }
-    } else if (heap_.empty()) {
-      return false;
-    }
-    if (heap_.front().time > until) return false;
-    e = heap_pop(heap_, Earlier{});
-    return true;
-  }
-
   // The engine loop's step split by where the earliest event waits, so that the loop branches once
   // on it: a timer (a TaskManager's CPU completion, two thirds of a run's events) goes straight to
   // its handler, and only heap events take the dispatch's indirect jump (engine_bench under
   // valgrind's branch simulation: 1.13M of its 2.38M events' jumps mispredicted before, 0.37M
   // after). kNone: nothing due at or before `until` (or empty). The same (time, seq) order as
-  // pop_until.
+  // pop().
   enum class Due { kNone, kTimer, kHeap };
   Due due(model::Nanos until) const {
     if (armed_ != 0) {

@@ -205,16 +205,83 @@ void given_from_work(const double* work, const double* speed, int size, double* 
     given[1] = 1;
 }
 
+// A follower's records come while the group runs, in buffers that each keep it busy about
+// buffer_work ÷ speed after they arrive (half that on average: the mean lag of a record's buffer
+// behind it). Over a cycle of the regimes, the groups' count from the top down to none (a flush
+// starts every member's spell at once; they end one by one), the follower is busy at t with the
+// work that came in the last buffer's time; what it cannot take there carries on as a fluid
+// backlog (into the spell's tail and past it, where it runs faster). Returns its busy share;
+// busy[z]: its share while the count is z.
+double follower_busy(const double* p, const double* arrival, const double* speed, int n, const Following& f,
+                     double* busy, CycleScratch& s) {
+  const double cycle = f.cycle > 0 ? f.cycle : 1.0;  // no cycle: no lag, the length does not matter then
+  const double buffer_work = f.cycle > 0 ? f.buffer_work : 0.0;
+  s.time.clear();
+  s.rate.clear();
+  s.speed.clear();
+  s.z.clear();
+  s.at.assign(1, 0.0);
+  s.cum.assign(1, 0.0);
+  for (int z = n - 1; z >= 0; --z) {
+    if (p[z] <= 0) continue;
+    const int pieces = std::max(1, static_cast<int>(std::ceil(p[z] * 256)));
+    for (int piece = 0; piece < pieces; ++piece) {
+      s.time.push_back(p[z] * cycle / pieces);
+      s.rate.push_back(arrival[z]);
+      s.speed.push_back(speed[z]);
+      s.z.push_back(z);
+      s.at.push_back(s.at.back() + s.time.back());
+      s.cum.push_back(s.cum.back() + s.time.back() * s.rate.back());
+    }
+  }
+  const int m = static_cast<int>(s.time.size());
+  for (int z = 0; z < n; ++z) busy[z] = 0;
+  if (m == 0) return 0;
+  // the work that has come by t, t anywhere (the cycle repeats)
+  const double per_cycle = s.cum[m], span = s.at[m];
+  const auto arrived = [&](double t) {
+    const double laps = std::floor(t / span);
+    const double r = t - laps * span;
+    const auto j = std::clamp(
+        static_cast<int>(std::upper_bound(s.at.begin(), s.at.begin() + m + 1, r) - s.at.begin()) - 1, 0, m - 1);
+    return laps * per_cycle + s.cum[j] + s.rate[j] * (r - s.at[j]);
+  };
+  double q = 0, start = -1, total = 0;  // the backlog, in work; passes until it repeats
+  for (int pass = 0; pass < 50 && std::abs(q - start) > 1e-12; ++pass) {
+    start = q;
+    total = 0;
+    for (int z = 0; z < n; ++z) busy[z] = 0;
+    for (int j = 0; j < m; ++j) {
+      const double v = s.speed[j], dt = s.time[j], window = buffer_work / v;
+      const double t = s.at[j] + dt / 2;
+      const double a = window > 0 ? (arrived(t) - arrived(t - window)) / window : s.rate[j];
+      double on = dt;
+      if (q + a * dt >= v * dt) {
+        q += (a - v) * dt;
+      } else {
+        on = (q + a * dt) / v;
+        q = 0;
+      }
+      total += on;
+      busy[s.z[j]] += on;
+    }
+  }
+  for (int z = 0; z < n; ++z)
+    if (p[z] > 0) busy[z] /= p[z] * cycle;
+  return total / cycle;
+}
+
 }  // namespace
 
 void CoreSharing::solve(const double* cpu, const int* group, const Coupling* coupling, const double* spread, int k,
-                        double cores, double* busy, const FullBuffers* full) {
+                        double cores, double* busy, const FullBuffers* full, const Following* follows) {
   if (k <= 0) return;
   const int n = k + 1;
   const auto need = static_cast<std::size_t>(n);
   if (all_.size() < need)
     for (auto* v : {&all_, &others_, &next_, &without_, &given_, &shares_, &slow_, &member_share_, &member_spread_,
-                    &free_share_, &tilt_, &member_offset_, &member_jitter_, &event_work_, &spread_of_buffer_})
+                    &free_share_, &tilt_, &member_offset_, &member_jitter_, &event_work_, &spread_of_buffer_, &rate_,
+                    &follow_arrival_, &follow_speed_, &follow_busy_})
       v->resize(need);
   if (member_full_.size() < need) member_full_.resize(need);
   if (spell_scratch_.size() < 8 * need + need * need) spell_scratch_.resize(8 * need + need * need);
@@ -324,7 +391,13 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
   if (regime_busy_.size() < need * need) {
     regime_busy_.resize(need * need);
     regime_all_.resize(need * need);
+    regime_speed_.resize(need * need);
+    regime_done_.resize(need * need);
   }
+  const auto speed_in = [&](int z, int j) -> double& { return regime_speed_[static_cast<std::size_t>(z) * need + j]; };
+  const auto done_in = [&](int z, int j) -> double& { return regime_done_[static_cast<std::size_t>(z) * need + j]; };
+  for (int z = 0; z < n; ++z)
+    for (int j = 0; j < k; ++j) done_in(z, j) = -1;
   const auto in_regime = [&](int z, int j) -> double& { return regime_busy_[static_cast<std::size_t>(z) * need + j]; };
   const auto all_in = [&](int z) { return regime_all_.data() + static_cast<std::size_t>(z) * need; };
   for (int z = 0; z < n; ++z)
@@ -340,6 +413,44 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
       next_[i] = std::min(1.0, share);
       moved = std::max(moved, std::abs(next_[i] - busy[i]));
     };
+    // Where a followed group does its work: G_z = Σ_c P_g(c) · c · speed_g(c) · P(others' Z = z − c),
+    // normalised.
+    group_work_by_z_.assign(static_cast<std::size_t>(groups) * need, 0.0);
+    if (follows)
+      for (int g = 0; g < groups; ++g) {
+        bool followed = false;
+        for (int i = 0; i < k; ++i) followed |= follows[i].group == g && follows[i].share > 0 && group_of(i) < 0;
+        if (!followed || group_size_[g] < 2) continue;
+        std::fill(without_.begin(), without_.begin() + n, 0.0);
+        without_[0] = 1;
+        for (int h = 0; h < groups; ++h)
+          if (h != g) add_count(without_, n, dist_of(h), group_size_[h]);
+        double* by_z = group_work_by_z_.data() + static_cast<std::size_t>(g) * need;
+        double total = 0;
+        for (int c = 1; c <= group_size_[g]; ++c)
+          for (int zo = 0; zo + c < n; ++zo) {
+            const double part = dist_of(g)[c] * c * speed_of(g)[c] * without_[zo];
+            by_z[zo + c] += part;
+            total += part;
+          }
+        if (total > 0)
+          for (int z = 0; z < n; ++z) by_z[z] /= total;
+      }
+    // An independent thread's CPU share in regime z: steady, or part of it where its group works.
+    const auto following = [&](int i) {
+      return follows && follows[i].group >= 0 && follows[i].share > 0 && follows[i].group < groups &&
+             group_size_[follows[i].group] >= 2;
+    };
+    const auto arrival_in = [&](int i, int z) {
+      if (!following(i)) return cpu[i];
+      const double* by_z = group_work_by_z_.data() + static_cast<std::size_t>(follows[i].group) * need;
+      if (group_size_[follows[i].group] < 2 || slow_[z] <= 0) return cpu[i];
+      return cpu[i] * ((1 - follows[i].share) + follows[i].share * by_z[z] / slow_[z]);
+    };
+    const auto rate_in = [&](int i, int z) {
+      if (!following(i) || done_in(z, i) < 0) return arrival_in(i, z);
+      return done_in(z, i);
+    };
     // Independent threads, regime by regime (a group's spell lasts many of an independent
     // thread's records, so within a regime they settle): the product form. A set S of them is
     // runnable with probability ∝ Π_{j∈S} r_j · Φ_z(|S|), r_j = u_j ÷ (1 − busy_j) and
@@ -350,21 +461,24 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
       if (slow_[z] == 0) continue;
       double* all = all_in(z);
       int free = 0;
-      for (int j = 0; j < k; ++j)
-        if (group_of(j) < 0) free_share_[free++] = untilted(cpu[j], in_regime(z, j));
+      for (int j = 0; j < k; ++j) {
+        rate_[j] = rate_in(j, z);
+        if (group_of(j) < 0) free_share_[free++] = untilted(rate_[j], in_regime(z, j));
+      }
       poisson_binomial(free_share_.data(), free, all);
       for (int m = free + 1; m < n; ++m) all[m] = 0;
       std::copy(all, all + n, all_.begin());
       tilt(all, free, cores, z, tilt_.data());
       for (int i = 0; i < k; ++i) {
         if (group_of(i) >= 0 || cpu[i] <= 0) continue;
-        remove_thread(all_, free, untilted(cpu[i], in_regime(z, i)), others_);
+        remove_thread(all_, free, untilted(rate_[i], in_regime(z, i)), others_);
         double asleep = 0, awake = 0;
         for (int m = 0; m < free; ++m) {
           asleep += others_[m] * tilt_[m];
           awake += others_[m] * tilt_[m + 1];
         }
-        const double share = asleep > 0 ? cpu[i] * awake / asleep : cpu[i] / core_share(cores, z);
+        const double share = asleep > 0 ? rate_[i] * awake / asleep : rate_[i] / core_share(cores, z);
+        speed_in(z, i) = asleep > 0 ? asleep / awake : core_share(cores, z);
         in_regime(z, i) = share;
         next_[i] += slow_[z] * std::min(1.0, share);
       }
@@ -373,6 +487,20 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
       for (int m = 0; m <= free; ++m) total += all[m] *= tilt_[m];
       if (total > 0)
         for (int m = 0; m <= free; ++m) all[m] /= total;
+    }
+    // A follower: where its records come, not where they would come at random.
+    for (int i = 0; i < k; ++i) {
+      if (group_of(i) >= 0 || cpu[i] <= 0 || !following(i)) continue;
+      for (int z = 0; z < n; ++z) {
+        follow_arrival_[z] = arrival_in(i, z);
+        follow_speed_[z] = speed_in(z, i);
+      }
+      next_[i] = follower_busy(slow_.data(), follow_arrival_.data(), follow_speed_.data(), n, follows[i],
+                               follow_busy_.data(), cycle_);
+      for (int z = 0; z < n; ++z) {
+        in_regime(z, i) = follow_busy_[z];
+        done_in(z, i) = follow_busy_[z] * follow_speed_[z];
+      }
     }
     for (int i = 0; i < k; ++i)
       if (group_of(i) < 0) settle(i, next_[i]);

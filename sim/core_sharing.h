@@ -46,11 +46,15 @@
 // stays runnable longer where it runs slower). A group's thread meets the independent ones as they
 // are in the regime its own spell makes (their count tilted by Φ_z).
 //
+// An independent thread whose records a group writes in full buffers while it runs (Following)
+// gets them where the group does its work, each buffer's work a little after it came: over a
+// cycle of the regimes it is busy with the work of the last buffer's time, a backlog carrying on.
 // What it cannot see (sim/README.md has the figures): where a thread that the groups' own flushes
 // wake lands in their spells (the flushers' phases decide it: ±20% from seed to seed at buffer
-// level, the estimate is the average; behind hash workers 10–15% too idle); full buffers so many
-// a tick that later ones overlap those of neighbouring events (5–8 s timeouts at 70% of the cores:
-// workers 8–10% too idle).
+// level, the estimate is the average); full buffers so many a tick that later ones overlap those
+// of neighbouring events (5–8 s timeouts at 70% of the cores: workers 6–8% too idle); timeouts of
+// 300 ms to 1 s, where the groups' spells overlap less than the model says (workers 7–12% too
+// busy).
 //
 // Cost: O(k²) per round and value of Z for k threads (the distribution of the independent ones,
 // then each thread removed by deconvolution), plus O(k · g) per thread of a group of g and value of
@@ -81,6 +85,23 @@ struct FullBuffers {
   double buffer_spread = 0;
 };
 
+// An independent thread whose records a Together group's threads write while they run (full
+// buffers finished during their spells): `share` of its work arrives in proportion to the
+// group's work, so it runs where the group does, each buffer's work a little after it came
+// (core_sharing.cpp follower_busy).
+struct Following {
+  int group = -1;
+  double share = 0;
+  double cycle = 0;        // s: the group's spells come once a cycle (its flushers' ticks)
+  double buffer_work = 0;  // s of work at full speed per buffer it receives from the group
+};
+
+// Scratch for a follower's cycle of regimes (core_sharing.cpp follower_busy).
+struct CycleScratch {
+  std::vector<double> time, rate, speed, at, cum;
+  std::vector<int> z;
+};
+
 class CoreSharing {
  public:
   // cpu[i]: cores thread i uses on average, in [0, 1]. Writes busy[i] ∈ [min(cpu[i], 1), 1].
@@ -91,8 +112,10 @@ class CoreSharing {
   // spread[i]: the coefficient of variation of thread i's spell in a Together group (null: 0, the
   // spells nest exactly).
   // full[i]: how a Together thread's work comes in full buffers as well (null: all with the flush).
+  // follows[i]: for an independent thread, the group whose running writes part of its work (null:
+  // none).
   void solve(const double* cpu, const int* group, const Coupling* coupling, const double* spread, int k,
-             double cores, double* busy, const FullBuffers* full = nullptr);
+             double cores, double* busy, const FullBuffers* full = nullptr, const Following* follows = nullptr);
   void solve(const double* cpu, int k, double cores, double* busy) {
     solve(cpu, nullptr, nullptr, nullptr, k, cores, busy);
   }
@@ -111,8 +134,14 @@ class CoreSharing {
   std::vector<double> tilt_;         // Φ_z over the independent threads' count, scaled
   std::vector<double> group_work_;   // spread-out groups: work by count running, the group's and each member's
   std::vector<std::size_t> group_work_offset_;
-  std::vector<double> regime_busy_, regime_all_;  // per value of the groups' count: shares, and the independents' count
+  // Per value of the groups' count: the independent threads' shares, their count, their speed while
+  // runnable, and the work they do there (a follower's, where its backlog has carried it).
+  std::vector<double> regime_busy_, regime_all_, regime_speed_, regime_done_;
   std::vector<int> group_size_;
+  std::vector<double> group_work_by_z_;  // per group: the share of its work done with Z = z
+  std::vector<double> rate_;             // the independent threads' CPU share in a regime
+  std::vector<double> follow_arrival_, follow_speed_, follow_busy_;  // a follower's, per regime
+  CycleScratch cycle_;
 };
 
 }  // namespace flinksim::sim

@@ -205,6 +205,37 @@ TEST_CASE("an independent thread meets a together group's spells as regimes") {
   CHECK(busy[2] == Approx(0.1 * (1 - pair) + 0.3 * pair).epsilon(1e-9));
 }
 
+TEST_CASE("a thread that follows a group's work runs in its spells, and its buffers' lag spreads it out") {
+  // The pair and the single thread above, the single one's records now written by the pair while
+  // they run (Following, share 1). With no lag it gets all of its work, 0.1, during their spells
+  // (a fraction p of the time) at speed ⅓: busy 0.3 in all, 0.3 ÷ p of each spell. The pair meets
+  // it there: speed (0.3 ÷ p) · ⅓ + (1 − 0.3 ÷ p) · ½ = 0.5 − 0.05 ÷ p, so p = 0.25 ÷ that: p = 0.6.
+  const std::vector<double> cpu{0.25, 0.25, 0.1};
+  const std::vector<int> group{0, 0, -1};
+  const auto following = [&](double cycle, double buffer_work) {
+    std::vector<flinksim::sim::Following> follows(3);
+    follows[2] = flinksim::sim::Following{0, 1.0, cycle, buffer_work};
+    std::vector<double> busy(3);
+    CoreSharing sharing;
+    sharing.solve(cpu.data(), group.data(), std::vector<Coupling>{Coupling::Together}.data(), nullptr, 3, 1.0,
+                  busy.data(), nullptr, follows.data());
+    return busy;
+  };
+  const auto at_once = following(0.1, 0.0);
+  CHECK(at_once[0] == Approx(0.6).epsilon(1e-6));
+  CHECK(at_once[2] == Approx(0.3).epsilon(1e-6));
+  // Each buffer keeping it busy far longer than a cycle: its work comes as if at random, the
+  // independent thread's closed form.
+  const double pair = 0.25 / 0.45;
+  const auto smeared = following(0.1, 10.0);
+  CHECK(smeared[0] == Approx(pair).epsilon(1e-3));
+  CHECK(smeared[2] == Approx(0.1 * (1 - pair) + 0.3 * pair).epsilon(1e-3));
+  // In between, in order.
+  const auto some = following(0.1, 0.01);
+  CHECK(some[2] < at_once[2]);
+  CHECK(some[2] > smeared[2]);
+}
+
 TEST_CASE("batches that spread end apart: between nested spells and independent threads") {
   // Six threads of 0.2 woken together on three cores, and a Poisson-fed one of 0.15.
   const std::vector<double> cpu{0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.15};

@@ -14,15 +14,28 @@ namespace {
 constexpr double kMaxRate = 1e12;
 constexpr int kMaxPasses = 500;
 // A thread's inputs to its TaskManager's core-sharing solve: its demand, group, coupling, spread,
-// and of its FullBuffers at_tick, buffers, per_buffer and jitter (the rest follows from these and
-// the thread's cost).
-constexpr int kKeyFields = 8;
+// of its FullBuffers at_tick, buffers, per_buffer and jitter (the rest follows from these and the
+// thread's cost), and whom it follows: group, share, cycle and buffer's work.
+constexpr int kKeyFields = 12;
 
 // Whether a tick of the output flusher ships a hash or random channel's records: only while the
 // count over a tick (about Poisson) stays a buffer's worth short by two standard deviations.
 bool tick_ships_all(const Flow& f, double inflow, Nanos timeout) {
   const double per_tick = inflow * static_cast<double>(timeout) * 1e-9;
   return timeout > 0 && per_tick + 2 * std::sqrt(per_tick) < f.records_per_buffer;
+}
+
+// The share of a channel's records that leave in full buffers, n ~ Poisson(per_tick) records a tick
+// in buffers of r (the tick ships n mod r): 1 − E[n mod r] ÷ per_tick, E[n mod r] = per_tick −
+// r · Σ_k P(n ≥ k r), or r ÷ 2 once n spreads over more than a buffer.
+double in_full_buffers(double per_tick, double r) {
+  if (per_tick + 2 * std::sqrt(per_tick) < r) return 0;
+  const double sd = std::sqrt(per_tick);
+  if (sd > r) return 1 - r / 2 / per_tick;
+  double filled = 0;  // E[⌊n ÷ r⌋]
+  for (int k = 1; k * r <= per_tick + 5 * sd; ++k)
+    filled += k * r < per_tick - 5 * sd ? 1.0 : 0.5 * std::erfc((k * r - 0.5 - per_tick) / (sd * std::sqrt(2.0)));
+  return std::min(1.0, r * filled / per_tick);
 }
 
 // A channel that brings n ~ Poisson(per_tick) records a tick in buffers of r: the k-th full
@@ -113,6 +126,11 @@ RateSolver::RateSolver(const Network& net) : net_(net) {
   group_.assign(widest, -1);
   spread_.assign(widest, 0.0);
   full_.assign(widest, FullBuffers{});
+  follows_.assign(widest, Following{});
+  members_.assign(widest, 0);
+  local_.assign(nt, 0);
+  for (const auto& on : net.threads_on)
+    for (std::size_t k = 0; k < on.size(); ++k) local_[on[k]] = static_cast<int>(k);
   group_key_.assign(widest, -1);
   coupling_.assign(widest, Coupling::Together);
   tm_level_.assign(net.cores.size(), kUnbounded);
@@ -270,6 +288,51 @@ int RateSolver::flush_waker(int i, double& spread, FullBuffers& full) const {
   return waker;
 }
 
+// For a thread outside the groups: the Together group on its TaskManager whose threads write most
+// of its records, and the share of its records that leave them in full buffers, finished while
+// those threads run (what their output flushers ship comes at the flushers' own phases instead).
+Following RateSolver::follows(int i, int tm) const {
+  const Thread& t = net_.threads[i];
+  const Nanos timeout = net_.params.buffer_timeout;
+  Following best;
+  if (t.source || timeout == 0) return best;
+  double total = 0;
+  for (int k = 0; k < t.ins; ++k) total += std::max(0.0, r_.inflow[net_.in_flows[t.first_in + k]]);
+  if (!(total > 0)) return best;
+  for (int k = 0; k < t.ins; ++k) {
+    const Flow& f = net_.flows[net_.in_flows[t.first_in + k]];
+    if (net_.threads[f.from].taskmanager != tm) continue;
+    const int g = group_[local_[f.from]];
+    if (g < 0 || coupling_[g] != Coupling::Together) continue;
+    double share = 0;  // of this thread's records: in full buffers from group g
+    for (int j = 0; j < t.ins; ++j) {
+      const int q = net_.in_flows[t.first_in + j];
+      const Flow& from = net_.flows[q];
+      if (net_.threads[from.from].taskmanager != tm || group_[local_[from.from]] != g || !(r_.inflow[q] > 0)) continue;
+      const double full = timeout < 0 ? 1.0
+                                      : in_full_buffers(r_.inflow[q] * static_cast<double>(timeout) * 1e-9,
+                                                        from.records_per_buffer);
+      share += r_.inflow[q] * full / total;
+    }
+    if (share > best.share) {
+      best = Following{g, share};
+      // The group's spells: one per batch from each producer, a tick's or, sooner, a full buffer's
+      // (every buffer is a batch event of the group then: flush_waker, full_buffers).
+      const Thread& member = net_.threads[f.from];
+      double batches = 0;  // a second
+      for (int j = 0; j < member.ins; ++j) {
+        const int q = net_.in_flows[member.first_in + j];
+        if (!(r_.inflow[q] > 0)) continue;
+        const double per_buffer = net_.flows[q].records_per_buffer / r_.inflow[q];
+        batches += 1 / (timeout > 0 ? std::min(static_cast<double>(timeout) * 1e-9, per_buffer) : per_buffer);
+      }
+      best.cycle = batches > 0 ? 1 / batches : 0;
+      best.buffer_work = t.cost * f.records_per_buffer;
+    }
+  }
+  return best;
+}
+
 void RateSolver::classify(const Conditions& c) {
   for (std::size_t i = 0; i < net_.threads.size(); ++i) r_.cpu[i] = r_.take[i] * net_.threads[i].cost;
   for (std::size_t tm = 0; tm < net_.threads_on.size(); ++tm) {
@@ -300,6 +363,12 @@ void RateSolver::classify(const Conditions& c) {
       if (const int releaser = local_releaser(c, i); releaser >= 0) join(k, Coupling::TakeTurns, releaser);
       else if (const int waker = flush_waker(i, spread_[k], full_[k]); waker >= 0) join(k, Coupling::Together, waker);
     }
+    // A thread alone in its group lines up with nobody (core_sharing.h): it may follow a group.
+    std::fill(members_.begin(), members_.begin() + n, 0);
+    for (int k = 0; k < n; ++k)
+      if (group_[k] >= 0) ++members_[group_[k]];
+    for (int k = 0; k < n; ++k)
+      follows_[k] = (group_[k] < 0 || members_[group_[k]] < 2) && demand_[k] < 1 ? follows(on[k], tm) : Following{};
     // The same inputs as this TaskManager's last solve (most events change a few TaskManagers' rates
     // only): the same shares, without solving again.
     auto& key = sharing_key_[tm];
@@ -314,7 +383,11 @@ void RateSolver::classify(const Conditions& c) {
                                      fb.at_tick,
                                      static_cast<double>(fb.buffers),
                                      fb.per_buffer,
-                                     fb.jitter};
+                                     fb.jitter,
+                                     static_cast<double>(follows_[k].group),
+                                     follows_[k].share,
+                                     follows_[k].cycle,
+                                     follows_[k].buffer_work};
       for (int f = 0; f < kKeyFields; ++f) {
         same &= key[kKeyFields * k + f] == in[f];
         key[kKeyFields * k + f] = in[f];
@@ -324,7 +397,7 @@ void RateSolver::classify(const Conditions& c) {
       std::copy(shares.begin(), shares.end(), share_.begin());
     } else {
       sharing_.solve(demand_.data(), group_.data(), coupling_.data(), spread_.data(), n, net_.cores[tm], share_.data(),
-                     full_.data());
+                     full_.data(), follows_.data());
       std::copy(share_.begin(), share_.begin() + n, shares.begin());
     }
     for (int k = 0; k < n; ++k) {

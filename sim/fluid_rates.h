@@ -79,6 +79,7 @@ class RateSolver {
   bool blocked(int thread) const;
   int local_releaser(const Conditions& c, int thread) const;
   int flush_waker(int thread, double& spread, FullBuffers& full) const;
+  Following follows(int thread, int taskmanager) const;
 
   const Network& net_;
   Rates r_;
@@ -88,7 +89,10 @@ class RateSolver {
   std::vector<Coupling> coupling_;      // per group
   std::vector<double> spread_;          // per thread of a TaskManager: its batch's spread
   std::vector<FullBuffers> full_;       // per thread of a TaskManager: its full buffers in step
-  // Per TaskManager, the last core-sharing solve's inputs (4 per thread) and shares.
+  std::vector<Following> follows_;      // per thread of a TaskManager: the group whose running feeds it
+  std::vector<int> members_;            // per group of a TaskManager: its threads
+  std::vector<int> local_;              // per thread: its index on its TaskManager
+  // Per TaskManager, the last core-sharing solve's inputs (kKeyFields per thread) and shares.
   std::vector<std::vector<double>> sharing_key_, sharing_shares_;
   std::vector<double> tm_level_;
   CoreSharing sharing_;

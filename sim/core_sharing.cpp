@@ -368,8 +368,8 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
       for (int j = 0; j < size; ++j) {
         const FullBuffers& f = member_full_[j];
         w[j] = e <= f.buffers ? member_share_[j] * f.per_buffer * (e == f.buffers ? f.last : 1.0) : 0.0;
-        member_offset_[j] = e * f.per_buffer;
-        member_jitter_[j] = std::sqrt(static_cast<double>(e)) * f.jitter;
+        member_offset_[j] = e * f.per_buffer + f.reset_offset;
+        member_jitter_[j] = std::hypot(std::sqrt(static_cast<double>(e)) * f.jitter, f.reset_jitter);
       }
       batch_work(w, spread_of_buffer_.data(), member_offset_.data(), member_jitter_.data(), size, work_of(g),
                  members_work, spell_scratch_.data());

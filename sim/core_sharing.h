@@ -51,10 +51,8 @@
 // cycle of the regimes it is busy with the work of the last buffer's time, a backlog carrying on.
 // What it cannot see (sim/README.md has the figures): where a thread that the groups' own flushes
 // wake lands in their spells (the flushers' phases decide it: ±20% from seed to seed at buffer
-// level, the estimate is the average); full buffers so many a tick that later ones overlap those
-// of neighbouring events (5–8 s timeouts at 70% of the cores: workers 6–8% too idle); timeouts of
-// 300 ms to 1 s, where the groups' spells overlap less than the model says (workers 7–12% too
-// busy).
+// level, the estimate is the average); full buffers so many a tick that the events spread further
+// than the threads do (2–8 s timeouts at 70% of the cores: workers 6–10% too idle).
 //
 // Cost: O(k²) per round and value of Z for k threads (the distribution of the independent ones,
 // then each thread removed by deconvolution), plus O(k · g) per thread of a group of g and value of
@@ -83,6 +81,13 @@ struct FullBuffers {
   double last = 1;
   double jitter = 0;
   double buffer_spread = 0;
+  // The last full buffer before the tick fills fill_gap before it, give or take fill_sd (ticks),
+  // and takes buffer_work (ticks, at full speed) to read.
+  double fill_gap = 0, fill_sd = 0, buffer_work = 0;
+  // Flink's deferred flush: a tick that finds a finished buffer still being read only requests the
+  // flush, and the channel starts over when the reader takes the partial buffer. The buffers after
+  // the tick fill that much later, by a delay that differs from thread to thread.
+  double reset_offset = 0, reset_jitter = 0;
 };
 
 // An independent thread whose records a Together group's threads write while they run (full

@@ -14,9 +14,10 @@ namespace {
 constexpr double kMaxRate = 1e12;
 constexpr int kMaxPasses = 500;
 // A thread's inputs to its TaskManager's core-sharing solve: its demand, group, coupling, spread,
-// of its FullBuffers at_tick, buffers, per_buffer and jitter (the rest follows from these and the
-// thread's cost), and whom it follows: group, share, cycle and buffer's work.
-constexpr int kKeyFields = 12;
+// of its FullBuffers at_tick, buffers, per_buffer, jitter and the deferred flush's delay (the rest
+// follows from these and the thread's cost), and whom it follows: group, share, cycle and buffer's
+// work.
+constexpr int kKeyFields = 14;
 
 // Whether a tick of the output flusher ships a hash or random channel's records: only while the
 // count over a tick (about Poisson) stays a buffer's worth short by two standard deviations.
@@ -61,6 +62,8 @@ FullBuffers full_buffers(double per_tick, double r, double cost_cv2) {
   full.jitter = std::sqrt(r) / per_tick;
   full.buffer_spread = std::sqrt(cost_cv2 / r);
   full.at_tick = std::max(0.0, 1 - full.per_buffer * (full.buffers - 1 + last));
+  full.fill_gap = 1 - full.buffers * full.per_buffer;
+  full.fill_sd = std::sqrt(static_cast<double>(full.buffers)) * full.jitter;
   // The last buffer, when it may fill within three standard deviations of the next tick, lands
   // with that tick's batch: one batch, which starts at min(X, 0), X ~ N(−gap, late²) the buffer's
   // fill time from the tick (the tick ships what has not filled), taken as a normal of that mean
@@ -78,6 +81,28 @@ FullBuffers full_buffers(double per_tick, double r, double cost_cv2) {
     full.last = 1;
   }
   return full;
+}
+
+// Flink's PipelinedSubpartition.flush with a finished buffer still queued or being read: the
+// tick only requests the flush, and the channel starts over when its reader takes the partial
+// buffer. The last full buffer fills at X ~ N(−fill_gap, fill_sd²) from the tick and is read for
+// b = buffer_work ÷ speed: the tick is deferred when −b < X < 0, and the channel starts over X + b
+// after the tick instead of at it. Sets the mean and spread of that delay (0 when not deferred).
+void defer_flush(FullBuffers& full, double speed) {
+  full.reset_offset = full.reset_jitter = 0;
+  if (full.buffer_work <= 0 || full.fill_sd <= 0 || speed <= 0) return;
+  const double b = full.buffer_work / speed, mu = -full.fill_gap, sd = full.fill_sd;
+  const double a = (-b - mu) / sd, z = (0 - mu) / sd;
+  const auto pdf = [](double x) { return std::exp(-x * x / 2) / std::sqrt(2 * std::acos(-1.0)); };
+  const auto cdf = [](double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); };
+  const double p = cdf(z) - cdf(a);  // P(−b < X < 0)
+  if (p < 1e-12) return;
+  // the truncated normal's first two moments, then Y = X + b
+  const double mean_x = mu + sd * (pdf(a) - pdf(z)) / p;
+  const double square_x = mu * mu + sd * sd * (1 + (a * pdf(a) - z * pdf(z)) / p) + 2 * mu * sd * (pdf(a) - pdf(z)) / p;
+  const double mean_y = mean_x + b, square_y = square_x + 2 * b * mean_x + b * b;
+  full.reset_offset = p * mean_y;
+  full.reset_jitter = std::sqrt(std::max(0.0, p * square_y - full.reset_offset * full.reset_offset));
 }
 
 }  // namespace
@@ -280,6 +305,7 @@ int RateSolver::flush_waker(int i, double& spread, FullBuffers& full) const {
     per_buffer /= past;
     full = full_buffers(per_tick, per_buffer, t.cost_cv2);
     if (full.buffers < 0) return -1;
+    full.buffer_work = t.cost * per_buffer / (static_cast<double>(timeout) * 1e-9);
     records = full.at_tick * per_tick * batches;  // what the tick ships, on average
   }
   // A batch of n records costs n · cost, n about Poisson unless dealt: its spread is
@@ -367,6 +393,11 @@ void RateSolver::classify(const Conditions& c) {
     std::fill(members_.begin(), members_.begin() + n, 0);
     for (int k = 0; k < n; ++k)
       if (group_[k] >= 0) ++members_[group_[k]];
+    // Full buffers in step: whether the tick finds the last one still being read, at the speed of
+    // the group's threads while all of them run.
+    for (int k = 0; k < n; ++k)
+      if (group_[k] >= 0 && coupling_[group_[k]] == Coupling::Together && full_[k].buffers >= 0)
+        defer_flush(full_[k], std::min(1.0, net_.cores[tm] / members_[group_[k]]));
     for (int k = 0; k < n; ++k)
       follows_[k] = (group_[k] < 0 || members_[group_[k]] < 2) && demand_[k] < 1 ? follows(on[k], tm) : Following{};
     // The same inputs as this TaskManager's last solve (most events change a few TaskManagers' rates
@@ -384,6 +415,8 @@ void RateSolver::classify(const Conditions& c) {
                                      static_cast<double>(fb.buffers),
                                      fb.per_buffer,
                                      fb.jitter,
+                                     fb.reset_offset,
+                                     fb.reset_jitter,
                                      static_cast<double>(follows_[k].group),
                                      follows_[k].share,
                                      follows_[k].cycle,

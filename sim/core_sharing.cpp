@@ -402,6 +402,13 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
   const auto all_in = [&](int z) { return regime_all_.data() + static_cast<std::size_t>(z) * need; };
   for (int z = 0; z < n; ++z)
     for (int j = 0; j < k; ++j) in_regime(z, j) = busy[j];
+  // without_ ← the count of every group but g (over n entries).
+  const auto count_without = [&](int g) {
+    std::fill(without_.begin(), without_.begin() + n, 0.0);
+    without_[0] = 1;
+    for (int h = 0; h < groups; ++h)
+      if (h != g) add_count(without_, n, dist_of(h), group_size_[h]);
+  };
   for (int round = 0; round < 200; ++round) {
     for (int g = 0; g < groups; ++g) group_size_[g] = count_group(g);
     // Z, the groups' count, over n entries.
@@ -421,10 +428,7 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
         bool followed = false;
         for (int i = 0; i < k; ++i) followed |= follows[i].group == g && follows[i].share > 0 && group_of(i) < 0;
         if (!followed || group_size_[g] < 2) continue;
-        std::fill(without_.begin(), without_.begin() + n, 0.0);
-        without_[0] = 1;
-        for (int h = 0; h < groups; ++h)
-          if (h != g) add_count(without_, n, dist_of(h), group_size_[h]);
+        count_without(g);
         double* by_z = group_work_by_z_.data() + static_cast<std::size_t>(g) * need;
         double total = 0;
         for (int c = 1; c <= group_size_[g]; ++c)
@@ -444,7 +448,7 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
     const auto arrival_in = [&](int i, int z) {
       if (!following(i)) return cpu[i];
       const double* by_z = group_work_by_z_.data() + static_cast<std::size_t>(follows[i].group) * need;
-      if (group_size_[follows[i].group] < 2 || slow_[z] <= 0) return cpu[i];
+      if (slow_[z] <= 0) return cpu[i];
       return cpu[i] * ((1 - follows[i].share) + follows[i].share * by_z[z] / slow_[z]);
     };
     const auto rate_in = [&](int i, int z) {
@@ -509,10 +513,7 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
     // in that regime, z = c + z'.
     for (int g = 0; g < groups; ++g) {
       if (group_size_[g] == 0) continue;
-      std::fill(without_.begin(), without_.begin() + n, 0.0);
-      without_[0] = 1;
-      for (int h = 0; h < groups; ++h)
-        if (h != g) add_count(without_, n, dist_of(h), group_size_[h]);
+      count_without(g);
       const int size = gather(g);
       // The speed of the group's threads while c of them run: the other groups as they come, the
       // independent threads as they are in that regime. A thread of the group runs at the mean of

@@ -237,9 +237,10 @@ struct TaskManagerState {
   double virtual_now = 0;
   Nanos last = 0;
   std::vector<std::pair<double, int>> runnable;
-  double speed = 1;             // min(1, cores / runnable.size()): set whenever that size changes
-  // speed_for[n] = min(1, cores / n) for n = 0 … the threads placed here, worked out once
+  double speed = 0;             // speed_for[runnable.size()]: set whenever that size changes
+  // speed_for[n] = min(1, cores / n) for n = 1 … the threads placed here, worked out once
   // (build.cpp): the same doubles without a division each time a thread starts or finishes.
+  // speed_for[0] = 0, so that cpu_advance needs no test for an idle TaskManager.
   std::vector<double> speed_for;
   int scheduled_subtask = -1;   // the thread its completion timer completes
   double scheduled_speed = 0;   // the speed that timer was computed with

@@ -121,8 +121,6 @@ void Engine::build() {
       const auto runnable = static_cast<double>(n);
       t.speed_for[n] = runnable <= t.cores ? 1.0 : t.cores / runnable;
     }
-    t.speed_for[0] = 0;  // nothing runs: the virtual clock stands (cpu_advance adds 0)
-    t.speed = t.speed_for[0];
   }
 
   // Sources: each source operator's share of the total rate (model/traffic.h), split over its

@@ -49,13 +49,12 @@ void insert_runnable(std::vector<std::pair<double, int>>& v, const std::pair<dou
 }  // namespace
 
 void Engine::cpu_advance(TaskManagerState& tm) {
-  // No branch on an idle TaskManager or dt = 0 (whether one is idle is a coin toss to the branch
-  // predictor): then speed = 0 and n = 0, or dt = 0, and both sums add +0.0, which leaves them as
-  // they were (neither is ever −0.0), so the values are those of skipping the updates.
-  const auto dt = static_cast<double>(now_ - tm.last);
-  const auto n = static_cast<double>(tm.runnable.size());
-  tm.virtual_now += dt * tm.speed;
-  tm.cpu_ns += dt * std::min(n, tm.cores);
+  const Nanos dt = now_ - tm.last;
+  if (dt > 0 && !tm.runnable.empty()) {
+    const auto n = static_cast<double>(tm.runnable.size());
+    tm.virtual_now += static_cast<double>(dt) * tm.speed;
+    tm.cpu_ns += static_cast<double>(dt) * std::min(n, tm.cores);
+  }
   tm.last = now_;
 }
 

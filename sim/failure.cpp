@@ -185,7 +185,7 @@ void Engine::discard_in_flight() {
   for (auto& tm : taskmanagers_) {
     cpu_advance(tm);
     tm.runnable.clear();
-    tm.speed = tm.speed_for[0];
+    tm.speed = 1;
     tm.virtual_now = 0;
     tm.scheduled_subtask = -1;
     tm.scheduled_speed = 0;

@@ -237,10 +237,9 @@ struct TaskManagerState {
   double virtual_now = 0;
   Nanos last = 0;
   std::vector<std::pair<double, int>> runnable;
-  double speed = 0;             // speed_for[runnable.size()]: set whenever that size changes
-  // speed_for[n] = min(1, cores / n) for n = 1 … the threads placed here, worked out once
+  double speed = 1;             // min(1, cores / runnable.size()): set whenever that size changes
+  // speed_for[n] = min(1, cores / n) for n = 0 … the threads placed here, worked out once
   // (build.cpp): the same doubles without a division each time a thread starts or finishes.
-  // speed_for[0] = 0, so that cpu_advance needs no test for an idle TaskManager.
   std::vector<double> speed_for;
   int scheduled_subtask = -1;   // the thread its completion timer completes
   double scheduled_speed = 0;   // the speed that timer was computed with
@@ -316,10 +315,7 @@ class Engine {
   void credit_arrival(int channel);
   void consumed_buffer(int channel);
   int subpartition_held(const ChannelState& c) const {
-    // A select by mask, not `c.remote ? c.sent : c.head`, which GCC compiled as a branch: whether
-    // the channel a record was routed to is remote is a coin toss to the branch predictor.
-    const std::uint64_t remote = 0 - static_cast<std::uint64_t>(c.remote);
-    const auto queued = c.tail - ((c.sent & remote) | (c.head & ~remote));
+    const auto queued = c.remote ? c.tail - c.sent : c.tail - c.head;
     return static_cast<int>(queued) + (c.filling.records > 0 ? 1 : 0);
   }
   // checkpoint_coordinator.cpp

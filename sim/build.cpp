@@ -115,7 +115,7 @@ void Engine::build() {
 
   for (int tm = 0; tm < ntm; ++tm) {
     auto& t = taskmanagers_[tm];
-    t.heap.reserve(threads_on[tm]);  // no growth in the loop
+    t.runnable.reserve(threads_on[tm]);  // no growth in the loop
     t.speed_for.resize(static_cast<std::size_t>(threads_on[tm]) + 1);
     for (std::size_t n = 0; n < t.speed_for.size(); ++n) {
       const auto runnable = static_cast<double>(n);

@@ -3,13 +3,13 @@
 // By virtual time: all runnable threads progress at speed min(1, cores / runnable), so only the
 // speed changes when a thread joins or leaves, and the TaskManager has a single pending event —
 // the completion of the thread with the least work left: a timer of the event queue, moved in
-// place when the speed or the thread due first changes. O(log n) per change.
+// place when the speed or the thread due first changes. The runnable threads are a sorted array:
+// O(1) to take the thread due first, O(threads due before it) to add one.
 #include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <functional>
 
-#include "sim/min_heap.h"
 #include "sim/world.h"
 
 namespace flinksim::sim::detail {
@@ -17,13 +17,12 @@ namespace {
 
 // min(1, cores / runnable), from the TaskManager's table (build.cpp).
 double speed_of(const TaskManagerState& tm) {
-  assert(tm.heap.size() < tm.speed_for.size());
-  return tm.speed_for[tm.heap.size()];
+  assert(tm.runnable.size() < tm.speed_for.size());
+  return tm.speed_for[tm.runnable.size()];
 }
 
-// Min-heap (min_heap.h) on virtual finish time; ties by subtask index, so the order is total. A
-// function object, not a function, so the heap inlines it; bitwise, not short-circuit, so the
-// heap's choice of child stays free of branches.
+// The order of the runnable set: virtual finish time, ties by subtask index, so the order is total
+// (and the thread due first the same whatever the container).
 struct Earlier {
   bool operator()(const std::pair<double, int>& a, const std::pair<double, int>& b) const {
     return (a.first < b.first) | ((a.first == b.first) & (a.second < b.second));
@@ -31,12 +30,28 @@ struct Earlier {
 };
 constexpr Earlier earlier_finish{};
 
+// The runnable set is sorted latest first: the thread due first is at the back, so a completion
+// takes it with no search, and a new thread goes in past the threads due before it, moving them
+// up one. It was a binary heap (min_heap.h), whose pop sifted a hole down and an entry back up,
+// deciding on the data at each level: a TaskManager runs a few threads at a time, so the moves
+// cost less than those decisions (engine_bench: 642 -> 600 instructions an event, and faster;
+// sim/README.md). O(threads) per insertion where the heap was O(log threads).
+void insert_runnable(std::vector<std::pair<double, int>>& v, const std::pair<double, int>& x) {
+  v.push_back(x);
+  std::size_t i = v.size() - 1;
+  while (i > 0 && earlier_finish(v[i - 1], x)) {
+    v[i] = v[i - 1];
+    --i;
+  }
+  v[i] = x;
+}
+
 }  // namespace
 
 void Engine::cpu_advance(TaskManagerState& tm) {
   const Nanos dt = now_ - tm.last;
-  if (dt > 0 && !tm.heap.empty()) {
-    const auto n = static_cast<double>(tm.heap.size());
+  if (dt > 0 && !tm.runnable.empty()) {
+    const auto n = static_cast<double>(tm.runnable.size());
     tm.virtual_now += static_cast<double>(dt) * tm.speed;
     tm.cpu_ns += static_cast<double>(dt) * std::min(n, tm.cores);
   }
@@ -46,7 +61,7 @@ void Engine::cpu_advance(TaskManagerState& tm) {
 void Engine::cpu_add(int taskmanager, int subtask, double work_ns) {
   auto& tm = taskmanagers_[taskmanager];
   cpu_advance(tm);
-  heap_push(tm.heap, std::pair<double, int>(tm.virtual_now + work_ns, subtask), earlier_finish);
+  insert_runnable(tm.runnable, std::pair<double, int>(tm.virtual_now + work_ns, subtask));
   tm.speed = speed_of(tm);
   cpu_reschedule(taskmanager);
 }
@@ -56,12 +71,12 @@ void Engine::cpu_add(int taskmanager, int subtask, double work_ns) {
 void Engine::cpu_reschedule(int taskmanager) {
   auto& tm = taskmanagers_[taskmanager];
   const auto timer = static_cast<std::uint32_t>(taskmanager);
-  if (tm.heap.empty()) {
+  if (tm.runnable.empty()) {
     tm.virtual_now = 0;  // rebase: keeps the double's precision over long runs
     events_.disarm(timer);
     return;
   }
-  const auto& top = tm.heap.front();
+  const auto& top = tm.runnable.back();
   const double s = tm.speed;
   const bool armed = events_.armed(timer);
   if (armed && tm.scheduled_subtask == top.second && tm.scheduled_speed == s) return;
@@ -83,7 +98,8 @@ void Engine::cpu_reschedule(int taskmanager) {
 [[gnu::flatten]] int Engine::cpu_done(int taskmanager) {
   auto& tm = taskmanagers_[taskmanager];
   cpu_advance(tm);
-  const int subtask = heap_pop(tm.heap, earlier_finish).second;
+  const int subtask = tm.runnable.back().second;
+  tm.runnable.pop_back();
   tm.speed = speed_of(tm);
   tm.scheduled_subtask = -1;  // the timer still points at the thread just done: it must move
   cpu_reschedule(taskmanager);

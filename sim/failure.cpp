@@ -184,7 +184,7 @@ void Engine::discard_in_flight() {
   }
   for (auto& tm : taskmanagers_) {
     cpu_advance(tm);
-    tm.heap.clear();
+    tm.runnable.clear();
     tm.speed = 1;
     tm.virtual_now = 0;
     tm.scheduled_subtask = -1;

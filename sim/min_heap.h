@@ -1,5 +1,5 @@
-// Binary min-heap operations on a vector, for the engine's pending events (event_queue.h) and a
-// TaskManager's runnable threads (cpu.cpp).
+// Binary min-heap operations on a vector, for the engine's pending events (event_queue.h). (A
+// TaskManager's runnable threads used it too; they are a sorted array now: cpu.cpp.)
 //
 // Why not std::push_heap / std::pop_heap: at the engine's heap sizes (tens of entries) the sift-down
 // spends its time on mispredicted "which child is earlier" branches; here that choice is an

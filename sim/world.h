@@ -233,11 +233,11 @@ struct TaskManagerState {
   double cores = 1;
   // Processor sharing by virtual time: every runnable thread progresses at speed
   // min(1, cores / runnable), so a thread with w ns of work left finishes when the virtual clock
-  // has advanced by w. The heap holds (virtual finish, subtask).
+  // has advanced by w. `runnable` holds (virtual finish, subtask), sorted latest first (cpu.cpp).
   double virtual_now = 0;
   Nanos last = 0;
-  std::vector<std::pair<double, int>> heap;
-  double speed = 1;             // min(1, cores / heap.size()): set whenever the heap changes size
+  std::vector<std::pair<double, int>> runnable;
+  double speed = 1;             // min(1, cores / runnable.size()): set whenever that size changes
   // speed_for[n] = min(1, cores / n) for n = 0 … the threads placed here, worked out once
   // (build.cpp): the same doubles without a division each time a thread starts or finishes.
   std::vector<double> speed_for;

@@ -305,7 +305,7 @@ TEST_CASE("fluid and buffer level agree, over flusher phases, behind consumers t
 // 300 ms, 500 ms and 1 s the tick finds the last full buffer still being read and Flink defers the
 // flush (fluid_rates.cpp defer_flush): the channels start over when their readers take the partial
 // buffer, apart, and the next buffers fill less in step (without that, the fluid level read the
-// workers 39–45 ms/s too busy there). From 2 s on the fluid level reads them 6–9% too idle
+// workers 39–45 ms/s too busy there). From 2 s on the fluid level reads them 6–10% too idle
 // (32 seeds: 352.0 against 389.2 at 2 s), a gap known and left open (sim/README.md).
 testing::TestJob hash_workers(double rate, Nanos timeout) {
   auto job = testing::line_job({stage(2, 20 * kMicrosecond, Partition::Forward, {0, 0}),

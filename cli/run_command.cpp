@@ -170,6 +170,7 @@ Json to_json(const model::Scenario& scenario, const sim::AutoRun& run, const std
                  {"events", r.events},
                  {"simulatedSeconds", json_number(static_cast<double>(r.simulated) / 1e9)}};
   if (timing) engine["wallSeconds"] = json_number(r.wall_seconds);
+  if (!r.caveats.empty()) engine["caveats"] = r.caveats;
   doc["engine"] = std::move(engine);
   return doc;
 }
@@ -187,6 +188,7 @@ void print_summary(const model::Scenario& scenario, const sim::AutoRun& run, con
   out << "Latency    " << (run.latency_estimate ? "(estimate) " : "") << "mean " << format_fixed(ms(r.latency.mean), 3) << " ms, p50 "
       << format_fixed(ms(r.latency.p50), 3) << " ms, p99 " << format_fixed(ms(r.latency.p99), 3)
       << " ms, max " << format_fixed(ms(r.latency.max), 3) << " ms\n";
+  for (const auto& caveat : r.caveats) out << "Caveat     " << caveat << "\n";
   out << "Records    in " << r.records.in << ", out " << r.records.out << ", in flight "
       << r.records.in_flight << ", lost " << r.records.lost << ", duplicated " << r.records.duplicated;
   if (r.records.reread > 0 || r.records.discarded > 0)

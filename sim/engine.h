@@ -283,6 +283,9 @@ struct RunResult {
   std::string conservation_error;  // what did not balance (a bug in the engine)
   std::uint64_t events = 0;        // events popped (CPU completions are timers moved in place: none is stale)
   std::uint64_t max_pending = 0;   // high-water mark of the pending-event set (buffer level)
+  // What the figures cannot be trusted for, in words (fluid level: where its estimate is known to
+  // be off); empty when nothing is known.
+  std::vector<std::string> caveats;
   Nanos simulated = 0;
   double wall_seconds = 0;
 };

@@ -39,6 +39,12 @@ double in_full_buffers(double per_tick, double r) {
   return std::min(1.0, r * filled / per_tick);
 }
 
+// Whether a dealt channel fills a buffer between ticks: its count a tick is the producer's spread
+// evenly, so it does once the mean reaches a buffer.
+bool dealt_past_tick(const Flow& f, double inflow, Nanos timeout) {
+  return timeout > 0 && inflow * static_cast<double>(timeout) * 1e-9 >= f.records_per_buffer;
+}
+
 // A channel that brings n ~ Poisson(per_tick) records a tick in buffers of r: the k-th full
 // buffer fills after k·r records, k·r ÷ per_tick into the tick, give or take √(k·r) ÷ per_tick,
 // if n reaches k·r (only the last one may not: n stays within a few √per_tick ≤ r ÷ 9 of its
@@ -143,6 +149,8 @@ RateSolver::RateSolver(const Network& net) : net_(net) {
   previous_.assign(nt, 0.0);
   r_.inflow.assign(nf, 0.0);
   r_.drain.assign(nf, 0.0);
+  r_.busy_high.assign(net.cores.size(), 0);
+  r_.busy_low.assign(net.cores.size(), 0);
   std::size_t widest = nt;
   for (const auto& t : net.threads) widest = std::max(widest, static_cast<std::size_t>(t.ins));
   demand_.assign(widest, 0.0);
@@ -359,6 +367,40 @@ Following RateSolver::follows(int i, int tm) const {
   return best;
 }
 
+// Flink's deferred flush on a dealt channel that fills a buffer between ticks: its buffers fill
+// together, the last ⌊n ÷ r⌋-th one gap before the tick, and the tick finds it still being read
+// when gap < its work ÷ speed. Buffer level then shows the consumers falling into sets that take
+// turns, which the fluid level does not model (sim/README.md).
+bool RateSolver::dealt_flush_deferred(int i, double speed) const {
+  const Thread& t = net_.threads[i];
+  const Nanos timeout = net_.params.buffer_timeout;
+  if (timeout <= 0 || speed <= 0) return false;
+  const double tick = static_cast<double>(timeout) * 1e-9;
+  for (int k = 0; k < t.ins; ++k) {
+    const int q = net_.in_flows[t.first_in + k];
+    const Flow& f = net_.flows[q];
+    if (!f.dealt || !(r_.inflow[q] > 0) || !dealt_past_tick(f, r_.inflow[q], timeout)) continue;
+    const double per_tick = r_.inflow[q] * tick;
+    const double gap = (per_tick - std::floor(per_tick / f.records_per_buffer) * f.records_per_buffer) / r_.inflow[q];
+    if (gap < t.cost * f.records_per_buffer / speed) return true;
+  }
+  return false;
+}
+
+// A hash or random channel that brings six buffers a tick or more: the in-step events spread
+// further than the threads do (sim/README.md: 6–12% too idle from 2 s timeouts at 16k/s).
+bool RateSolver::many_full_buffers(int i) const {
+  const Thread& t = net_.threads[i];
+  const Nanos timeout = net_.params.buffer_timeout;
+  if (t.source || timeout <= 0) return false;
+  for (int k = 0; k < t.ins; ++k) {
+    const int q = net_.in_flows[t.first_in + k];
+    const Flow& f = net_.flows[q];
+    if (!f.dealt && r_.inflow[q] * static_cast<double>(timeout) * 1e-9 >= 6 * f.records_per_buffer) return true;
+  }
+  return false;
+}
+
 void RateSolver::classify(const Conditions& c) {
   for (std::size_t i = 0; i < net_.threads.size(); ++i) r_.cpu[i] = r_.take[i] * net_.threads[i].cost;
   for (std::size_t tm = 0; tm < net_.threads_on.size(); ++tm) {
@@ -433,7 +475,14 @@ void RateSolver::classify(const Conditions& c) {
                      full_.data(), follows_.data());
       std::copy(share_.begin(), share_.begin() + n, shares.begin());
     }
+    r_.busy_high[tm] = r_.busy_low[tm] = 0;
     for (int k = 0; k < n; ++k) {
+      if (share_[k] - demand_[k] >= 0.01) {  // waits for a core
+        const bool together = group_[k] >= 0 && coupling_[group_[k]] == Coupling::Together && members_[group_[k]] > 1;
+        if (together && dealt_flush_deferred(on[k], std::min(1.0, net_.cores[tm] / members_[group_[k]])))
+          r_.busy_high[tm] = 1;
+        if (many_full_buffers(on[k])) r_.busy_low[tm] = 1;
+      }
       r_.busy[on[k]] = share_[k];
       // The speed while runnable, as the latency estimate's service time needs it.
       r_.speed[on[k]] = share_[k] > 0 ? std::min(1.0, r_.cpu[on[k]] / share_[k]) : std::min(1.0, tm_level_[tm]);

@@ -275,3 +275,38 @@ TEST_CASE("fluid: checkpoints that expire more often than tolerated fail the job
   }
   CHECK(fluid.checkpoints.expired == buffer.checkpoints.expired);
 }
+
+TEST_CASE("fluid: says where its busy time is known to be off", "[fluid]") {
+  // Two sources → six 100 µs workers → a sink, nine threads on one 3-core TaskManager. A channel to
+  // a worker carries 1333 records a second at 16k/s, about 327 to a 32 KiB buffer
+  // (sim/README.md's figures are for this job).
+  const auto run_with = [](double rate, model::Partition partition, model::Nanos timeout) {
+    auto job = testing::line_job({stage(2, 20 * kMicrosecond), stage(6, 100 * kMicrosecond, partition),
+                                  stage(1, 10 * kMicrosecond, model::Partition::Rebalance)},
+                                 rate, 1, 3.0);
+    job.scenario.operators[1].key_count = 100'000;
+    job.params.buffer_timeout = timeout;
+    sim::RunOptions options;
+    options.horizon = 20 * kSecond;
+    options.warmup = 5 * kSecond;
+    return sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, options);
+  };
+  const auto ms = model::kMillisecond;
+  // Rebalance at 300 ms: each buffer fills 245 ms after the tick and is still being read at the
+  // next, Flink defers the flush, and the workers fall into sets that take turns (buffer level
+  // 516.7 ms/s busy over 32 seeds, the estimate 634.8).
+  const auto dealt = run_with(16'000, model::Partition::Rebalance, 300 * ms);
+  REQUIRE(dealt.caveats.size() == 1);
+  CHECK_THAT(dealt.caveats[0], Catch::Contains("TaskManager 0 may be too high throughout") &&
+                                   Catch::Contains("granularity = \"buffer\""));
+  // Hash at 2 s: eight buffers a tick (389.2 against 352.0).
+  const auto many = run_with(16'000, model::Partition::Hash, 2 * kSecond);
+  REQUIRE(many.caveats.size() == 1);
+  CHECK_THAT(many.caveats[0], Catch::Contains("TaskManager 0 may be too low throughout"));
+  // Where the estimate holds: rebalance at 400 ms (the buffer is read before the tick: 636.0 against
+  // 636.5), hash at 400 ms (556.0, 559.6) and 100 ms, and a light load with many buffers a tick.
+  CHECK(run_with(16'000, model::Partition::Rebalance, 400 * ms).caveats.empty());
+  CHECK(run_with(16'000, model::Partition::Hash, 400 * ms).caveats.empty());
+  CHECK(run_with(16'000, model::Partition::Hash, 100 * ms).caveats.empty());
+  CHECK(run_with(2'500, model::Partition::Hash, 16 * kSecond).caveats.empty());
+}

@@ -19,6 +19,10 @@ constexpr int kMaxPasses = 500;
 // work.
 constexpr int kKeyFields = 14;
 
+// The standard normal's density and distribution function.
+double normal_pdf(double x) { return std::exp(-x * x / 2) / std::sqrt(2 * std::acos(-1.0)); }
+double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+
 // Whether a tick of the output flusher ships a hash or random channel's records: only while the
 // count over a tick (about Poisson) stays a buffer's worth short by two standard deviations.
 bool tick_ships_all(const Flow& f, double inflow, Nanos timeout) {
@@ -76,8 +80,8 @@ FullBuffers full_buffers(double per_tick, double r, double cost_cv2) {
   // and standard deviation.
   const double gap = 1 - full.buffers * full.per_buffer, late = std::sqrt(static_cast<double>(full.buffers)) * full.jitter;
   if (gap < 3 * late) {
-    const double a = gap / late, below = 0.5 * std::erfc(-a / std::sqrt(2.0)),  // P(X < 0)
-        density = std::exp(-a * a / 2) / std::sqrt(2 * std::acos(-1.0));
+    const double a = gap / late, below = normal_cdf(a),  // P(X < 0)
+        density = normal_pdf(a);
     const double mean = -gap * below - late * density;
     const double square = (gap * gap + late * late) * below + gap * late * density;
     full.at_tick += last * full.per_buffer;
@@ -99,13 +103,12 @@ void defer_flush(FullBuffers& full, double speed) {
   if (full.buffer_work <= 0 || full.fill_sd <= 0 || speed <= 0) return;
   const double b = full.buffer_work / speed, mu = -full.fill_gap, sd = full.fill_sd;
   const double a = (-b - mu) / sd, z = (0 - mu) / sd;
-  const auto pdf = [](double x) { return std::exp(-x * x / 2) / std::sqrt(2 * std::acos(-1.0)); };
-  const auto cdf = [](double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); };
-  const double p = cdf(z) - cdf(a);  // P(−b < X < 0)
+  const double p = normal_cdf(z) - normal_cdf(a);  // P(−b < X < 0)
   if (p < 1e-12) return;
   // the truncated normal's first two moments, then Y = X + b
-  const double mean_x = mu + sd * (pdf(a) - pdf(z)) / p;
-  const double square_x = mu * mu + sd * sd * (1 + (a * pdf(a) - z * pdf(z)) / p) + 2 * mu * sd * (pdf(a) - pdf(z)) / p;
+  const double pa = normal_pdf(a), pz = normal_pdf(z);
+  const double mean_x = mu + sd * (pa - pz) / p;
+  const double square_x = mu * mu + sd * sd * (1 + (a * pa - z * pz) / p) + 2 * mu * sd * (pa - pz) / p;
   const double mean_y = mean_x + b, square_y = square_x + 2 * b * mean_x + b * b;
   full.reset_offset = p * mean_y;
   full.reset_jitter = std::sqrt(std::max(0.0, p * square_y - full.reset_offset * full.reset_offset));

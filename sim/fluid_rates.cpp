@@ -23,18 +23,23 @@ constexpr int kKeyFields = 14;
 double normal_pdf(double x) { return std::exp(-x * x / 2) / std::sqrt(2 * std::acos(-1.0)); }
 double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 
+// The records a channel brings over one buffer timeout.
+double records_a_tick(double inflow, Nanos timeout) { return inflow * static_cast<double>(timeout) * 1e-9; }
+
+// Whether n ~ Poisson(per_tick) records stay a buffer of r short by two standard deviations.
+bool under_a_buffer(double per_tick, double r) { return per_tick + 2 * std::sqrt(per_tick) < r; }
+
 // Whether a tick of the output flusher ships a hash or random channel's records: only while the
 // count over a tick (about Poisson) stays a buffer's worth short by two standard deviations.
 bool tick_ships_all(const Flow& f, double inflow, Nanos timeout) {
-  const double per_tick = inflow * static_cast<double>(timeout) * 1e-9;
-  return timeout > 0 && per_tick + 2 * std::sqrt(per_tick) < f.records_per_buffer;
+  return timeout > 0 && under_a_buffer(records_a_tick(inflow, timeout), f.records_per_buffer);
 }
 
 // The share of a channel's records that leave in full buffers, n ~ Poisson(per_tick) records a tick
 // in buffers of r (the tick ships n mod r): 1 − E[n mod r] ÷ per_tick, E[n mod r] = per_tick −
 // r · Σ_k P(n ≥ k r), or r ÷ 2 once n spreads over more than a buffer.
 double in_full_buffers(double per_tick, double r) {
-  if (per_tick + 2 * std::sqrt(per_tick) < r) return 0;
+  if (under_a_buffer(per_tick, r)) return 0;
   const double sd = std::sqrt(per_tick);
   if (sd > r) return 1 - r / 2 / per_tick;
   double filled = 0;  // E[⌊n ÷ r⌋]
@@ -46,7 +51,7 @@ double in_full_buffers(double per_tick, double r) {
 // Whether a dealt channel fills a buffer between ticks: its count a tick is the producer's spread
 // evenly, so it does once the mean reaches a buffer.
 bool dealt_past_tick(const Flow& f, double inflow, Nanos timeout) {
-  return timeout > 0 && inflow * static_cast<double>(timeout) * 1e-9 >= f.records_per_buffer;
+  return timeout > 0 && records_a_tick(inflow, timeout) >= f.records_per_buffer;
 }
 
 // A channel that brings n ~ Poisson(per_tick) records a tick in buffers of r: the k-th full
@@ -302,7 +307,7 @@ int RateSolver::flush_waker(int i, double& spread, FullBuffers& full) const {
     if (!f.dealt && !tick_ships_all(f, r_.inflow[q], timeout)) {
       if (timeout < 0) return -1;  // only full buffers leave, each when it fills
       ++past;
-      per_tick += r_.inflow[q] * static_cast<double>(timeout) * 1e-9;
+      per_tick += records_a_tick(r_.inflow[q], timeout);
       per_buffer += f.records_per_buffer;
       continue;
     }
@@ -347,8 +352,7 @@ Following RateSolver::follows(int i, int tm) const {
       const Flow& from = net_.flows[q];
       if (net_.threads[from.from].taskmanager != tm || group_[local_[from.from]] != g || !(r_.inflow[q] > 0)) continue;
       const double full = timeout < 0 ? 1.0
-                                      : in_full_buffers(r_.inflow[q] * static_cast<double>(timeout) * 1e-9,
-                                                        from.records_per_buffer);
+                                      : in_full_buffers(records_a_tick(r_.inflow[q], timeout), from.records_per_buffer);
       share += r_.inflow[q] * full / total;
     }
     if (share > best.share) {
@@ -378,12 +382,11 @@ bool RateSolver::dealt_flush_deferred(int i, double speed) const {
   const Thread& t = net_.threads[i];
   const Nanos timeout = net_.params.buffer_timeout;
   if (timeout <= 0 || speed <= 0) return false;
-  const double tick = static_cast<double>(timeout) * 1e-9;
   for (int k = 0; k < t.ins; ++k) {
     const int q = net_.in_flows[t.first_in + k];
     const Flow& f = net_.flows[q];
     if (!f.dealt || !(r_.inflow[q] > 0) || !dealt_past_tick(f, r_.inflow[q], timeout)) continue;
-    const double per_tick = r_.inflow[q] * tick;
+    const double per_tick = records_a_tick(r_.inflow[q], timeout);
     const double gap = (per_tick - std::floor(per_tick / f.records_per_buffer) * f.records_per_buffer) / r_.inflow[q];
     if (gap < t.cost * f.records_per_buffer / speed) return true;
   }
@@ -399,7 +402,7 @@ bool RateSolver::many_full_buffers(int i) const {
   for (int k = 0; k < t.ins; ++k) {
     const int q = net_.in_flows[t.first_in + k];
     const Flow& f = net_.flows[q];
-    if (!f.dealt && r_.inflow[q] * static_cast<double>(timeout) * 1e-9 >= 6 * f.records_per_buffer) return true;
+    if (!f.dealt && records_a_tick(r_.inflow[q], timeout) >= 6 * f.records_per_buffer) return true;
   }
   return false;
 }
@@ -438,11 +441,12 @@ void RateSolver::classify(const Conditions& c) {
     std::fill(members_.begin(), members_.begin() + n, 0);
     for (int k = 0; k < n; ++k)
       if (group_[k] >= 0) ++members_[group_[k]];
-    // Full buffers in step: whether the tick finds the last one still being read, at the speed of
-    // the group's threads while all of them run.
+    // The speed of a Together group's threads while all of them run.
+    const auto all_running = [&](int k) { return std::min(1.0, net_.cores[tm] / members_[group_[k]]); };
+    // Full buffers in step: whether the tick finds the last one still being read.
     for (int k = 0; k < n; ++k)
       if (group_[k] >= 0 && coupling_[group_[k]] == Coupling::Together && full_[k].buffers >= 0)
-        defer_flush(full_[k], std::min(1.0, net_.cores[tm] / members_[group_[k]]));
+        defer_flush(full_[k], all_running(k));
     for (int k = 0; k < n; ++k)
       follows_[k] = (group_[k] < 0 || members_[group_[k]] < 2) && demand_[k] < 1 ? follows(on[k], tm) : Following{};
     // The same inputs as this TaskManager's last solve (most events change a few TaskManagers' rates
@@ -482,7 +486,7 @@ void RateSolver::classify(const Conditions& c) {
     for (int k = 0; k < n; ++k) {
       if (share_[k] - demand_[k] >= 0.01) {  // waits for a core
         const bool together = group_[k] >= 0 && coupling_[group_[k]] == Coupling::Together && members_[group_[k]] > 1;
-        if (together && dealt_flush_deferred(on[k], std::min(1.0, net_.cores[tm] / members_[group_[k]])))
+        if (together && dealt_flush_deferred(on[k], all_running(k)))
           r_.busy_high[tm] = 1;
         if (many_full_buffers(on[k])) r_.busy_low[tm] = 1;
       }

@@ -3,10 +3,11 @@
 // back-pressured / idle and TaskManager CPU within 2% of the second (20 ms/s; 0.02 of the cores),
 // over the peak window of each bundled scenario and on loaded adversarial jobs built in code.
 //
-// Bundled scenarios: the window is the scenario's peak window of the horizon's length, moved to
-// t = 0 by shifting the profile (diurnal peak, step time, trace points), shortened so that buffer
-// level stays within seconds. Lag is compared relative to the records that arrived (a lag of a
-// few records at buffer level is Poisson noise, not a disagreement).
+// Bundled scenarios: the window is the scenario's peak hour (its whole run when shorter), moved to
+// t = 0 by shifting the profile (diurnal peak, step time, trace points); only sizing-example, a
+// million records a second, is cut to a few seconds (its hour at buffer level takes ~14 minutes;
+// the hour's figures are in the issue note). Lag is compared relative to the records that arrived
+// (a lag of a few records at buffer level is Poisson noise, not a disagreement).
 //
 // Every figure is printed (FLUID_AGREEMENT lines) so the report can quote it.
 #include <catch2/catch.hpp>
@@ -104,12 +105,15 @@ model::Scenario peak_window_at_zero(model::Scenario sc, Nanos length) {
   return sc;
 }
 
-void agree_on(const std::string& file, Nanos horizon) {
+// The scenario's peak window of at most `longest` (its whole run when shorter), after a warm-up of
+// a tenth of it, at most a minute.
+void agree_on(const std::string& file, Nanos longest = model::kHour) {
   const auto read = model::read_scenario_file(testing::source_dir() + "/scenarios/" + file);
+  const Nanos horizon = std::min(longest, read.traffic.duration);
   const auto sc = peak_window_at_zero(read, horizon);
   sim::RunOptions options;
   options.horizon = horizon;
-  options.warmup = horizon / 10;
+  options.warmup = std::min(horizon / 10, model::kMinute);
   options.metrics_interval = std::min(kSecond, horizon / 10);
   const auto b = sim::simulate(sc, options);
   const auto f = sim::simulate_fluid(sc, options);
@@ -143,13 +147,23 @@ using model::CostDistribution;
 }  // namespace
 
 TEST_CASE("fluid and buffer level agree on the bundled scenarios' peak windows", "[fluid][agreement]") {
-  agree_on("staging.toml", 300 * kSecond);
-  agree_on("streaming-etl.toml", 300 * kSecond);
-  agree_on("enrichment-lookup-join.toml", 300 * kSecond);
-  agree_on("windowed-kpis-rocksdb.toml", 300 * kSecond);
-  agree_on("fraud-detection-skew.toml", 300 * kSecond);
-  agree_on("nexmark-q5.toml", 300 * kSecond);
-  agree_on("sizing-example.toml", kSecond / 2);
+  agree_on("staging.toml");
+  agree_on("streaming-etl.toml");
+  agree_on("enrichment-lookup-join.toml");
+  agree_on("windowed-kpis-rocksdb.toml");
+  agree_on("fraud-detection-skew.toml");
+  agree_on("nexmark-q5.toml");
+  agree_on("sizing-example.toml", 5 * kSecond);
+}
+
+// The recommend command's scenarios as written (their whole 10–30 minutes, checkpoints included):
+// recommend-cpu-bound's layout takes ~44.5k of its 100k records/s, so its sources are back-pressured
+// and its lag grows through the run.
+TEST_CASE("fluid and buffer level agree on the recommend scenarios as written", "[fluid][agreement]") {
+  agree_on("recommend-cpu-bound.toml");
+  agree_on("recommend-state-bound.toml");
+  agree_on("recommend-checkpoint-bound.toml");
+  agree_on("recommend-recovery-bound.toml");
 }
 
 // Both levels follow Flink's output flusher: PipelinedSubpartition.flush() does not finish a

@@ -1,11 +1,12 @@
 // Channels: a subpartition of the producer's result partition and the input channel of the
-// consumer's gate, as one entity. Records are serialized into a buffer (memory segment); a buffer
-// is finished and queued when full or before a checkpoint barrier. The output flusher
+// consumer's gate, as one entity. Records are serialized into a memory segment (Flink's
+// BufferBuilder), finished and queued when full or before a checkpoint barrier. The output flusher
 // (execution.buffer-timeout.interval; with a zero timeout RecordWriter's flushAlways, after every
-// record) does not finish it: as in Flink's
-// PipelinedSubpartition.flush(), the partly filled buffer becomes readable at once when nothing is
-// queued ahead of it, else the flush only sets flushRequested and the reader takes the buffer,
-// with every record written by then, when it reaches it (pollBuffer). Remote channels follow
+// record) does not finish it: as in Flink's PipelinedSubpartition.flush() and pollBuffer(), the
+// records written so far become readable at once, as a slice of the segment, when nothing is
+// queued ahead of them, else the flush only sets flushRequested and the reader takes them, with
+// every record written by then, when it reaches them; either way the segment goes on filling, so
+// its end falls where the channel's bytes reach a segment, whatever the flushes. Remote channels follow
 // Flink's credit-based flow control: the receiver holds buffers_per_channel exclusive buffers plus
 // floating buffers taken from the gate's pool when the sender reports a backlog; the sender ships
 // a buffer only against a free receiver buffer (credit). Local channels hand the producer's buffer
@@ -25,7 +26,8 @@ void Engine::write_record(int channel, Nanos origin) {
   const auto size = static_cast<std::int32_t>(
       std::min<Bytes>(edge_record_size_[partitions_[c.partition].edge], params_.segment_size));
   if (c.filling.records == 0) {
-    ++partitions_[c.partition].used;
+    // Records written since the last piece imply an open segment: only the first one may need one.
+    if (c.segment_bytes == 0) ++partitions_[c.partition].used;  // a segment from the partition's pool
     c.filling.first_origin = origin;
     auto& producer = subtasks_[c.producer];
     if (params_.buffer_timeout > 0 && !producer.flush_pending) {
@@ -39,9 +41,10 @@ void Engine::write_record(int channel, Nanos origin) {
   }
   ++c.filling.records;
   c.filling.bytes += size;
+  c.segment_bytes += size;
   c.filling.last_origin = origin;
   ++c.written;
-  if (c.filling.bytes + size > params_.segment_size) {
+  if (c.segment_bytes + size > params_.segment_size) {
     finish_buffer(channel);
   } else if (params_.buffer_timeout == 0) {
     flush(channel);  // Flink: a zero timeout is RecordWriter's flushAlways, the same flush() per record
@@ -50,8 +53,26 @@ void Engine::write_record(int channel, Nanos origin) {
 
 void Engine::finish_buffer(int channel) {
   ChannelState& c = channels_[channel];
-  if (c.filling.records == 0) return;
-  enqueue_filling(c);
+  if (c.segment_bytes == 0) return;
+  c.segment_bytes = 0;
+  if (c.filling.records == 0) {
+    // Every record of the segment has been shipped in slices: it goes back to the pool with the
+    // last one (at once if that has left already).
+    if (c.slice_at != ChannelState::kNoSlice) c.slice_at = ChannelState::kNoSlice;
+    else --partitions_[c.partition].used;
+    return;
+  }
+  enqueue_filling(c, false);
+  deliver(channel);
+}
+
+void Engine::ship_slice(int channel) {
+  enqueue_filling(channels_[channel], true);
+  deliver(channel);
+}
+
+void Engine::deliver(int channel) {
+  ChannelState& c = channels_[channel];
   if (!c.remote) {
     c.sent = c.arrived = c.tail;
     push_data(subtasks_[c.consumer], channel);
@@ -74,7 +95,7 @@ void Engine::flush(int channel) {
   } else if (c.head < c.tail) {
     c.flush_requested = true;
   } else {
-    finish_buffer(channel);
+    ship_slice(channel);
   }
 }
 
@@ -126,7 +147,7 @@ void Engine::flush(int channel) {
     }
     if (c.sent == c.tail) {
       c.flush_requested = false;
-      enqueue_filling(c);
+      enqueue_filling(c, true);
     }
     Buffer& b = c.ring[c.sent & c.mask];
     auto& out = taskmanagers_[subtasks_[c.producer].taskmanager];
@@ -141,8 +162,8 @@ void Engine::flush(int channel) {
     const Nanos in_done = std::max(out_done, in.link_in_free + tx);
     in.link_in_free = in_done;
     b.arrive = in_done + params_.hop_latency;
+    piece_done(c, c.sent, b);  // recycled once Netty has written it
     ++c.sent;
-    if (b.records != 0) --partitions_[c.partition].used;  // recycled once Netty has written it (a barrier took none)
     shipped = true;
   }
   if (shipped) wake_if_back_pressured(c.producer);
@@ -183,14 +204,14 @@ void Engine::consumed_buffer(int channel) {
   consumed.arrive = now_ + params_.hop_latency;
   ++c.head;
   if (!c.remote) {
-    if (consumed.records != 0) --partitions_[c.partition].used;  // a barrier took no pool buffer
+    piece_done(c, c.head - 1, consumed);
     // Flink's LocalInputChannel polls the next buffer once it has read this one: at the partly
     // filled buffer, only if a flush was requested. The reader (take_input) queues the channel
     // again unless a barrier just blocked it.
     if (c.flush_requested && c.head == c.tail) {
       c.flush_requested = false;
       if (c.filling.records > 0) {
-        enqueue_filling(c);
+        enqueue_filling(c, true);
         c.sent = c.arrived = c.tail;
       }
     }

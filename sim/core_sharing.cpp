@@ -11,7 +11,7 @@ namespace {
 // others[m] for m < k: the distribution of the k − 1 threads without the one runnable with p,
 // from the distribution `all` of all k. Forward when p ≤ ½, backward otherwise (each is stable
 // on its side).
-void remove_thread(const std::vector<double>& all, int k, double p, std::vector<double>& others) {
+void remove_thread(const double* all, int k, double p, double* others) {
   if (p <= 0.5) {
     const double q = 1 - p;
     double previous = 0;
@@ -121,29 +121,21 @@ void poisson_binomial(const double* p, int size, double* dist) {
     for (int m = j + 1; m >= 0; --m) dist[m] = dist[m] * (1 - p[j]) + (m > 0 ? dist[m - 1] * p[j] : 0.0);
 }
 
-// A spread-out group over the work done v (midpoints of kBatchGrid steps, from the first start to
-// where nearly every batch has ended), added to work[c] (the work with c running) and
-// given[j·(size+1) + c] (the work with thread j and c in all running). Thread j's batch starts at
-// offset[j] ± jitter[j] (normal; null: all at 0) and runs for w_j · L_j of work: on the group's
-// clock of work done, which runs at the speed of time while few run, a thread that starts later
-// runs later by as much. A step of work dv with c running takes dv ÷ (their speed) of time, so the
-// time shares follow from these and the speeds alone, which is all that changes from round to
-// round. scratch: 3 · (size + 1) + 4 · size.
+// A spread-out group over the work done v (midpoints of kBatchGrid steps, from 0 to where nearly
+// every batch has ended), added to work[c] (the work with c running) and given[j·(size+1) + c] (the
+// work with thread j and c in all running). Thread j's batch runs for w_j · L_j of work, all from
+// the flush: the group's threads progress alike in work while they run, so a step of work dv with
+// c running takes dv ÷ (their speed) of time, and the time shares follow from these and the speeds
+// alone, which is all that changes from round to round. scratch: 3 · (size + 1) + 2 · size.
 constexpr int kBatchGrid = 32;
-void batch_work(const double* w, const double* sigma, const double* offset, const double* jitter, int size,
-                double* work, double* given, double* scratch) {
+void batch_work(const double* w, const double* sigma, int size, double* work, double* given, double* scratch) {
   double* p = scratch;
   double* all = scratch + (size + 1);
   double* others = scratch + 2 * (size + 1);
   double* log_median = scratch + 3 * (size + 1);  // ln w − s²/2
   double* scale = log_median + size;              // 1 ÷ (s √2); 0 for a batch that does not spread
-  double* start = scale + size;                   // offset
-  double* late = start + size;                    // jitter
-  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  double hi = 0;
   for (int j = 0; j < size; ++j) {
-    start[j] = offset ? offset[j] : 0.0;
-    late[j] = jitter ? jitter[j] : 0.0;
-    if (w[j] > 0) lo = std::min(lo, start[j] - 4 * late[j]);
     scale[j] = 0;
     double end = w[j];
     if (w[j] > 0 && sigma[j] > 0) {
@@ -152,27 +144,14 @@ void batch_work(const double* w, const double* sigma, const double* offset, cons
       scale[j] = 1 / std::sqrt(2 * s2);
       end = std::exp(log_median[j] + 4 * std::sqrt(s2));  // all but 3·10⁻⁵ have ended
     }
-    if (w[j] > 0) hi = std::max(hi, start[j] + 4 * late[j] + end);
+    if (w[j] > 0) hi = std::max(hi, end);
   }
-  if (!(hi > lo)) return;
-  const double dv = (hi - lo) / kBatchGrid;
+  if (!(hi > 0)) return;
+  const double dv = hi / kBatchGrid;
   for (int step = 0; step < kBatchGrid; ++step) {
-    const double v = lo + (step + 0.5) * dv;
-    for (int j = 0; j < size; ++j) {
-      if (w[j] <= 0) {
-        p[j] = 0;
-        continue;
-      }
-      const double u = v - start[j];  // work done since this thread's batch began (if it has)
-      if (late[j] <= 0) {
-        p[j] = u > 0 ? batch_left(u, std::log(u), log_median[j], scale[j], w[j]) : 0.0;
-        continue;
-      }
-      // Begun: normal; ended: begun plus the batch, taken as normal too (the jitter dominates).
-      const double ended_sd = std::hypot(late[j], sigma[j] * w[j]);
-      p[j] = std::max(0.0, 0.5 * std::erfc(-u / (late[j] * std::sqrt(2.0))) -
-                               0.5 * std::erfc(-(u - w[j]) / (ended_sd * std::sqrt(2.0))));
-    }
+    const double v = (step + 0.5) * dv;
+    for (int j = 0; j < size; ++j)
+      p[j] = w[j] > 0 ? batch_left(v, std::log(v), log_median[j], scale[j], w[j]) : 0.0;
     poisson_binomial(p, size, all);
     for (int c = 1; c <= size; ++c) work[c] += all[c] * dv;
     for (int j = 0; j < size; ++j) {
@@ -183,6 +162,83 @@ void batch_work(const double* w, const double* sigma, const double* offset, cons
       for (int c = 1; c <= size; ++c) given[j * (size + 1) + c] += p[j] * others[c - 1] * dv;
     }
   }
+}
+
+// A group whose threads also get segment ends at phases of their own (SegmentEnds), in time over
+// a tick (length 1): thread j gets tick[j] of work with the flush, as a backlog whose size,
+// uniform with coefficient of variation √tick_cv2[j], differs from thread to thread, and stream[j]
+// of work spread evenly over the tick. While its batch lasts a thread runs; after it, the share of
+// the time its stream needs at its speed. The count at t is the Poisson-binomial of the threads'
+// chances to run, and a running thread's speed is speed[c] at the count c it sees (the others'
+// count, deconvolved out of the whole). The tick finds the threads as the stream alone leaves
+// them; once every batch is worked off they are back there for the rest of the tick, so only the
+// batches are followed step by step. Writes count[0..size] (time shares) and busy[j] (the time
+// thread j is runnable). scratch: 7 · (size + 1).
+constexpr int kStreamSteps = 128;
+void stream_profile(const double* tick, const double* tick_cv2, const double* stream, int size, const double* speed,
+                    double* count, double* busy, double* scratch) {
+  double* drained = scratch;  // work done on the batch since the flush
+  double* p = drained + (size + 1);
+  double* all = p + (size + 1);
+  double* others = all + (size + 1);
+  double* v = others + (size + 1);
+  double* rest = v + (size + 1);  // the stream alone: each thread's chance to run
+  double* rest_all = rest + (size + 1);
+  // p ← the chances to run (batch left, else the stream's share at speed v); all ← their count;
+  // v ← each thread's speed given the others.
+  const auto settle_speeds = [&]() {
+    poisson_binomial(p, size, all);
+    for (int j = 0; j < size; ++j) {
+      remove_thread(all, size, p[j], others);
+      double at = 0, mass = 0;
+      for (int m = 0; m < size; ++m) {
+        at += others[m] * speed[m + 1];
+        mass += others[m];
+      }
+      v[j] = mass > 0 ? at / mass : speed[1];
+    }
+  };
+  const auto stream_share = [&](int j) { return v[j] > 0 ? std::min(1.0, stream[j] / v[j]) : 1.0; };
+  // The stream alone, to its fixed point.
+  std::fill(v, v + size, speed[1]);
+  std::fill(p, p + size, 0.0);
+  for (int round = 0; round < 100; ++round) {
+    double moved = 0;
+    for (int j = 0; j < size; ++j) {
+      const double next = stream_share(j);
+      moved = std::max(moved, std::abs(next - p[j]));
+      p[j] = next;
+    }
+    settle_speeds();
+    if (round > 0 && moved < 1e-12) break;
+  }
+  std::copy(p, p + size, rest);
+  std::copy(all, all + size + 1, rest_all);
+  std::fill(drained, drained + size, 0.0);
+  std::fill(count, count + size + 1, 0.0);
+  std::fill(busy, busy + size, 0.0);
+  const double dt = 1.0 / kStreamSteps;
+  double t = 0;
+  for (int step = 0; step < kStreamSteps; ++step) {
+    bool any = false;
+    for (int j = 0; j < size; ++j) {
+      const double half = tick[j] * std::sqrt(3 * tick_cv2[j]);
+      const double lo = std::max(0.0, tick[j] - half), hi = tick[j] + half;
+      const double left = drained[j] >= hi ? 0.0 : drained[j] <= lo ? 1.0 : (hi - drained[j]) / (hi - lo);
+      any |= left > 0;
+      p[j] = left + (1 - left) * stream_share(j);
+    }
+    if (!any) break;  // every batch worked off: the stream alone from here
+    settle_speeds();
+    for (int j = 0; j < size; ++j) {
+      drained[j] += std::max(0.0, v[j] - stream[j]) * dt;  // its stream comes meanwhile
+      busy[j] += p[j] * dt;
+    }
+    for (int c = 0; c <= size; ++c) count[c] += all[c] * dt;
+    t += dt;
+  }
+  for (int j = 0; j < size; ++j) busy[j] += rest[j] * (1 - t);
+  for (int c = 0; c <= size; ++c) count[c] += rest_all[c] * (1 - t);
 }
 
 // The time shares from the work: count[c] (count[0] the rest of the unit of time), or given[c]
@@ -274,16 +330,17 @@ double follower_busy(const double* p, const double* arrival, const double* speed
 }  // namespace
 
 void CoreSharing::solve(const double* cpu, const int* group, const Coupling* coupling, const double* spread, int k,
-                        double cores, double* busy, const FullBuffers* full, const Following* follows) {
+                        double cores, double* busy, const SegmentEnds* segments, const Following* follows) {
   if (k <= 0) return;
   const int n = k + 1;
   const auto need = static_cast<std::size_t>(n);
   if (all_.size() < need)
     for (auto* v : {&all_, &others_, &next_, &without_, &given_, &shares_, &slow_, &member_share_, &member_spread_,
-                    &free_share_, &tilt_, &member_offset_, &member_jitter_, &event_work_, &spread_of_buffer_, &rate_,
-                    &follow_arrival_, &follow_speed_, &follow_busy_})
+                    &free_share_, &tilt_, &rate_, &follow_arrival_, &follow_speed_, &follow_busy_,
+                    &stream_tick_, &stream_rest_, &stream_cv2_})
       v->resize(need);
-  if (member_full_.size() < need) member_full_.resize(need);
+  if (member_segments_.size() < need) member_segments_.resize(need);
+  if (stream_busy_.size() < need * need) stream_busy_.resize(need * need);
   if (spell_scratch_.size() < 8 * need + need * need) spell_scratch_.resize(8 * need + need * need);
   double demand = 0;
   int groups = 0;
@@ -323,7 +380,7 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
       if (group_of(j) != g) continue;
       member_share_[size] = cpu[j];  // the batch's mean work per unit of time
       member_spread_[size] = spread ? spread[j] : 0.0;
-      member_full_[size] = full ? full[j] : FullBuffers{};
+      member_segments_[size] = segments ? segments[j] : SegmentEnds{};
       ++size;
     }
     return size;
@@ -338,42 +395,24 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
   }
   if (group_work_.size() < work_size) group_work_.resize(work_size);
   const auto work_of = [&](int g) { return group_work_.data() + group_work_offset_[g]; };
-  // Whether a group's batches spread (Together with some spread): fixed for the solve.
+  // Whether a group's batches spread (Together with some spread) or its threads also get segment
+  // ends of their own (streams): fixed for the solve.
   group_spreads_.assign(group_size_.size(), 0);
+  group_streams_.assign(group_size_.size(), 0);
   for (int g = 0; g < groups; ++g) {
     if (group_size_[g] < 2 || coupling[g] != Coupling::Together) continue;
     const int size = members(g);
-    int events = 0;  // full buffers after the tick, the most of any member
     for (int j = 0; j < size; ++j) {
-      group_spreads_[g] |= member_spread_[j] > 0 || member_full_[j].buffers > 0 ? 1 : 0;
-      events = std::max(events, member_full_[j].buffers);
+      group_spreads_[g] |= member_spread_[j] > 0 ? 1 : 0;
+      group_streams_[g] |= member_segments_[j].per_tick > 0 ? 1 : 0;
     }
+    if (group_streams_[g]) group_spreads_[g] = 0;  // stream_profile takes the batch's spread itself
     if (!group_spreads_[g]) continue;
     // members' work laid out size + 1 apart by batch_work; spread them need apart
     double* members_work = spell_scratch_.data() + 8 * need;
     std::fill(work_of(g), work_of(g) + need, 0.0);
     std::fill(members_work, members_work + static_cast<std::ptrdiff_t>(size) * (size + 1), 0.0);
-    // What the flush ships, in step; then each full buffer after it (a member's k-th, if it fills
-    // one), starting later and further apart the later it is.
-    double* w = event_work_.data();
-    for (int j = 0; j < size; ++j) {
-      w[j] = member_share_[j] * member_full_[j].at_tick;
-      member_offset_[j] = member_full_[j].tick_offset;
-      member_jitter_[j] = member_full_[j].tick_jitter;
-    }
-    batch_work(w, member_spread_.data(), member_offset_.data(), member_jitter_.data(), size, work_of(g), members_work,
-               spell_scratch_.data());
-    for (int j = 0; j < size; ++j) spread_of_buffer_[j] = member_full_[j].buffer_spread;
-    for (int e = 1; e <= events; ++e) {
-      for (int j = 0; j < size; ++j) {
-        const FullBuffers& f = member_full_[j];
-        w[j] = e <= f.buffers ? member_share_[j] * f.per_buffer * (e == f.buffers ? f.last : 1.0) : 0.0;
-        member_offset_[j] = e * f.per_buffer + f.reset_offset;
-        member_jitter_[j] = std::hypot(std::sqrt(static_cast<double>(e)) * f.jitter, f.reset_jitter);
-      }
-      batch_work(w, spread_of_buffer_.data(), member_offset_.data(), member_jitter_.data(), size, work_of(g),
-                 members_work, spell_scratch_.data());
-    }
+    batch_work(member_share_.data(), member_spread_.data(), size, work_of(g), members_work, spell_scratch_.data());
     for (int j = 0; j < size; ++j)
       std::copy(members_work + static_cast<std::ptrdiff_t>(j) * (size + 1),
                 members_work + static_cast<std::ptrdiff_t>(j + 1) * (size + 1),
@@ -382,8 +421,20 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
   // The group's count, nested spells or spread-out ones.
   const auto count_group = [&](int g) {
     const int size = gather(g);
-    if (group_spreads_[g]) time_from_work(work_of(g), speed_of(g), size, dist_of(g));
-    else group_count(coupling[g], shares_.data(), size, dist_of(g));
+    if (group_streams_[g]) {  // in time, from the speeds of this round
+      const int m = members(g);
+      for (int j = 0; j < m; ++j) {
+        stream_tick_[j] = member_share_[j] * member_segments_[j].at_tick;
+        stream_rest_[j] = member_share_[j] - stream_tick_[j];
+        stream_cv2_[j] = member_segments_[j].tick_cv2;
+      }
+      stream_profile(stream_tick_.data(), stream_cv2_.data(), stream_rest_.data(), m, speed_of(g), dist_of(g),
+                     stream_busy_.data() + static_cast<std::ptrdiff_t>(g) * need, spell_scratch_.data());
+    } else if (group_spreads_[g]) {
+      time_from_work(work_of(g), speed_of(g), size, dist_of(g));
+    } else {
+      group_count(coupling[g], shares_.data(), size, dist_of(g));
+    }
     return size;
   };
   // Per regime z (the groups' count) and independent thread: its share while the groups have z
@@ -475,7 +526,7 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
       tilt(all, free, cores, z, tilt_.data());
       for (int i = 0; i < k; ++i) {
         if (group_of(i) >= 0 || cpu[i] <= 0) continue;
-        remove_thread(all_, free, untilted(rate_[i], in_regime(z, i)), others_);
+        remove_thread(all_.data(), free, untilted(rate_[i], in_regime(z, i)), others_.data());
         double asleep = 0, awake = 0;
         for (int m = 0; m < free; ++m) {
           asleep += others_[m] * tilt_[m];
@@ -540,6 +591,10 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
         const int member = at++;
         if (cpu[i] <= 0) {
           next_[i] = 0;
+          continue;
+        }
+        if (group_streams_[g]) {  // runnable as stream_profile found it
+          settle(i, stream_busy_[static_cast<std::size_t>(g) * need + member]);
           continue;
         }
         if (group_spreads_[g])

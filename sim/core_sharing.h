@@ -33,12 +33,12 @@
 //    and coefficient of variation spread[i]; at work done v those with more than v run, and a step
 //    of work takes work ÷ (their speed) of time. Without spread the spells nest (comonotone): the
 //    group has at least m running a fraction b₍m₎ of the time (the m-th largest share).
-//    A channel that carries a buffer a tick or more (hash, random; FullBuffers) hands over part of
-//    the work with the tick and the rest in full buffers, which fill in step too: the tick empties
-//    every channel, so the k-th buffer after it fills k·R ÷ λ later on each, give or take
-//    √(k R) ÷ λ. Each such buffer is a batch event of its own, its batches starting at those
-//    times: on the group's clock of work done (which runs at the speed of time while few run) a
-//    thread that starts later runs later by as much, and the events' work by count adds up.
+//    A hash or random channel also ends segments between flushes, each at a phase of its own
+//    (Flink's flush ships a slice and the segment goes on filling; SegmentEnds): its consumers get
+//    part of their work with the flush, together, and the rest at their own times. Such a group
+//    is followed in time over a tick instead (stream_profile): each thread's batch from the flush
+//    is a backlog that lasts while it is worked off, the rest a steady stream, and the count at
+//    each instant the Poisson-binomial of the threads' chances to run.
 // A group of one is independent. A group's spells last many of an independent thread's records (a
 // batch, a buffer's worth), so the independent threads live in regimes, one per value z of the
 // groups' count Z: in each, the product form with the groups' z threads already runnable
@@ -51,13 +51,13 @@
 // cycle of the regimes it is busy with the work of the last buffer's time, a backlog carrying on.
 // What it cannot see (sim/README.md has the figures): where a thread that the groups' own flushes
 // wake lands in their spells (the flushers' phases decide it: ±20% from seed to seed at buffer
-// level, the estimate is the average); full buffers so many a tick that the events spread further
-// than the threads do (2–8 s timeouts at 70% of the cores: workers 6–10% too idle).
+// level, the estimate is the average); segments of threads that read the same records in step
+// ending together (behind dealt channels), so that their follower gets them as one lump.
 //
 // Cost: O(k²) per round and value of Z for k threads (the distribution of the independent ones,
 // then each thread removed by deconvolution), plus O(k · g) per thread of a group of g and value of
-// the other groups' count, and once per solve O(32 · g³) per batch event of a group whose batches
-// spread (one, plus one per full buffer a tick: at most 32); with no group, Z is 0 and it is the
+// the other groups' count, once per solve O(32 · g³) for a group whose batches spread, and per
+// round O(64 · g²) for a group with segment ends of its own; with no group, Z is 0 and it is the
 // plain product form. No allocation once the scratch has grown.
 #pragma once
 
@@ -67,27 +67,17 @@ namespace flinksim::sim {
 
 enum class Coupling : unsigned char { TakeTurns, Together };
 
-// A Together thread whose channel carries about a buffer a tick or more (hash, random): of its
-// work per tick, `at_tick` leaves with the flush (in step, as a batch that spreads by `spread`),
-// and `buffers` full buffers of `per_buffer` each (shares of the tick's work; the last one fills
-// within the tick with probability `last`) start k · per_buffer into the tick, give or take
-// √k · jitter (the k-th buffer's fill time, Poisson records: √(k R) ÷ λ, in ticks), each spreading
-// by `buffer_spread` (its records' cost).
-struct FullBuffers {
+// A Together thread whose hash or random channels also end segments between the producers'
+// flushes (Flink: the output flusher ships a slice of the segment and the BufferBuilder goes on
+// filling it, so a segment ends where the channel's bytes reach a segment, at a phase of its own):
+// `at_tick` of its work comes with the flush, in step with its group, as a batch whose size
+// differs from thread to thread (coefficient of variation √tick_cv2), and the rest at the
+// segment ends, `per_tick` of them a tick, spread evenly over the tick (core_sharing.cpp
+// stream_profile).
+struct SegmentEnds {
+  double per_tick = 0;  // 0: none, all its work comes with the flush
   double at_tick = 1;
-  double tick_offset = 0, tick_jitter = 0;  // when the tick's batch starts (a buffer that fills just before it joins it)
-  int buffers = 0;
-  double per_buffer = 0;
-  double last = 1;
-  double jitter = 0;
-  double buffer_spread = 0;
-  // The last full buffer before the tick fills fill_gap before it, give or take fill_sd (ticks),
-  // and takes buffer_work (ticks, at full speed) to read.
-  double fill_gap = 0, fill_sd = 0, buffer_work = 0;
-  // Flink's deferred flush: a tick that finds a finished buffer still being read only requests the
-  // flush, and the channel starts over when the reader takes the partial buffer. The buffers after
-  // the tick fill that much later, by a delay that differs from thread to thread.
-  double reset_offset = 0, reset_jitter = 0;
+  double tick_cv2 = 0;
 };
 
 // An independent thread whose records a Together group's threads write while they run (full
@@ -116,11 +106,12 @@ class CoreSharing {
   // group index (busy may not alias the others).
   // spread[i]: the coefficient of variation of thread i's spell in a Together group (null: 0, the
   // spells nest exactly).
-  // full[i]: how a Together thread's work comes in full buffers as well (null: all with the flush).
+  // segments[i]: how a Together thread's work comes at segment ends as well (null: all with the
+  // flush).
   // follows[i]: for an independent thread, the group whose running writes part of its work (null:
   // none).
   void solve(const double* cpu, const int* group, const Coupling* coupling, const double* spread, int k,
-             double cores, double* busy, const FullBuffers* full = nullptr, const Following* follows = nullptr);
+             double cores, double* busy, const SegmentEnds* segments = nullptr, const Following* follows = nullptr);
   void solve(const double* cpu, int k, double cores, double* busy) {
     solve(cpu, nullptr, nullptr, nullptr, k, cores, busy);
   }
@@ -130,11 +121,11 @@ class CoreSharing {
   std::vector<double> group_dist_;  // per group, its runnable count's distribution over k + 1
   std::vector<double> shares_;      // a group's busy shares, largest first
   std::vector<double> member_share_, member_spread_, spell_scratch_;  // a group's members, in thread order
-  std::vector<double> member_offset_, member_jitter_;  // a group's members: when a batch starts (mean, sd)
-  std::vector<FullBuffers> member_full_;
-  std::vector<double> event_work_, spread_of_buffer_;  // a group's members: one event's batches
+  std::vector<SegmentEnds> member_segments_;
+  std::vector<double> stream_tick_, stream_rest_, stream_cv2_, stream_busy_;  // stream_profile's (busy per group and member)
   std::vector<double> group_speed_;  // per group and count running: its threads' speed
   std::vector<char> group_spreads_;  // per group: its batches spread (Together with some spread)
+  std::vector<char> group_streams_;  // per group: its threads get segment ends of their own too
   std::vector<double> free_share_;   // the independent threads' weights in a regime
   std::vector<double> tilt_;         // Φ_z over the independent threads' count, scaled
   std::vector<double> group_work_;   // spread-out groups: work by count running, the group's and each member's

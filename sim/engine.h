@@ -29,10 +29,13 @@
 //  - TaskManager CPU is processor sharing among runnable subtask threads, one core at most per
 //    thread. busyTimeMsPerSecond is the wall time a thread wants to run (so under contention busy
 //    rises while throughput does not, as in Flink).
-//  - Network: a channel per (upstream subtask, downstream subtask) pair of a job edge. Buffers of
-//    segment_size bytes, flushed when full, by the periodic output flusher (buffer_timeout), or
-//    after every record when buffer_timeout = 0. Remote channels: credit-based flow control with
-//    buffers_per_channel exclusive credits plus floating buffers from the input gate's pool; the
+//  - Network: a channel per (upstream subtask, downstream subtask) pair of a job edge. Segments of
+//    segment_size bytes, finished when full or before a barrier; the periodic output flusher
+//    (buffer_timeout), or every record when buffer_timeout = 0, ships the records written so far
+//    as a slice and the segment goes on filling (Flink's BufferBuilder and BufferConsumer), so a
+//    channel's segments end where its bytes reach a segment. Remote channels: credit-based flow
+//    control with buffers_per_channel exclusive credits (a slice takes one like a segment) plus
+//    floating buffers from the input gate's pool; the
 //    sender's subpartition holds at most max_buffers_per_channel buffers; a buffer the receiver
 //    frees becomes credit at the sender one hop_latency later (AddCredit), floating buffers are
 //    granted at once. Local channels: no credits, bounded by the producer's subpartition cap and

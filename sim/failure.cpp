@@ -155,6 +155,8 @@ void Engine::discard_in_flight() {
       held -= consumer.read_pos;
     c.discarded += held;
     c.filling = Buffer{};
+    c.segment_bytes = 0;
+    c.slice_at = ChannelState::kNoSlice;
     c.credited = c.head = c.arrived = c.sent = c.tail = 0;
     c.in_data_ring = c.arrival_pending = c.waiting_float = c.credit_pending = c.blocked = false;
     c.flush_requested = false;

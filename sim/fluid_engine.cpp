@@ -417,14 +417,15 @@ RunResult FluidRun::summarize(double wall) {
   }
   set_state_peaks(state_layout_, 0, horizon_, r.taskmanagers);
   add_caveat(busy_high_s_, "may be too high",
-             "their consumers' input is dealt (rebalance, rescale) a buffer or more per buffer timeout, and the "
-             "timeout finds the last buffer still being read, so Flink defers the flush; buffer level shows the "
-             "consumers falling into sets that take turns (up to 23% less busy time in the cases measured)",
+             "a consumer's hash or random channels end two segments or more per buffer timeout (buffer level "
+             "measured up to 25 ms/s, 5-13%, less busy time in the cases measured), or a "
+             "thread gets its records from consumers of a dealt partition (rebalance, rescale), whose segments to "
+             "it end together, a segment or more per timeout (up to 55% less)",
              r);
   add_caveat(busy_low_s_, "may be too low",
-             "a hash or random channel brings a consumer six buffers or more per buffer timeout, and the full "
-             "buffers that each flush sets off overlap more than the fluid level estimates (up to 12% more busy "
-             "time in the cases measured)",
+             "three or more back-pressured threads are released by the same consumers through local channels and "
+             "overlap more than taking turns allows (up to 11% more busy time at buffer level in the cases "
+             "measured)",
              r);
   if (checkpoint_.enabled) summarize_checkpoints(history_, r);
   r.recovery = result_recoveries(recoveries_, ran_no_task_);

@@ -14,109 +14,36 @@ namespace {
 constexpr double kMaxRate = 1e12;
 constexpr int kMaxPasses = 500;
 // A thread's inputs to its TaskManager's core-sharing solve: its demand, group, coupling, spread,
-// of its FullBuffers at_tick, buffers, per_buffer, jitter and the deferred flush's delay (the rest
-// follows from these and the thread's cost), and whom it follows: group, share, cycle and buffer's
-// work.
-constexpr int kKeyFields = 14;
-
-// The standard normal's density and distribution function.
-double normal_pdf(double x) { return std::exp(-x * x / 2) / std::sqrt(2 * std::acos(-1.0)); }
-double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+// its SegmentEnds, and whom it follows: group, share, cycle and buffer's work.
+constexpr int kKeyFields = 11;
 
 // The records a channel brings over one buffer timeout.
 double records_a_tick(double inflow, Nanos timeout) { return inflow * static_cast<double>(timeout) * 1e-9; }
 
-// Whether n ~ Poisson(per_tick) records stay a buffer of r short by two standard deviations.
-bool under_a_buffer(double per_tick, double r) { return per_tick + 2 * std::sqrt(per_tick) < r; }
-
-// Whether a tick of the output flusher ships a hash or random channel's records: only while the
-// count over a tick (about Poisson) stays a buffer's worth short by two standard deviations.
-bool tick_ships_all(const Flow& f, double inflow, Nanos timeout) {
-  return timeout > 0 && under_a_buffer(records_a_tick(inflow, timeout), f.records_per_buffer);
+// Flink's output flusher ships a slice of the segment being filled and the BufferBuilder goes on
+// filling it (PipelinedSubpartition.pollBuffer keeps an unfinished BufferConsumer), so a channel's
+// segments end where its bytes reach a segment, at a phase of its own that the flushes do not
+// move. Of n records a tick into segments of r, the tick ships those since the last segment end
+// and each end the rest of its segment: with n < r an end falls in a tick with probability n ÷ r,
+// at a uniform point, and takes half the tick's records on average; with n ≥ r the ends come r
+// apart from a uniform first one, the tick's slice is uniform over a segment.
+// The share of a channel's records that leave at segment ends.
+double at_segment_ends(double per_tick, double r) {
+  if (!(per_tick > 0)) return 0;
+  return per_tick < r ? per_tick / (2 * r) : 1 - r / (2 * per_tick);
 }
 
-// The share of a channel's records that leave in full buffers, n ~ Poisson(per_tick) records a tick
-// in buffers of r (the tick ships n mod r): 1 − E[n mod r] ÷ per_tick, E[n mod r] = per_tick −
-// r · Σ_k P(n ≥ k r), or r ÷ 2 once n spreads over more than a buffer.
-double in_full_buffers(double per_tick, double r) {
-  if (under_a_buffer(per_tick, r)) return 0;
-  const double sd = std::sqrt(per_tick);
-  if (sd > r) return 1 - r / 2 / per_tick;
-  double filled = 0;  // E[⌊n ÷ r⌋]
-  for (int k = 1; k * r <= per_tick + 5 * sd; ++k)
-    filled += k * r < per_tick - 5 * sd ? 1.0 : 0.5 * std::erfc((k * r - 0.5 - per_tick) / (sd * std::sqrt(2.0)));
-  return std::min(1.0, r * filled / per_tick);
-}
-
-// Whether a dealt channel fills a buffer between ticks: its count a tick is the producer's spread
-// evenly, so it does once the mean reaches a buffer.
-bool dealt_past_tick(const Flow& f, double inflow, Nanos timeout) {
-  return timeout > 0 && records_a_tick(inflow, timeout) >= f.records_per_buffer;
-}
-
-// A channel that brings n ~ Poisson(per_tick) records a tick in buffers of r: the k-th full
-// buffer fills after k·r records, k·r ÷ per_tick into the tick, give or take √(k·r) ÷ per_tick,
-// if n reaches k·r (only the last one may not: n stays within a few √per_tick ≤ r ÷ 9 of its
-// mean), and the tick ships the rest. Past r ÷ 9 buffers a tick the later ones are as far apart as
-// buffers come (their spread a third of the time between them), and past 32 they overlap the
-// neighbouring buffers' batches, which the events leave out (8 s timeouts in sim/README.md's
-// table: 36 ms/s too idle): none counts as in step (buffers < 0, the thread is left independent).
-// That also bounds the events a solve integrates.
-FullBuffers full_buffers(double per_tick, double r, double cost_cv2) {
-  FullBuffers full;
-  const double sd = std::sqrt(per_tick);
-  if (per_tick / r > std::min(r / 9, 32.0)) {
-    full.buffers = -1;
-    return full;
-  }
-  full.buffers = static_cast<int>(std::floor((per_tick + 4 * sd) / r));
-  if (full.buffers == 0) return full;  // all with the tick
-  const double last = 0.5 * std::erfc((full.buffers * r - 0.5 - per_tick) / (sd * std::sqrt(2.0)));
-  full.per_buffer = r / per_tick;
-  full.last = last;
-  full.jitter = std::sqrt(r) / per_tick;
-  full.buffer_spread = std::sqrt(cost_cv2 / r);
-  full.at_tick = std::max(0.0, 1 - full.per_buffer * (full.buffers - 1 + last));
-  full.fill_gap = 1 - full.buffers * full.per_buffer;
-  full.fill_sd = std::sqrt(static_cast<double>(full.buffers)) * full.jitter;
-  // The last buffer, when it may fill within three standard deviations of the next tick, lands
-  // with that tick's batch: one batch, which starts at min(X, 0), X ~ N(−gap, late²) the buffer's
-  // fill time from the tick (the tick ships what has not filled), taken as a normal of that mean
-  // and standard deviation.
-  const double gap = 1 - full.buffers * full.per_buffer, late = std::sqrt(static_cast<double>(full.buffers)) * full.jitter;
-  if (gap < 3 * late) {
-    const double a = gap / late, below = normal_cdf(a),  // P(X < 0)
-        density = normal_pdf(a);
-    const double mean = -gap * below - late * density;
-    const double square = (gap * gap + late * late) * below + gap * late * density;
-    full.at_tick += last * full.per_buffer;
-    full.tick_offset = mean;
-    full.tick_jitter = std::sqrt(std::max(0.0, square - mean * mean));
-    --full.buffers;
-    full.last = 1;
-  }
-  return full;
-}
-
-// Flink's PipelinedSubpartition.flush with a finished buffer still queued or being read: the
-// tick only requests the flush, and the channel starts over when its reader takes the partial
-// buffer. The last full buffer fills at X ~ N(−fill_gap, fill_sd²) from the tick and is read for
-// b = buffer_work ÷ speed: the tick is deferred when −b < X < 0, and the channel starts over X + b
-// after the tick instead of at it. Sets the mean and spread of that delay (0 when not deferred).
-void defer_flush(FullBuffers& full, double speed) {
-  full.reset_offset = full.reset_jitter = 0;
-  if (full.buffer_work <= 0 || full.fill_sd <= 0 || speed <= 0) return;
-  const double b = full.buffer_work / speed, mu = -full.fill_gap, sd = full.fill_sd;
-  const double a = (-b - mu) / sd, z = (0 - mu) / sd;
-  const double p = normal_cdf(z) - normal_cdf(a);  // P(−b < X < 0)
-  if (p < 1e-12) return;
-  // the truncated normal's first two moments, then Y = X + b
-  const double pa = normal_pdf(a), pz = normal_pdf(z);
-  const double mean_x = mu + sd * (pa - pz) / p;
-  const double square_x = mu * mu + sd * sd * (1 + (a * pa - z * pz) / p) + 2 * mu * sd * (pa - pz) / p;
-  const double mean_y = mean_x + b, square_y = square_x + 2 * b * mean_x + b * b;
-  full.reset_offset = p * mean_y;
-  full.reset_jitter = std::sqrt(std::max(0.0, p * square_y - full.reset_offset * full.reset_offset));
+// A hash or random channel's segment ends a tick, what the tick ships (at_tick) and how much that
+// differs from channel to channel: n − U·n with probability p = n ÷ r (U uniform), else n, so
+// CV² = (p ÷ 3 − p² ÷ 4) ÷ (1 − p ÷ 2)²; past a segment a tick, uniform over one (CV² = ⅓).
+SegmentEnds segment_ends(double per_tick, double r) {
+  SegmentEnds ends;
+  if (!(per_tick > 0)) return ends;
+  ends.per_tick = per_tick / r;
+  ends.at_tick = 1 - at_segment_ends(per_tick, r);
+  const double p = std::min(1.0, ends.per_tick);
+  ends.tick_cv2 = ends.per_tick < 1 ? (p / 3 - p * p / 4) / (ends.at_tick * ends.at_tick) : 1.0 / 3;
+  return ends;
 }
 
 }  // namespace
@@ -166,7 +93,7 @@ RateSolver::RateSolver(const Network& net) : net_(net) {
   order_.assign(widest, 0);
   group_.assign(widest, -1);
   spread_.assign(widest, 0.0);
-  full_.assign(widest, FullBuffers{});
+  segments_.assign(widest, SegmentEnds{});
   follows_.assign(widest, Following{});
   members_.assign(widest, 0);
   local_.assign(nt, 0);
@@ -282,21 +209,19 @@ int RateSolver::local_releaser(const Conditions& c, int i) const {
 
 // The producer whose output flush wakes a thread: the lowest of its producers, when every channel
 // that brings it records hands them over with the producer's other channels — dealt in turn (their
-// buffers fill at the same moment), shipped at the output flusher's tick, or filled in step after
-// it (every channel the tick emptied) — or −1. The consumers
-// of one producer's flush are runnable together (sim/core_sharing.h); `spread` is how much their
-// batches' work varies, `full` how much of it comes in full buffers between ticks (hash and random
-// channels that carry about a buffer a tick or more). A zero timeout ships each record alone; a
-// disabled one only full buffers, which a dealt partition still fills together and a hash one
-// fills apart.
-int RateSolver::flush_waker(int i, double& spread, FullBuffers& full) const {
+// segments fill and end at the same moment) or shipped at the output flusher's tick — or −1. The
+// consumers of one producer's flush are runnable together (sim/core_sharing.h); `spread` is how
+// much their batches' work varies, `segments` how much of it comes at segment ends of their own
+// instead (hash and random channels). A zero timeout ships each record alone; a disabled one only
+// full segments, which a dealt partition still ends together and a hash one apart.
+int RateSolver::flush_waker(int i, double& spread, SegmentEnds& segments) const {
   const Thread& t = net_.threads[i];
   const Nanos timeout = net_.params.buffer_timeout;
   if (t.source || t.ins == 0 || timeout == 0 || blocked(i)) return -1;
   int waker = -1;
   double records = 0, count_variance = 0;
-  int batches = 0, past = 0;  // channels, and of them those that fill buffers between ticks
-  double per_tick = 0, per_buffer = 0;
+  int batches = 0, apart = 0;  // channels, and of them those whose segments end apart
+  double per_tick = 0, per_segment = 0;
   for (int k = 0; k < t.ins; ++k) {
     const int q = net_.in_flows[t.first_in + k];
     const Flow& f = net_.flows[q];
@@ -304,25 +229,20 @@ int RateSolver::flush_waker(int i, double& spread, FullBuffers& full) const {
     waker = waker < 0 ? f.from : std::min(waker, f.from);
     if (!f.dealt) count_variance = 1;
     ++batches;
-    if (!f.dealt && !tick_ships_all(f, r_.inflow[q], timeout)) {
-      if (timeout < 0) return -1;  // only full buffers leave, each when it fills
-      ++past;
+    if (!f.dealt) {
+      if (timeout < 0) return -1;  // only full segments leave, each when it ends
+      ++apart;
       per_tick += records_a_tick(r_.inflow[q], timeout);
-      per_buffer += f.records_per_buffer;
+      per_segment += f.records_per_buffer;
       continue;
     }
     records += records_per_flush(f, net_.params, r_.inflow[q]);
   }
-  if (past > 0) {
-    // Every channel past a buffer a tick (a mix with channels the tick empties is left
-    // independent): the tick empties them all, so the next full buffers of each fill in step.
-    if (past < batches) return -1;
-    per_tick /= past;
-    per_buffer /= past;
-    full = full_buffers(per_tick, per_buffer, t.cost_cv2);
-    if (full.buffers < 0) return -1;
-    full.buffer_work = t.cost * per_buffer / (static_cast<double>(timeout) * 1e-9);
-    records = full.at_tick * per_tick * batches;  // what the tick ships, on average
+  if (apart > 0) {
+    // Every channel's segments end apart (a mix with dealt channels is left independent).
+    if (apart < batches) return -1;
+    segments = segment_ends(per_tick / apart, per_segment / apart);
+    records = segments.at_tick * per_tick;  // what the ticks ship, on average
   }
   // A batch of n records costs n · cost, n about Poisson unless dealt: its spread is
   // √((cv² of a record's cost + the count's) ÷ n).
@@ -352,20 +272,19 @@ Following RateSolver::follows(int i, int tm) const {
       const Flow& from = net_.flows[q];
       if (net_.threads[from.from].taskmanager != tm || group_[local_[from.from]] != g || !(r_.inflow[q] > 0)) continue;
       const double full = timeout < 0 ? 1.0
-                                      : in_full_buffers(records_a_tick(r_.inflow[q], timeout), from.records_per_buffer);
+                                      : at_segment_ends(records_a_tick(r_.inflow[q], timeout), from.records_per_buffer);
       share += r_.inflow[q] * full / total;
     }
     if (share > best.share) {
       best = Following{g, share};
-      // The group's spells: one per batch from each producer, a tick's or, sooner, a full buffer's
-      // (every buffer is a batch event of the group then: flush_waker, full_buffers).
+      // The group's spells: one per batch from each producer, at its ticks and at its segment ends
+      // (which the ticks do not move).
       const Thread& member = net_.threads[f.from];
       double batches = 0;  // a second
       for (int j = 0; j < member.ins; ++j) {
         const int q = net_.in_flows[member.first_in + j];
         if (!(r_.inflow[q] > 0)) continue;
-        const double per_buffer = net_.flows[q].records_per_buffer / r_.inflow[q];
-        batches += 1 / (timeout > 0 ? std::min(static_cast<double>(timeout) * 1e-9, per_buffer) : per_buffer);
+        batches += (timeout > 0 ? 1e9 / static_cast<double>(timeout) : 0) + r_.inflow[q] / net_.flows[q].records_per_buffer;
       }
       best.cycle = batches > 0 ? 1 / batches : 0;
       best.buffer_work = t.cost * f.records_per_buffer;
@@ -374,35 +293,23 @@ Following RateSolver::follows(int i, int tm) const {
   return best;
 }
 
-// Flink's deferred flush on a dealt channel that fills a buffer between ticks: its buffers fill
-// together, the last ⌊n ÷ r⌋-th one gap before the tick, and the tick finds it still being read
-// when gap < its work ÷ speed. Buffer level then shows the consumers falling into sets that take
-// turns, which the fluid level does not model (sim/README.md).
-bool RateSolver::dealt_flush_deferred(int i, double speed) const {
-  const Thread& t = net_.threads[i];
+// A thread that follows a group whose threads all read dealt channels only: they read the same
+// records in step, so their segments to it end together and it gets them as one lump, which the
+// follower model spreads out (sim/README.md). Only once those channels end a segment a tick or
+// more; below that the ticks ship most of it.
+bool RateSolver::follows_in_lumps(int k, std::size_t tm) const {
+  const Following& f = follows_[k];
   const Nanos timeout = net_.params.buffer_timeout;
-  if (timeout <= 0 || speed <= 0) return false;
-  for (int k = 0; k < t.ins; ++k) {
-    const int q = net_.in_flows[t.first_in + k];
-    const Flow& f = net_.flows[q];
-    if (!f.dealt || !(r_.inflow[q] > 0) || !dealt_past_tick(f, r_.inflow[q], timeout)) continue;
-    const double per_tick = records_a_tick(r_.inflow[q], timeout);
-    const double gap = (per_tick - std::floor(per_tick / f.records_per_buffer) * f.records_per_buffer) / r_.inflow[q];
-    if (gap < t.cost * f.records_per_buffer / speed) return true;
-  }
-  return false;
-}
-
-// A hash or random channel that brings six buffers a tick or more: the in-step events spread
-// further than the threads do (sim/README.md: 6–12% too idle from 2 s timeouts at 16k/s).
-bool RateSolver::many_full_buffers(int i) const {
-  const Thread& t = net_.threads[i];
-  const Nanos timeout = net_.params.buffer_timeout;
-  if (t.source || timeout <= 0) return false;
-  for (int k = 0; k < t.ins; ++k) {
-    const int q = net_.in_flows[t.first_in + k];
-    const Flow& f = net_.flows[q];
-    if (!f.dealt && records_a_tick(r_.inflow[q], timeout) >= 6 * f.records_per_buffer) return true;
+  if (f.group < 0 || f.share <= 0 || timeout <= 0) return false;
+  const Thread& t = net_.threads[net_.threads_on[tm][k]];
+  for (int j = 0; j < t.ins; ++j) {
+    const int q = net_.in_flows[t.first_in + j];
+    const Flow& from = net_.flows[q];
+    const auto& writer = net_.threads[from.from];
+    if (writer.taskmanager != static_cast<int>(tm) || group_[local_[from.from]] != f.group) continue;
+    bool dealt = writer.ins > 0;
+    for (int w = 0; w < writer.ins; ++w) dealt &= net_.flows[net_.in_flows[writer.first_in + w]].dealt;
+    if (dealt && records_a_tick(r_.inflow[q], timeout) >= from.records_per_buffer) return true;
   }
   return false;
 }
@@ -432,21 +339,15 @@ void RateSolver::classify(const Conditions& c) {
       demand_[k] = cpu_bound ? 1.0 : r_.cpu[i];
       group_[k] = -1;
       spread_[k] = 0;
-      full_[k] = FullBuffers{};
+      segments_[k] = SegmentEnds{};
       if (cpu_bound) continue;
       if (const int releaser = local_releaser(c, i); releaser >= 0) join(k, Coupling::TakeTurns, releaser);
-      else if (const int waker = flush_waker(i, spread_[k], full_[k]); waker >= 0) join(k, Coupling::Together, waker);
+      else if (const int waker = flush_waker(i, spread_[k], segments_[k]); waker >= 0) join(k, Coupling::Together, waker);
     }
     // A thread alone in its group lines up with nobody (core_sharing.h): it may follow a group.
     std::fill(members_.begin(), members_.begin() + n, 0);
     for (int k = 0; k < n; ++k)
       if (group_[k] >= 0) ++members_[group_[k]];
-    // The speed of a Together group's threads while all of them run.
-    const auto all_running = [&](int k) { return std::min(1.0, net_.cores[tm] / members_[group_[k]]); };
-    // Full buffers in step: whether the tick finds the last one still being read.
-    for (int k = 0; k < n; ++k)
-      if (group_[k] >= 0 && coupling_[group_[k]] == Coupling::Together && full_[k].buffers >= 0)
-        defer_flush(full_[k], all_running(k));
     for (int k = 0; k < n; ++k)
       follows_[k] = (group_[k] < 0 || members_[group_[k]] < 2) && demand_[k] < 1 ? follows(on[k], tm) : Following{};
     // The same inputs as this TaskManager's last solve (most events change a few TaskManagers' rates
@@ -455,17 +356,14 @@ void RateSolver::classify(const Conditions& c) {
     auto& shares = sharing_shares_[tm];
     bool same = true;
     for (int k = 0; k < n; ++k) {
-      const FullBuffers& fb = full_[k];
+      const SegmentEnds& ends = segments_[k];
       const double in[kKeyFields] = {demand_[k],
                                      static_cast<double>(group_[k]),
                                      group_[k] >= 0 ? static_cast<double>(coupling_[group_[k]]) : -1.0,
                                      spread_[k],
-                                     fb.at_tick,
-                                     static_cast<double>(fb.buffers),
-                                     fb.per_buffer,
-                                     fb.jitter,
-                                     fb.reset_offset,
-                                     fb.reset_jitter,
+                                     ends.per_tick,
+                                     ends.at_tick,
+                                     ends.tick_cv2,
                                      static_cast<double>(follows_[k].group),
                                      follows_[k].share,
                                      follows_[k].cycle,
@@ -479,16 +377,17 @@ void RateSolver::classify(const Conditions& c) {
       std::copy(shares.begin(), shares.end(), share_.begin());
     } else {
       sharing_.solve(demand_.data(), group_.data(), coupling_.data(), spread_.data(), n, net_.cores[tm], share_.data(),
-                     full_.data(), follows_.data());
+                     segments_.data(), follows_.data());
       std::copy(share_.begin(), share_.begin() + n, shares.begin());
     }
     r_.busy_high[tm] = r_.busy_low[tm] = 0;
     for (int k = 0; k < n; ++k) {
       if (share_[k] - demand_[k] >= 0.01) {  // waits for a core
-        const bool together = group_[k] >= 0 && coupling_[group_[k]] == Coupling::Together && members_[group_[k]] > 1;
-        if (together && dealt_flush_deferred(on[k], all_running(k)))
-          r_.busy_high[tm] = 1;
-        if (many_full_buffers(on[k])) r_.busy_low[tm] = 1;
+        const int g = group_[k];
+        const bool grouped = g >= 0 && members_[g] > 1;
+        if (grouped && coupling_[g] == Coupling::Together && segments_[k].per_tick >= 2) r_.busy_high[tm] = 1;
+        if (!grouped && follows_in_lumps(k, tm)) r_.busy_high[tm] = 1;
+        if (grouped && coupling_[g] == Coupling::TakeTurns && members_[g] >= 3) r_.busy_low[tm] = 1;
       }
       r_.busy[on[k]] = share_[k];
       // The speed while runnable, as the latency estimate's service time needs it.

@@ -62,11 +62,11 @@ struct Rates {
   std::vector<double> backpressured;  // per thread: fraction of the second
   std::vector<double> inflow;         // per flow: records/s written
   std::vector<double> drain;          // per flow: records/s read
-  // Per TaskManager, where the busy estimate is known to be off (sim/README.md, the deferred flush
-  // and what is left): a thread waits for a core (≥ 10 ms/s by the estimate) and either its dealt
-  // channels' flush is deferred (busy_high: the consumers fall into sets that take turns, up to 23%
-  // less busy time at buffer level) or a hash or random channel brings it six buffers a tick or
-  // more (busy_low: up to 12% more).
+  // Per TaskManager, where the busy estimate is known to be off (sim/README.md, what is left): a
+  // thread waits for a core (≥ 10 ms/s by the estimate) and either its hash or random channels end
+  // two segments a tick or more, or it gets its records in lumps from threads that read dealt
+  // channels in step (busy_high), or it is one of three or more back-pressured threads that their
+  // consumers release through local channels (busy_low).
   std::vector<char> busy_high, busy_low;
   int passes = 0;
 };
@@ -84,10 +84,9 @@ class RateSolver {
   void classify(const Conditions& c);
   bool blocked(int thread) const;
   int local_releaser(const Conditions& c, int thread) const;
-  int flush_waker(int thread, double& spread, FullBuffers& full) const;
+  int flush_waker(int thread, double& spread, SegmentEnds& segments) const;
   Following follows(int thread, int taskmanager) const;
-  bool dealt_flush_deferred(int thread, double speed) const;
-  bool many_full_buffers(int thread) const;
+  bool follows_in_lumps(int k, std::size_t taskmanager) const;
 
   const Network& net_;
   Rates r_;
@@ -96,7 +95,7 @@ class RateSolver {
   std::vector<int> group_, group_key_;  // per thread of a TaskManager, per group (scratch)
   std::vector<Coupling> coupling_;      // per group
   std::vector<double> spread_;          // per thread of a TaskManager: its batch's spread
-  std::vector<FullBuffers> full_;       // per thread of a TaskManager: its full buffers in step
+  std::vector<SegmentEnds> segments_;   // per thread of a TaskManager: its own segment ends
   std::vector<Following> follows_;      // per thread of a TaskManager: the group whose running feeds it
   std::vector<int> members_;            // per group of a TaskManager: its threads
   std::vector<int> local_;              // per thread: its index on its TaskManager

@@ -17,8 +17,10 @@
 //  - A channel's ring holds, in order: [credited, head) read by the receiver, credit on its way
 //    back (the slot keeps when it reaches the sender), [head, arrived) at the receiver,
 //    [arrived, sent) on the wire, [sent, tail) queued at the sender's subpartition. Local
-//    channels have sent = arrived = tail (no wire, no credit). The buffer being filled is not in
-//    the ring; with flush_requested set the reader takes it when it reaches the tail.
+//    channels have sent = arrived = tail (no wire, no credit). The records written since the last
+//    piece (`filling`) are not in the ring; with flush_requested set the reader takes them when it
+//    reaches the tail. A piece is a whole segment, the rest of one, or a slice that a flush took
+//    (its segment goes on filling: at most one such slice is queued, at slice_at).
 //  - Entities are woken through a work list, never by direct recursion, so a handler never
 //    re-enters another entity's handler.
 //  - A Buffer with records == 0 in a ring is a checkpoint barrier (an event, not data): it takes
@@ -206,7 +208,16 @@ struct ChannelState {
   bool arrival_pending = false;
   bool waiting_float = false;
   int floats_held = 0;
-  Buffer filling;  // records == 0: none
+  // The records written since the last piece was queued (records == 0: none). They lie in the
+  // channel's current memory segment, segment_bytes of which are written (0: the channel holds
+  // none): Flink's output flush ships a slice of the segment (BufferConsumer.build) and the
+  // BufferBuilder goes on filling it, so a segment ends only when full or before an event.
+  Buffer filling;
+  std::int32_t segment_bytes = 0;
+  // Ring index of a queued slice whose segment goes on (at most one: a flush queues a slice only
+  // with nothing else queued); reading or sending it does not return the segment to the pool.
+  static constexpr std::uint64_t kNoSlice = ~std::uint64_t{0};
+  std::uint64_t slice_at = kNoSlice;
   std::int32_t tx_bytes = -1;  // the last buffer size shipped and its transmission time (a cache)
   Nanos tx_ns = 0;
   std::vector<Buffer> ring;
@@ -297,26 +308,42 @@ class Engine {
   // Flink: RecordWriter requests a buffer from the partition's LocalBufferPool, which refuses
   // beyond its maximum and beyond max-buffers-per-channel for one subpartition.
   bool can_write(const ChannelState& c, const PartitionState& p) const {
-    if (c.filling.records > 0) return true;  // a full buffer is finished at once, so there is room
+    if (c.segment_bytes > 0) return true;  // a full segment is finished at once, so there is room
     return p.used < p.pool_max && subpartition_held(c) < params_.max_buffers_per_channel;
   }
   void write_record(int channel, Nanos origin);
-  void finish_buffer(int channel);  // queues the partly filled buffer (full, before a barrier)
+  void finish_buffer(int channel);  // ends the segment: queues what is left of it (full, before a barrier)
+  void ship_slice(int channel);     // queues and delivers the records written so far; the segment goes on
+  void deliver(int channel);        // the newest queued piece: to a local reader, or sent
   void flush(int channel);          // the output flusher's flush (Flink's flushRequested)
-  // The filling buffer becomes the newest queued one (no delivery, no send).
-  static void enqueue_filling(ChannelState& c) {
+  // The records written since the last piece become the newest queued piece (no delivery, no
+  // send); a slice leaves the segment open.
+  static void enqueue_filling(ChannelState& c, bool slice) {
     assert(c.tail - (c.remote ? c.credited : c.head) <= c.mask);
+    if (slice) c.slice_at = c.tail;
     c.ring[c.tail & c.mask] = c.filling;
     ++c.tail;
     c.filling = Buffer{};
+  }
+  // A queued piece has left the subpartition (sent, or read locally): the pool gets its segment
+  // back unless the piece is a slice of a segment that goes on (a barrier took none).
+  void piece_done(ChannelState& c, std::uint64_t index, const Buffer& b) {
+    if (index == c.slice_at) {
+      c.slice_at = ChannelState::kNoSlice;
+      return;
+    }
+    if (b.records != 0) --partitions_[c.partition].used;
   }
   void try_send(int channel);
   void channel_arrival(int channel);
   void credit_arrival(int channel);
   void consumed_buffer(int channel);
+  // Flink counts the subpartition's BufferConsumers: a queued slice belongs to a segment counted
+  // already (the one still open, or the rest of it queued behind).
   int subpartition_held(const ChannelState& c) const {
     const auto queued = c.remote ? c.tail - c.sent : c.tail - c.head;
-    return static_cast<int>(queued) + (c.filling.records > 0 ? 1 : 0);
+    const bool slice_queued = !c.remote && c.slice_at != ChannelState::kNoSlice;
+    return static_cast<int>(queued) - (slice_queued ? 1 : 0) + (c.segment_bytes > 0 ? 1 : 0);
   }
   // checkpoint_coordinator.cpp
   void start_checkpoint_scheduler();

@@ -254,43 +254,64 @@ TEST_CASE("batches that spread end apart: between nested spells and independent 
   for (double b : more) CHECK(b >= 0.15);
 }
 
-TEST_CASE("full buffers that fill apart overlap less than the batches a flush hands out at once") {
+TEST_CASE("segment ends of their own overlap less than the batches a flush hands out at once") {
   // Six threads of 0.2 in a Together group on three cores, and a Poisson-fed one of 0.15.
   const std::vector<double> cpu{0.2, 0.2, 0.2, 0.2, 0.2, 0.2, 0.15};
   const std::vector<int> group{0, 0, 0, 0, 0, 0, -1};
   const std::vector<double> spread(7, 1e-6);
-  const auto with = [&](const flinksim::sim::FullBuffers& f) {
-    std::vector<flinksim::sim::FullBuffers> full(7, f);
+  const auto with = [&](const flinksim::sim::SegmentEnds& ends) {
+    std::vector<flinksim::sim::SegmentEnds> segments(7, ends);
     std::vector<double> busy(7);
     CoreSharing sharing;
     sharing.solve(cpu.data(), group.data(), std::vector<Coupling>{Coupling::Together}.data(), spread.data(), 7, 3.0,
-                  busy.data(), full.data());
+                  busy.data(), segments.data());
     return busy;
   };
-  // Everything with the tick: the plain Together group.
+  // No segment ends: the plain Together group.
   const auto flush = solve_spread(cpu, group, {Coupling::Together}, spread, 3.0);
-  const auto at_tick = with({});
-  for (std::size_t i = 0; i < cpu.size(); ++i) CHECK(at_tick[i] == Approx(flush[i]).epsilon(1e-9));
-  // One full buffer a tick, filling in step on every channel: the same batches, later.
-  flinksim::sim::FullBuffers buffer;
-  buffer.at_tick = 0;
-  buffer.buffers = 1;
-  buffer.per_buffer = 1;
-  buffer.jitter = 1e-6;
-  buffer.buffer_spread = 1e-6;
-  const auto in_step = with(buffer);
+  const auto none = with({});
+  for (std::size_t i = 0; i < cpu.size(); ++i) CHECK(none[i] == Approx(flush[i]).epsilon(1e-9));
+  // Followed in time, with everything at the tick and no spread: the same nested spells (up to
+  // the 64 steps of the tick).
+  flinksim::sim::SegmentEnds ends;
+  ends.per_tick = 1;
+  ends.at_tick = 1;
+  const auto in_time = with(ends);
   for (std::size_t i = 0; i < cpu.size(); ++i) {
     INFO(i);
-    CHECK(in_step[i] == Approx(flush[i]).epsilon(2e-3));
+    CHECK(in_time[i] == Approx(flush[i]).epsilon(0.03));
   }
-  // Filling apart (the jitter a tenth and then a half of the tick, against batches of a fifth):
-  // they overlap less and less, and the others meet fewer of them.
-  buffer.jitter = 0.1;
-  const auto some = with(buffer);
-  buffer.jitter = 0.5;
-  const auto apart = with(buffer);
-  CHECK(some[0] < in_step[0] - 0.01);
-  CHECK(apart[0] < some[0] - 0.01);
-  CHECK(apart[6] < in_step[6]);
-  for (double b : apart) CHECK(b >= 0.15);
+  // The tick's batches differing from thread to thread (uniform over a segment), then half and
+  // then all of the work at the ends: they overlap less and less, and the other thread meets
+  // fewer of them.
+  ends.tick_cv2 = 1.0 / 3;
+  const auto uneven = with(ends);
+  ends.at_tick = 0.5;
+  const auto half = with(ends);
+  ends.at_tick = 0;
+  const auto apart = with(ends);
+  CHECK(uneven[0] < in_time[0] - 0.01);
+  CHECK(half[0] < uneven[0] - 0.01);
+  CHECK(apart[0] < half[0] - 0.01);
+  CHECK(apart[6] < in_time[6]);
+  for (std::size_t i = 0; i < cpu.size(); ++i) CHECK(apart[i] >= cpu[i]);
+}
+
+TEST_CASE("threads whose work all comes at their own segment ends are present independently") {
+  // Two threads of 0.3 on one core, all of their work at segment ends spread over the tick: each
+  // runs the share of the time its work needs at the speed the other leaves it, p = 0.3 ÷ (1 − p
+  // + p ÷ 2), so p = 1 − √0.4 (independent presence; Poisson-fed threads in the product form would
+  // be 0.4).
+  const std::vector<double> cpu{0.3, 0.3};
+  const std::vector<int> group{0, 0};
+  const std::vector<double> spread(2, 0.0);
+  flinksim::sim::SegmentEnds ends;
+  ends.per_tick = 4;
+  ends.at_tick = 0;
+  const std::vector<flinksim::sim::SegmentEnds> segments(2, ends);
+  std::vector<double> busy(2);
+  CoreSharing sharing;
+  sharing.solve(cpu.data(), group.data(), std::vector<Coupling>{Coupling::Together}.data(), spread.data(), 2, 1.0,
+                busy.data(), segments.data());
+  for (double b : busy) CHECK(b == Approx(1 - std::sqrt(0.4)).epsilon(1e-6));
 }

@@ -132,6 +132,27 @@ TEST_CASE("a zero buffer timeout cuts latency at low rate", "[engine][latency]")
   CHECK(slow.throughput_mean == Approx(fast.throughput_mean).epsilon(0.02));
 }
 
+TEST_CASE("a flush ships a slice and the segment goes on filling", "[engine][latency][flush]") {
+  // Evenly spaced 100-byte records (327 to a 32 KiB segment), half a segment per 100 ms tick. Were
+  // a flush to finish the segment, a segment would never fill and every record would wait for the
+  // next tick: 50 ms on average. Flink's flush ships a slice and the BufferBuilder goes on, so the
+  // segment ends every 327 records, every other tick, wherever that falls between ticks, and the
+  // records written before it leave then: 37.5–50 ms by where the end falls, 41.7 over phases.
+  auto job = testing::line_job({stage(1, 0, model::Partition::Forward, {0}),
+                                stage(1, 10 * kMicrosecond, model::Partition::Forward, {1})},
+                               1'635, 2, 2);
+  job.scenario.traffic.arrival = model::Arrival::Uniform;
+  job.scenario.operators[0].record_size = 100;
+  job.params.buffer_timeout = 100 * kMillisecond;
+  job.params.hop_latency = 100 * kMicrosecond;
+  const auto r = simulate_job(job, 20 * kSecond, kSecond);
+  REQUIRE(r.conserved);
+  CHECK(r.latency.mean > 37 * kMillisecond);
+  CHECK(r.latency.mean < 47 * kMillisecond);
+  CHECK(r.latency.max <= 101 * kMillisecond);
+  CHECK(r.throughput_mean == Approx(1'635).epsilon(0.02));
+}
+
 TEST_CASE("with a zero timeout and ample buffers an operator is an M/M/1 queue", "[engine][queueing]") {
   // seed 42; λ = 5k/s, exponential service with mean 100 µs (ρ = 0.5): mean sojourn 1/(μ−λ) = 200 µs.
   auto ops = std::vector<StageSpec>{stage(1, 0, model::Partition::Forward, {0}),

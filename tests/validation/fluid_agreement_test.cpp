@@ -140,114 +140,6 @@ void agree_on(const std::string& name, const testing::TestJob& job, Nanos horizo
   compare(name, b, f, tol);
 }
 
-// line_job puts stage subtasks where `taskmanager` says; subtasks_on must list them per TM.
-using model::Partition;
-using model::CostDistribution;
-
-}  // namespace
-
-TEST_CASE("fluid and buffer level agree on the bundled scenarios' peak windows", "[fluid][agreement]") {
-  agree_on("staging.toml");
-  agree_on("streaming-etl.toml");
-  agree_on("enrichment-lookup-join.toml");
-  agree_on("windowed-kpis-rocksdb.toml");
-  agree_on("fraud-detection-skew.toml");
-  agree_on("nexmark-q5.toml");
-  agree_on("sizing-example.toml", 5 * kSecond);
-}
-
-// The recommend command's scenarios as written (their whole 10–30 minutes, checkpoints included):
-// recommend-cpu-bound's layout takes ~44.5k of its 100k records/s, so its sources are back-pressured
-// and its lag grows through the run.
-TEST_CASE("fluid and buffer level agree on the recommend scenarios as written", "[fluid][agreement]") {
-  agree_on("recommend-cpu-bound.toml");
-  agree_on("recommend-state-bound.toml");
-  agree_on("recommend-checkpoint-bound.toml");
-  agree_on("recommend-recovery-bound.toml");
-}
-
-// Both levels follow Flink's output flusher: PipelinedSubpartition.flush() does not finish a
-// buffer that has buffers queued ahead of it (it sets flushRequested; the reader takes the buffer
-// when it reaches it), so a blocked channel holds full buffers (sim/channel.cpp,
-// sim/fluid_network.h held_records). Source lag after a short (60 s) overload: overloaded-sink
-// 165807 vs 165286, slow-subtask 570531 vs 575802, cpu-contention 270434 vs 269730. The sources'
-// busy time, once 143.2 vs 112.1 ms/s on slow-subtask when buffer level finished the buffer at
-// every tick (its one-record buffers returned both sources' credits at once), is 115.6 vs 112.1.
-// cpu-contention's back-pressured sources share a core with the workers. Their consumers release
-// them one freed local buffer at a time, so they take turns: op0 420.5 ms/s at buffer level, which
-// the fluid level gave as 447.0 while it took every thread as runnable independently and gives as
-// 416.7 now that threads released by the same consumer through local channels take turns
-// (sim/core_sharing.h; the sink, 447.2 vs 448.7, stays independent). Over remote channels
-// (slow-subtask) the sources stay independent: 112.7 against 122.3 (112.1 while independent
-// threads were taken as present with their busy shares, before the product form: credits come
-// back at the workers' steady pace and wake the sources less in step than Poisson arrivals).
-TEST_CASE("fluid and buffer level agree under an overloaded sink", "[fluid][agreement][adversarial]") {
-  // 2 sources → rebalance → 2 sinks at 130% of their capacity, each stage on its own TaskManager.
-  auto job = testing::line_job({stage(2, 10 * kMicrosecond, Partition::Forward, {0, 0}),
-                                stage(2, 200 * kMicrosecond, Partition::Rebalance, {1, 1})},
-                               13'000, 2, 4.0, 3);
-  agree_on("overloaded-sink", job, 60 * kSecond, 10 * kSecond);
-}
-
-TEST_CASE("fluid and buffer level agree with a hot key", "[fluid][agreement][adversarial]") {
-  // keyBy with Zipf 1.0 over 1000 keys: the hottest subtask of 4 is saturated, back-pressures
-  // every source (each sends it its share), the others idle part of the time.
-  auto job = testing::line_job({stage(4, 5 * kMicrosecond, Partition::Forward, {0, 0, 0, 0}),
-                                stage(4, 100 * kMicrosecond, Partition::Hash, {1, 1, 1, 1}),
-                                stage(1, 5 * kMicrosecond, Partition::Rebalance, {0})},
-                               12'000, 2, 4.0, 5);
-  job.scenario.operators[1].key_count = 1000;
-  job.scenario.operators[1].key_skew = 1.0;
-  agree_on("hot-key", job, 60 * kSecond, 10 * kSecond);
-}
-
-TEST_CASE("fluid and buffer level agree with a single slow subtask", "[fluid][agreement][adversarial]") {
-  // Rebalance to 4 workers, one core per TaskManager; worker 3 shares its core with worker 2, so
-  // both are slow and round-robin makes every source wait for them.
-  auto job = testing::line_job({stage(2, 10 * kMicrosecond, Partition::Forward, {0, 0}),
-                                stage(4, 100 * kMicrosecond, Partition::Rebalance, {1, 2, 3, 3}),
-                                stage(1, 5 * kMicrosecond, Partition::Rebalance, {0})},
-                               30'000, 4, 1.0, 9);
-  agree_on("slow-subtask", job, 60 * kSecond, 10 * kSecond);
-}
-
-TEST_CASE("fluid and buffer level agree under CPU contention", "[fluid][agreement][adversarial]") {
-  // Seven threads on one 2-core TaskManager demanding 2.6 cores at the offered rate: max-min
-  // sharing caps the workers and back-pressures the sources.
-  auto job = testing::line_job({stage(2, 20 * kMicrosecond, Partition::Forward, {0, 0}),
-                                stage(4, 100 * kMicrosecond, Partition::Rebalance, {0, 0, 0, 0}),
-                                stage(1, 10 * kMicrosecond, Partition::Rebalance, {0})},
-                               20'000, 1, 2.0, 13);
-  agree_on("cpu-contention", job, 60 * kSecond, 10 * kSecond);
-}
-
-// The same contention with slower or more sources: taking turns holds while their shares sum below
-// one (three sources, 284.1 vs 277.8; independent would say 305) and above it they overlap by the
-// excess (40 µs sources: both runnable 65.0% of the time at buffer level, 64% taking turns, 67%
-// independent; 820.3 vs 821.4 ms/s).
-TEST_CASE("fluid and buffer level agree on sources that take turns", "[fluid][agreement][adversarial]") {
-  for (const auto& [sources, cost] : {std::pair{3, 20}, std::pair{2, 40}}) {
-    auto job = testing::line_job({stage(sources, cost * kMicrosecond, Partition::Forward, std::vector<int>(sources, 0)),
-                                  stage(4, 100 * kMicrosecond, Partition::Rebalance, {0, 0, 0, 0}),
-                                  stage(1, 10 * kMicrosecond, Partition::Rebalance, {0})},
-                                 20'000, 1, 2.0, 13);
-    agree_on("turns-" + std::to_string(sources) + "x" + std::to_string(cost) + "us", job, 60 * kSecond, 10 * kSecond);
-  }
-}
-
-// Consumers that one output flush wakes: two sources deal records to six workers on one 3-core
-// TaskManager (nine threads), the default 100 ms timeout ships a third of a buffer per channel
-// and tick, so each source's flush hands all six workers a batch in the same instant and they
-// share the cores for the whole batch. Taking the workers as independent said 135.3 ms/s busy at
-// 8k records/s (buffer level 276.9) and 297.4 at 16k (605.7); runnable together it is 289.9 and
-// 634.9, and the sources, Poisson-fed, meet the workers' spells as regimes (113.6 vs 111.7).
-testing::TestJob six_workers(double rate, std::uint64_t seed = 13) {
-  return testing::line_job({stage(2, 20 * kMicrosecond, Partition::Forward, {0, 0}),
-                            stage(6, 100 * kMicrosecond, Partition::Rebalance, {0, 0, 0, 0, 0, 0}),
-                            stage(1, 10 * kMicrosecond, Partition::Rebalance, {0})},
-                           rate, 1, 3.0, seed);
-}
-
 // Buffer level averaged over seeds: what a thread's busy time is also depends on where the
 // flushers' phases fall (each seed draws them anew, as each deployment of a Flink job starts its
 // tasks at other instants), and the fluid level estimates the average over phases. The figures
@@ -288,13 +180,142 @@ sim::RunResult buffer_over_seeds(testing::TestJob job, const std::vector<std::ui
   return mean;
 }
 
-void agree_over_seeds(const std::string& name, const testing::TestJob& job, Tolerance tol = {}) {
+// Returns the fluid level's run (its caveats included).
+sim::RunResult agree_over_seeds(const std::string& name, const testing::TestJob& job, Tolerance tol = {}) {
   sim::RunOptions options;
   options.horizon = 60 * kSecond;
   options.warmup = 10 * kSecond;
   const auto b = buffer_over_seeds(job, {13, 14, 15, 16, 17, 18, 19, 20}, options.horizon, options.warmup);
-  const auto f = sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, options);
+  auto f = sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, options);
   compare(name, b, f, tol);
+  return f;
+}
+
+// A gap known and left open (sim/README.md, "What is left"): the busy time within `ms_per_s`, and
+// the fluid level saying where it may be off.
+void known_gap(const std::string& name, const testing::TestJob& job, double ms_per_s, const std::string& caveat) {
+  Tolerance loose;
+  loose.ms_per_s = ms_per_s;
+  const auto f = agree_over_seeds(name, job, loose);
+  INFO(name);
+  REQUIRE(f.caveats.size() == 1);
+  CHECK_THAT(f.caveats[0], Catch::Contains(caveat));
+}
+
+// line_job puts stage subtasks where `taskmanager` says; subtasks_on must list them per TM.
+using model::Partition;
+using model::CostDistribution;
+
+}  // namespace
+
+TEST_CASE("fluid and buffer level agree on the bundled scenarios' peak windows", "[fluid][agreement]") {
+  agree_on("staging.toml");
+  agree_on("streaming-etl.toml");
+  agree_on("enrichment-lookup-join.toml");
+  agree_on("windowed-kpis-rocksdb.toml");
+  agree_on("fraud-detection-skew.toml");
+  agree_on("nexmark-q5.toml");
+  agree_on("sizing-example.toml", 5 * kSecond);
+}
+
+// The recommend command's scenarios as written (their whole 10–30 minutes, checkpoints included):
+// recommend-cpu-bound's layout takes ~44.5k of its 100k records/s, so its sources are back-pressured
+// and its lag grows through the run.
+TEST_CASE("fluid and buffer level agree on the recommend scenarios as written", "[fluid][agreement]") {
+  agree_on("recommend-cpu-bound.toml");
+  agree_on("recommend-state-bound.toml");
+  agree_on("recommend-checkpoint-bound.toml");
+  agree_on("recommend-recovery-bound.toml");
+}
+
+// Both levels follow Flink's output flusher: PipelinedSubpartition.flush() ships a slice of the
+// segment being filled and never finishes it, and with segments queued ahead it only sets
+// flushRequested (the reader takes the slice when it reaches it), so a blocked channel holds full
+// segments (sim/channel.cpp, sim/fluid_network.h held_records). Source lag after a short (60 s)
+// overload: overloaded-sink 165253 vs 165286, slow-subtask 570070 vs 575802 (8 seeds),
+// cpu-contention 270117 vs 269730. cpu-contention's back-pressured sources share a core with the
+// workers. Their consumers release them one freed local segment at a time, so they take turns: op0
+// 417.4 ms/s at buffer level, which the fluid level gave as 447.0 while it took every thread as
+// runnable independently and gives as 416.7 now that threads released by the same consumer through
+// local channels take turns (sim/core_sharing.h; the sink, 449.8 vs 448.7, stays independent).
+// Over remote channels (slow-subtask) the sources stay independent (credits come back at the
+// workers' steady pace and wake the sources less in step than Poisson arrivals).
+TEST_CASE("fluid and buffer level agree under an overloaded sink", "[fluid][agreement][adversarial]") {
+  // 2 sources → rebalance → 2 sinks at 130% of their capacity, each stage on its own TaskManager.
+  auto job = testing::line_job({stage(2, 10 * kMicrosecond, Partition::Forward, {0, 0}),
+                                stage(2, 200 * kMicrosecond, Partition::Rebalance, {1, 1})},
+                               13'000, 2, 4.0, 3);
+  agree_on("overloaded-sink", job, 60 * kSecond, 10 * kSecond);
+}
+
+TEST_CASE("fluid and buffer level agree with a hot key", "[fluid][agreement][adversarial]") {
+  // keyBy with Zipf 1.0 over 1000 keys: the hottest subtask of 4 is saturated, back-pressures
+  // every source (each sends it its share), the others idle part of the time.
+  auto job = testing::line_job({stage(4, 5 * kMicrosecond, Partition::Forward, {0, 0, 0, 0}),
+                                stage(4, 100 * kMicrosecond, Partition::Hash, {1, 1, 1, 1}),
+                                stage(1, 5 * kMicrosecond, Partition::Rebalance, {0})},
+                               12'000, 2, 4.0, 5);
+  job.scenario.operators[1].key_count = 1000;
+  job.scenario.operators[1].key_skew = 1.0;
+  agree_on("hot-key", job, 60 * kSecond, 10 * kSecond);
+}
+
+// Over flusher phases: the sources' busy time at buffer level is bimodal from seed to seed (110–111
+// ms/s in six of seeds 9–16, 130 and 143 in the other two, where the sources run together more
+// often); over seeds 13–20, 114.6 against the fluid level's 122.3.
+TEST_CASE("fluid and buffer level agree with a single slow subtask", "[fluid][agreement][adversarial]") {
+  // Rebalance to 4 workers, one core per TaskManager; worker 3 shares its core with worker 2, so
+  // both are slow and round-robin makes every source wait for them.
+  auto job = testing::line_job({stage(2, 10 * kMicrosecond, Partition::Forward, {0, 0}),
+                                stage(4, 100 * kMicrosecond, Partition::Rebalance, {1, 2, 3, 3}),
+                                stage(1, 5 * kMicrosecond, Partition::Rebalance, {0})},
+                               30'000, 4, 1.0, 9);
+  agree_over_seeds("slow-subtask (8 seeds)", job);
+}
+
+// Sources of `cost` dealing 20k records/s to four 100 µs workers and a sink, all on one 2-core
+// TaskManager.
+testing::TestJob contended_sources(int sources, Nanos cost) {
+  return testing::line_job({stage(sources, cost, Partition::Forward, std::vector<int>(sources, 0)),
+                            stage(4, 100 * kMicrosecond, Partition::Rebalance, {0, 0, 0, 0}),
+                            stage(1, 10 * kMicrosecond, Partition::Rebalance, {0})},
+                           20'000, 1, 2.0, 13);
+}
+
+TEST_CASE("fluid and buffer level agree under CPU contention", "[fluid][agreement][adversarial]") {
+  // Seven threads on one 2-core TaskManager demanding 2.6 cores at the offered rate: max-min
+  // sharing caps the workers and back-pressures the sources.
+  agree_on("cpu-contention", contended_sources(2, 20 * kMicrosecond), 60 * kSecond, 10 * kSecond);
+}
+
+// The same contention with slower sources: taking turns holds while their shares sum below one
+// and above it they overlap by the excess (40 µs sources: 833.9 against 821.4 ms/s; independent
+// would say 855).
+TEST_CASE("fluid and buffer level agree on sources that take turns", "[fluid][agreement][adversarial]") {
+  agree_on("turns-2x40us", contended_sources(2, 40 * kMicrosecond), 60 * kSecond, 10 * kSecond);
+}
+
+// Three sources or more do not take turns: dealt in turn, a source's segments to the four workers
+// end together, so it is released for a long run once all four are back, and the runs of three
+// overlap (buffer level, seed 13: two of them runnable 26% of the time, taking turns says none).
+// Over seeds 13–20 taking turns reads them 7% too idle (277.8 against 299.6), independent threads
+// (309.4) 3% too busy; a gap known and left open, and the fluid level says so.
+TEST_CASE("fluid and buffer level: three sources that overlap more than taking turns", "[fluid][agreement][adversarial]") {
+  known_gap("turns-3x20us (8 seeds)", contended_sources(3, 20 * kMicrosecond), 30,
+            "TaskManager 0 may be too low throughout");
+}
+
+// Consumers that one output flush wakes: two sources deal records to six workers on one 3-core
+// TaskManager (nine threads), the default 100 ms timeout ships a third of a segment per channel
+// and tick, so each source's flush hands all six workers a batch in the same instant and they
+// share the cores for the whole batch. Taking the workers as independent said 135.3 ms/s busy at
+// 8k records/s (buffer level 275.7) and 297.4 at 16k (615.9); runnable together it is 277.1 and
+// 615.6, and the sources, Poisson-fed, meet the workers' spells as regimes (111.8 vs 111.5).
+testing::TestJob six_workers(double rate, std::uint64_t seed = 13) {
+  return testing::line_job({stage(2, 20 * kMicrosecond, Partition::Forward, {0, 0}),
+                            stage(6, 100 * kMicrosecond, Partition::Rebalance, {0, 0, 0, 0, 0, 0}),
+                            stage(1, 10 * kMicrosecond, Partition::Rebalance, {0})},
+                           rate, 1, 3.0, seed);
 }
 
 TEST_CASE("fluid and buffer level agree on consumers that one flush wakes together", "[fluid][agreement][adversarial]") {
@@ -302,25 +323,22 @@ TEST_CASE("fluid and buffer level agree on consumers that one flush wakes togeth
 }
 
 // Behind them, the sink is woken by the workers' own flushes, and whether its batches land in the
-// workers' spells depends on the phases: over seeds 13–20 its busy time at 16k spans 245.6–375.8
-// ms/s (seed 13 alone: 287.3; the fluid level 321.4) and at 20k 411.7–539.1 (503.9; 478.0). Over
-// the eight seeds' average: sink 320.4 vs 321.4 and 480.2 vs 478.0; workers 617.8 vs 634.9 and
-// 815.2 vs 833.3; sources 317.1 vs 321.4 and 473.5 vs 478.0.
+// workers' spells depends on the phases, from seed to seed by ±20%; over the eight seeds' average:
+// sink 322.2 vs 323.5 and 478.6 vs 462.6, workers 615.9 vs 615.6 and 813.0 vs 806.5, sources
+// 316.8 vs 316.4 and 472.3 vs 467.1 at 16k and 20k.
 TEST_CASE("fluid and buffer level agree, over flusher phases, behind consumers that one flush wakes", "[fluid][agreement][adversarial]") {
   agree_over_seeds("flush-woken-16k (8 seeds)", six_workers(16'000));
   agree_over_seeds("flush-woken-20k (8 seeds)", six_workers(20'000));
 }
 
-// The same six workers behind a hash partition whose channels carry about a buffer a tick or more
-// (1333 records a second a channel at 16k/s, 327 to a buffer): each tick empties every channel of
-// a source, so the next full buffers fill in step, the k-th after k·R ÷ λ give or take √(k R) ÷ λ,
-// and the workers they wake overlap (fluid_rates.cpp full_buffers, core_sharing.h FullBuffers).
-// Taken as independent, the fluid level said 314.5 ms/s for the workers at every timeout here. At
-// 300 ms, 500 ms and 1 s the tick finds the last full buffer still being read and Flink defers the
-// flush (fluid_rates.cpp defer_flush): the channels start over when their readers take the partial
-// buffer, apart, and the next buffers fill less in step (without that, the fluid level read the
-// workers 39–45 ms/s too busy there). From 2 s on the fluid level reads them 6–10% too idle
-// (32 seeds: 352.0 against 389.2 at 2 s), a gap known and left open (sim/README.md).
+// The same six workers behind a hash partition whose channels carry about a segment a tick or more
+// (1333 records a second a channel at 16k/s, 327 to a segment). Flink's flush ships a slice and the
+// segment goes on filling, so each channel's segments end at a phase of their own: a worker gets
+// part of its work with a source's flush, together with the others, and the rest at its own
+// segment ends (fluid_rates.cpp segment_ends, core_sharing.cpp stream_profile). Taken as
+// independent, the fluid level says 314.5 ms/s for the workers at every timeout here (buffer
+// level 444.1 at 250 ms, 350.3 at 1 s); as segments that all fill in step after the tick (the
+// model while buffer level started a new segment at every flush), 561.7 and 411.7.
 testing::TestJob hash_workers(double rate, Nanos timeout) {
   auto job = testing::line_job({stage(2, 20 * kMicrosecond, Partition::Forward, {0, 0}),
                                 stage(6, 100 * kMicrosecond, Partition::Hash, {0, 0, 0, 0, 0, 0}),
@@ -331,25 +349,35 @@ testing::TestJob hash_workers(double rate, Nanos timeout) {
   return job;
 }
 
-TEST_CASE("fluid and buffer level agree, over flusher phases, on full buffers a flush sets off in step", "[fluid][agreement][adversarial]") {
+TEST_CASE("fluid and buffer level agree, over flusher phases, on segment ends of their own", "[fluid][agreement][adversarial]") {
   for (const auto& [name, timeout] : {std::pair{"250ms", 250 * model::kMillisecond},
                                       std::pair{"300ms", 300 * model::kMillisecond},
                                       std::pair{"400ms", 400 * model::kMillisecond},
-                                      std::pair{"500ms", 500 * model::kMillisecond},
-                                      std::pair{"1s", kSecond}}) {
-    agree_over_seeds(std::string("hash-in-step-") + name + " (8 seeds)", hash_workers(16'000, timeout));
+                                      std::pair{"500ms", 500 * model::kMillisecond}}) {
+    agree_over_seeds(std::string("hash-segments-") + name + " (8 seeds)", hash_workers(16'000, timeout));
   }
 }
 
-// The sink behind such workers, once their channels to it carry more than a buffer a tick: its
-// records leave the workers in full buffers finished while they run, so it runs while they do, each
-// buffer a little later (core_sharing.cpp follower_busy). Taken as independent of them, the fluid
-// level said 316.4 ms/s behind rebalance workers at 200 ms (buffer level 367.6) and 195.5 behind
-// hash workers at 12k/s and 300 ms (253.6).
-TEST_CASE("fluid and buffer level agree on a sink that follows the workers' full buffers", "[fluid][agreement][adversarial]") {
+// With more segment ends a tick the fluid level reads the workers too busy, more and more (500 ms,
+// two a tick: 405.9 against 388.0; 1 s, four: 370.5 against 350.3, 5.8%), a gap known and left
+// open, and it says so from two a tick on.
+TEST_CASE("fluid and buffer level: four segment ends a tick", "[fluid][agreement][adversarial]") {
+  known_gap("hash-segments-1s (8 seeds)", hash_workers(16'000, kSecond), 30, "TaskManager 0 may be too high throughout");
+}
+
+// The sink behind such workers, once their channels to it end segments between ticks: those
+// records leave the workers while they run, so it runs while they do, each segment a little later
+// (core_sharing.cpp follower_busy). Taken as independent of them, the fluid level said 316.4 ms/s
+// behind rebalance workers at 200 ms and 195.5 behind hash workers at 12k/s and 300 ms (buffer
+// level now 330.8 and 166.4; following, 350.4 and 171.2). Behind the rebalance workers the
+// segments to the sink end together, as one lump, which the model spreads out: it reads the sink
+// too busy there (6% here, up to 55% at higher rates, sim/README.md), and says so.
+TEST_CASE("fluid and buffer level agree on a sink that follows the workers' segments", "[fluid][agreement][adversarial]") {
   auto rebalance = six_workers(16'000);
   rebalance.params.buffer_timeout = 200 * model::kMillisecond;
-  agree_over_seeds("follows-rebalance-200ms (8 seeds)", rebalance);
+  const auto lumps = agree_over_seeds("follows-rebalance-200ms (8 seeds)", rebalance);
+  REQUIRE(lumps.caveats.size() == 1);
+  CHECK_THAT(lumps.caveats[0], Catch::Contains("may be too high"));
   agree_over_seeds("follows-hash-12k-300ms (8 seeds)", hash_workers(12'000, 300 * model::kMillisecond));
 }
 

@@ -63,6 +63,9 @@ struct OperatorSpec {
   double cpu_cv = 0.0;       // coefficient of variation, for lognormal
   double selectivity = 1.0;  // records out per record in
   Bytes record_size = 0;     // serialized bytes of each record it emits (0: inherit from input)
+  // record_size_distribution: the coefficient of variation of the sizes it emits (lognormal; 0:
+  // constant). Unset: constant with its own record_size, else as its input's records.
+  std::optional<double> record_size_cv;
 
   std::optional<StateSpec> state;
   double key_skew = 0.0;      // Zipf exponent of key popularity on its keyed input; 0 = uniform

@@ -66,33 +66,35 @@ void read_state(Reader& r, const toml::table& t, const std::string& prefix, Stat
   if (auto c = r.number(t, "change_rate", prefix, 0.0, false, 1.0)) s.change_rate = c;
 }
 
-void read_cpu_distribution(Reader& r, const toml::node& node, const std::string& name,
-                           OperatorSpec& op) {
+// "constant" | "exponential" | "lognormal:<cv>" as a distribution and its coefficient of
+// variation (exponential: 1); without `exponential` the word is refused (record sizes).
+std::optional<std::pair<CostDistribution, double>> read_distribution(Reader& r, const toml::node& node,
+                                                                     const std::string& name,
+                                                                     bool exponential) {
   const auto text = node.value_exact<std::string>();
-  const std::string accepted = "constant | exponential | lognormal:<cv> (e.g. \"lognormal:0.5\")";
+  const std::string accepted = std::string("constant | ") + (exponential ? "exponential | " : "") +
+                               "lognormal:<cv> (e.g. \"lognormal:0.5\")";
   if (!text) {
     r.error(node, name, "expected one of " + accepted);
-    return;
+    return std::nullopt;
   }
-  if (*text == "constant") {
-    op.cpu_distribution = CostDistribution::Constant;
-  } else if (*text == "exponential") {
-    op.cpu_distribution = CostDistribution::Exponential;
-  } else if (text->rfind("lognormal:", 0) == 0) {
+  if (*text == "constant") return std::pair{CostDistribution::Constant, 0.0};
+  if (exponential && *text == "exponential") return std::pair{CostDistribution::Exponential, 1.0};
+  if (text->rfind("lognormal:", 0) == 0) {
     const std::string cv_text = text->substr(10);
     double cv = -1;
     auto [end, ec] = std::from_chars(cv_text.data(), cv_text.data() + cv_text.size(), cv);
     if (ec != std::errc() || end != cv_text.data() + cv_text.size() || !(cv > 0) ||
         !std::isfinite(cv)) {
       r.error(node, name, in_quotes(*text) + ": the coefficient of variation after 'lognormal:' must be a number > 0");
-      return;
+      return std::nullopt;
     }
-    op.cpu_distribution = CostDistribution::Lognormal;
-    op.cpu_cv = cv;
-  } else {
-    r.error(node, name, in_quotes(*text) + " is not one of " + accepted +
-                            did_you_mean(*text, {"constant", "exponential", "lognormal"}));
+    return std::pair{CostDistribution::Lognormal, cv};
   }
+  Names words = {"constant", "lognormal"};
+  if (exponential) words.insert(words.begin() + 1, "exponential");
+  r.error(node, name, in_quotes(*text) + " is not one of " + accepted + did_you_mean(*text, words));
+  return std::nullopt;
 }
 
 }  // namespace
@@ -110,7 +112,7 @@ OperatorSpec read_operator(Reader& r, const toml::table& t, int index) {
   }
   r.check_keys(t,
                {"name", "kind", "parallelism", "max_parallelism", "inputs", "cpu_per_record",
-                "cpu_distribution", "selectivity", "record_size", "state", "key_skew",
+                "cpu_distribution", "selectivity", "record_size", "record_size_distribution", "state", "key_skew",
                 "key_count", "source_partitions", "slot_sharing_group", "chaining"},
                prefix);
   assign(op.kind, r.word<OperatorKind>(t, "kind", prefix,
@@ -122,10 +124,16 @@ OperatorSpec read_operator(Reader& r, const toml::table& t, int index) {
   if (const toml::node* inputs = t.get("inputs")) read_inputs(r, *inputs, prefix, op);
   assign(op.cpu_per_record, r.duration(t, "cpu_per_record", prefix));
   if (const toml::node* d = t.get("cpu_distribution")) {
-    read_cpu_distribution(r, *d, prefix + ".cpu_distribution", op);
+    if (auto dist = read_distribution(r, *d, prefix + ".cpu_distribution", true)) {
+      op.cpu_distribution = dist->first;
+      op.cpu_cv = dist->first == CostDistribution::Lognormal ? dist->second : 0.0;
+    }
   }
   assign(op.selectivity, r.number(t, "selectivity", prefix, 0.0));
   assign(op.record_size, r.size(t, "record_size", prefix));
+  if (const toml::node* d = t.get("record_size_distribution")) {
+    if (auto dist = read_distribution(r, *d, prefix + ".record_size_distribution", false)) op.record_size_cv = dist->second;
+  }
   if (const toml::table* state = r.table(t, "state", prefix)) {
     op.state.emplace();
     read_state(r, *state, prefix + ".state", *op.state);

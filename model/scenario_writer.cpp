@@ -126,6 +126,10 @@ void write_operator(std::ostream& out, const OperatorSpec& op) {
   out << "cpu_distribution = \"" << distribution_text(op) << "\"\n";
   out << "selectivity = " << number(op.selectivity) << "        # records out per record in\n";
   out << "record_size = \"" << size_text(op.record_size) << "\"     # 0b: as its input's\n";
+  if (op.record_size_cv) {
+    out << "record_size_distribution = \""
+        << (*op.record_size_cv > 0 ? "lognormal:" + number(*op.record_size_cv) : std::string("constant")) << "\"\n";
+  }
   if (op.state) {
     const StateSpec& s = *op.state;
     out << "state = { keys = " << s.keys << ", bytes_per_key = \"" << size_text(s.bytes_per_key)

@@ -171,11 +171,13 @@ void Model::solve_rates(double source_rate, SteadyState& result) const {
     OperatorRates& rates = result.operators[j];
     if (op.record_size > 0) {
       rates.record_size = static_cast<double>(op.record_size);
+      rates.record_size_cv = op.record_size_cv.value_or(0.0);
       continue;
     }
     double bytes = 0.0, records = 0.0, plain = 0.0;
     for (const InputSpec& input : op.inputs) {
       const OperatorRates& upstream = result.operators[index_of_.at(input.from)];
+      rates.record_size_cv = std::max(rates.record_size_cv, upstream.record_size_cv);
       bytes += upstream.records_out * upstream.record_size;
       records += upstream.records_out;
       plain += upstream.record_size;
@@ -185,6 +187,7 @@ void Model::solve_rates(double source_rate, SteadyState& result) const {
     } else if (!op.inputs.empty()) {
       rates.record_size = plain / static_cast<double>(op.inputs.size());
     }
+    if (op.record_size_cv) rates.record_size_cv = *op.record_size_cv;
   }
 }
 

@@ -19,7 +19,8 @@
 //    Σ cpu_per_record × records reaching the operator per record entering the chain.
 //  - Record sizes: an operator emits its record_size, or (when 0) the rate-weighted mean size of
 //    its input records. A sink's emitted size is what it writes out (sinkOutput); so a sink with no
-//    record_size writes the records it receives at their size.
+//    record_size writes the records it receives at their size. Their spread (record_size_distribution)
+//    is the operator's own, else constant with its own record_size, else its inputs' widest.
 //  - Network per TaskManager, IN and OUT, by cause:
 //      sourceIngest      IN: records arriving at source subtasks × the source's record_size;
 //      shuffle           records of job edges between subtasks on different TaskManagers (local
@@ -73,6 +74,7 @@ struct OperatorRates {
   double records_in = 0.0;   // summed over subtasks
   double records_out = 0.0;  // records_in × selectivity
   double record_size = 0.0;  // bytes of each emitted record (mean when inherited from several)
+  double record_size_cv = 0.0;  // their spread (OperatorSpec::record_size_cv; the widest inherited)
 };
 
 struct VertexLoad {

@@ -253,6 +253,30 @@ TEST_CASE("unknown keys are errors with a did-you-mean, named by operator") {
                   "did you mean 'cluster'"));
 }
 
+TEST_CASE("record_size_distribution: constant or lognormal, never exponential") {
+  auto with = [](const std::string& word) {
+    std::string text = kMinimal;
+    text.replace(text.find("cpu_per_record = \"2us\""), 22,
+                 "cpu_per_record = \"2us\"\nrecord_size_distribution = \"" + word + "\"");
+    return text;
+  };
+  const auto varied = read_scenario_text(with("lognormal:0.3"), "test.toml", {});
+  REQUIRE(varied.operators[1].record_size_cv.has_value());
+  CHECK(*varied.operators[1].record_size_cv == 0.3);
+  CHECK_FALSE(varied.operators[0].record_size_cv.has_value());  // unset: as its record_size says
+  CHECK(*read_scenario_text(with("constant"), "test.toml", {}).operators[1].record_size_cv == 0.0);
+
+  const auto errors = errors_of(with("exponential"));
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].field == "operator \"map\".record_size_distribution");
+  CHECK(errors[0].message.find("constant | lognormal:<cv>") != std::string::npos);
+  CHECK(errors[0].pos.line == 10);
+  CHECK(has_error(errors_of(with("lognormal:0")), "operator \"map\".record_size_distribution",
+                  "coefficient of variation"));
+  CHECK(has_error(errors_of(with("lognormla")), "operator \"map\".record_size_distribution",
+                  "did you mean 'lognormal'"));
+}
+
 TEST_CASE("every error in a file is reported, not only the first") {
   std::string text = std::string(kMinimal) +
                      "shape = \"diurnl\"\n"

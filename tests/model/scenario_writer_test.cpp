@@ -26,6 +26,7 @@ Scenario sample() {
   src.parallelism = 6;
   src.cpu_per_record = 1500 * kMicrosecond / 1000;  // 1.5us
   src.record_size = 2000;
+  src.record_size_cv = 0.4;
   src.source_partitions = 12;
   src.chaining = Chaining::Head;
   OperatorSpec window;
@@ -115,6 +116,7 @@ TEST_CASE("a written scenario reads back field for field") {
     CHECK(b.cpu_cv == a.cpu_cv);
     CHECK(b.selectivity == a.selectivity);
     CHECK(b.record_size == a.record_size);
+    CHECK(b.record_size_cv == a.record_size_cv);
     REQUIRE(b.state.has_value() == a.state.has_value());
     if (a.state) {
       CHECK(b.state->keys == a.state->keys);

@@ -248,6 +248,26 @@ TEST_CASE("chained sink writes the records it receives; nothing crosses a local 
   CHECK(r.vertices[0].records_out == Approx(3000));
 }
 
+TEST_CASE("a record size's spread goes with the size: own, else constant, else inherited",
+          "[steady_state][record_size]") {
+  Scenario s = base(2, 4);
+  s.operators = {op("src", OperatorKind::Source, 2, 5),
+                 op("filter", OperatorKind::Operator, 2, 1, {{"src", Partition::Forward}}),
+                 op("reshape", OperatorKind::Operator, 2, 1, {{"filter", Partition::Rebalance}}),
+                 op("sink", OperatorKind::Sink, 2, 1, {{"reshape", Partition::Forward}})};
+  s.operators[0].record_size = 2000;
+  s.operators[0].record_size_cv = 0.4;
+  s.operators[2].record_size = 400;  // its own size, no distribution: constant
+  s.operators[3].record_size_cv = 0.2;  // the size it inherits, its own spread
+  const JobGraph g = hand_graph(s, {{0, 1}, {2, 3}});
+  const SteadyState r = compute_steady_state(s, g, fill_first(g, 2, 2));
+  CHECK(r.operators[0].record_size_cv == 0.4);
+  CHECK(r.operators[1].record_size_cv == 0.4);  // a filter passes its input's records on
+  CHECK(r.operators[2].record_size_cv == 0.0);
+  CHECK(r.operators[3].record_size_cv == 0.2);
+  CHECK(r.operators[3].record_size == 400);
+}
+
 TEST_CASE("subtasks beyond the Kafka partitions idle", "[steady_state]") {
   Scenario s = base(1, 8);
   s.operators = {op("src", OperatorKind::Source, 4, 1)};

@@ -30,6 +30,19 @@ Bytes emitted_size(const model::Scenario& sc, const model::JobGraph& g, int vert
   return received[vertex] > 0 ? received[vertex] : 64;  // 64 B: a small event when nothing says
 }
 
+// The spread of those sizes by the same walk: the nearest operator that sets
+// record_size_distribution, or sets record_size (constant), else what the vertex receives.
+double emitted_size_cv(const model::Scenario& sc, const model::JobGraph& g, int vertex, int op_pos,
+                       const std::vector<double>& received) {
+  const auto& ops = g.vertices[vertex].operators;
+  for (int k = op_pos; k >= 0; --k) {
+    const auto& spec = sc.operators[ops[k].op];
+    if (spec.record_size_cv) return *spec.record_size_cv;
+    if (spec.record_size > 0) return 0.0;
+  }
+  return received[vertex];
+}
+
 }  // namespace
 
 void Engine::build() {
@@ -45,6 +58,8 @@ void Engine::build() {
   int nsub = 0;
   std::vector<Bytes> received(nv, 0);
   std::vector<Bytes> edge_size(g.edges.size(), 64);
+  std::vector<double> received_cv(nv, 0.0);
+  edge_size_cv_.assign(g.edges.size(), 0.0);
   for (int v = 0; v < nv; ++v) {
     const auto& jv = g.vertices[v];
     auto& vs = vertices_[v];
@@ -75,6 +90,8 @@ void Engine::build() {
       vs.ops[pos].consumers += 1;
       edge_size[e] = emitted_size(scenario_, g, v, pos, received);
       received[g.edges[e].target] = std::max(received[g.edges[e].target], edge_size[e]);
+      edge_size_cv_[e] = emitted_size_cv(scenario_, g, v, pos, received_cv);
+      received_cv[g.edges[e].target] = std::max(received_cv[g.edges[e].target], edge_size_cv_[e]);
     }
     // An operator with no chained child and no output edge (a sink) is where records leave.
     for (auto& op : vs.ops) {
@@ -195,6 +212,12 @@ void Engine::build() {
       p.rng = Rng(scenario_.seed, Stream::kRouting, partitions_.size());
       if (p.kind == model::Partition::Rebalance) p.round_robin = p.rng.below(p.channels);
       if (p.kind == model::Partition::Hash) p.hash = &hash_tables_[e];
+      const auto record_size = static_cast<std::int32_t>(std::min<Bytes>(edge_size[e], params_.segment_size));
+      if (edge_size_cv_[e] > 0) {
+        p.sizes_vary = true;
+        p.size_params = Rng::lognormal_params(static_cast<double>(record_size), edge_size_cv_[e]);
+        p.size_rng = Rng(scenario_.seed, Stream::kRecordSize, partitions_.size());
+      }
       for (int d = first; d < last; ++d) {
         ChannelState c;
         c.producer = idx;
@@ -202,6 +225,7 @@ void Engine::build() {
         c.gate = gate_base[c.consumer] + edge.target_input;
         c.partition = static_cast<int>(partitions_.size());
         c.remote = subtasks_[c.consumer].taskmanager != s.taskmanager;
+        c.next_size = p.sizes_vary ? draw_record_size(p) : record_size;
         // Plus room for barriers (one per pending checkpoint, and inert ones of a checkpoint that
         // went unaligned) and the buffer of restored in-flight data.
         const int held = params_.max_buffers_per_channel +

@@ -21,13 +21,19 @@
 
 namespace flinksim::sim::detail {
 
+// Out of line: write_record is on every record's path, and most edges draw nothing.
+[[gnu::noinline]] std::int32_t Engine::draw_record_size(PartitionState& p) {
+  const double bytes = p.size_rng.lognormal(p.size_params);
+  return static_cast<std::int32_t>(std::clamp<double>(std::round(bytes), 1.0, static_cast<double>(params_.segment_size)));
+}
+
 void Engine::write_record(int channel, Nanos origin) {
   ChannelState& c = channels_[channel];
-  const auto size = static_cast<std::int32_t>(
-      std::min<Bytes>(edge_record_size_[partitions_[c.partition].edge], params_.segment_size));
+  PartitionState& p = partitions_[c.partition];
+  const std::int32_t size = c.next_size;
   if (c.filling.records == 0) {
     // Records written since the last piece imply an open segment: only the first one may need one.
-    if (c.segment_bytes == 0) ++partitions_[c.partition].used;  // a segment from the partition's pool
+    if (c.segment_bytes == 0) ++p.used;  // a segment from the partition's pool
     c.filling.first_origin = origin;
     auto& producer = subtasks_[c.producer];
     if (params_.buffer_timeout > 0 && !producer.flush_pending) {
@@ -44,7 +50,9 @@ void Engine::write_record(int channel, Nanos origin) {
   c.segment_bytes += size;
   c.filling.last_origin = origin;
   ++c.written;
-  if (c.segment_bytes + size > params_.segment_size) {
+  // Records do not span segments here: the segment ends when the next one would not fit.
+  if (p.sizes_vary) c.next_size = draw_record_size(p);
+  if (c.segment_bytes + c.next_size > params_.segment_size) {
     finish_buffer(channel);
   } else if (params_.buffer_timeout == 0) {
     flush(channel);  // Flink: a zero timeout is RecordWriter's flushAlways, the same flush() per record

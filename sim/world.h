@@ -150,11 +150,16 @@ struct PartitionState {
   int channels = 0;
   int used = 0;       // buffers of its local pool held (filling, queued, local unread)
   int pool_max = 0;   // Flink: S × buffers-per-channel + floating-buffers-per-gate
+  // record_size_distribution: each record's size is drawn (size_rng: lognormal, mean the edge's
+  // record size), so the partition's channels end their segments after counts of their own.
+  bool sizes_vary = false;
   model::Partition kind = model::Partition::Forward;
   int edge = 0;
   std::uint32_t round_robin = 0;  // rebalance / rescale cursor
   const AliasTable* hash = nullptr;
   Rng rng;
+  Rng::LognormalParams size_params;
+  Rng size_rng;
 };
 
 struct SubtaskState {
@@ -214,6 +219,7 @@ struct ChannelState {
   // BufferBuilder goes on filling it, so a segment ends only when full or before an event.
   Buffer filling;
   std::int32_t segment_bytes = 0;
+  std::int32_t next_size = 0;  // bytes of the next record written (drawn ahead: a full segment ends at once)
   // Ring index of a queued slice whose segment goes on (at most one: a flush queues a slice only
   // with nothing else queued); reading or sending it does not return the segment to the pool.
   static constexpr std::uint64_t kNoSlice = ~std::uint64_t{0};
@@ -312,6 +318,7 @@ class Engine {
     return p.used < p.pool_max && subpartition_held(c) < params_.max_buffers_per_channel;
   }
   void write_record(int channel, Nanos origin);
+  std::int32_t draw_record_size(PartitionState& p);  // record_size_distribution: one record's bytes
   void finish_buffer(int channel);  // ends the segment: queues what is left of it (full, before a barrier)
   void ship_slice(int channel);     // queues and delivers the records written so far; the segment goes on
   void deliver(int channel);        // the newest queued piece: to a local reader, or sent
@@ -425,6 +432,7 @@ class Engine {
   std::vector<TaskManagerState> taskmanagers_;
   std::vector<AliasTable> hash_tables_;  // per edge (empty for non-hash edges)
   std::vector<Bytes> edge_record_size_;  // per edge
+  std::vector<double> edge_size_cv_;     // per edge: record_size_distribution's cv (0: constant)
   std::vector<int> work_list_;
 
   // Checkpoints (checkpoint_state.h).

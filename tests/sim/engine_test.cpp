@@ -153,6 +153,36 @@ TEST_CASE("a flush ships a slice and the segment goes on filling", "[engine][lat
   CHECK(r.throughput_mean == Approx(1'635).epsilon(0.02));
 }
 
+TEST_CASE("dealt records of one size end their segments together; sizes that vary part them",
+          "[engine][flush][record_size]") {
+  // Two sources deal 1 KB records in turn (rebalance) to six 100 µs workers sharing 3 cores, 32 a
+  // segment each. Of one size, a source's six segments end at the same record, so the six workers
+  // get their batches together, all six wait for the 3 cores and each is busy twice its CPU time.
+  // With record_size_distribution lognormal:0.3 each segment holds a count of its own, the ends
+  // drift apart within seconds, and the workers mostly run alone: the same CPU, less busy.
+  const auto run = [](double size_cv) {
+    auto job = testing::line_job({stage(2, 20 * kMicrosecond, model::Partition::Forward, {0, 0}),
+                                  stage(6, 100 * kMicrosecond, model::Partition::Rebalance, {0, 0, 0, 0, 0, 0}),
+                                  stage(1, 10 * kMicrosecond, model::Partition::Rebalance, {0})},
+                                 16'000, 1, 3, 13);
+    for (auto& op : job.scenario.operators) {
+      op.record_size = 1000;
+      if (size_cv > 0) op.record_size_cv = size_cv;
+    }
+    job.params.buffer_timeout = 300 * kMillisecond;
+    return simulate_job(job, 60 * kSecond, 10 * kSecond);
+  };
+  const auto one_size = run(0), varied = run(0.3);
+  REQUIRE(one_size.conserved);
+  REQUIRE(varied.conserved);
+  INFO("workers busy " << one_size.vertices[1].busy_ms_per_s << " / " << varied.vertices[1].busy_ms_per_s);
+  // CPU: 16k/s × (20 + 100 + 10) µs on 3 cores, 0.693, whatever the sizes.
+  CHECK(one_size.taskmanagers[0].cpu_utilization == Approx(varied.taskmanagers[0].cpu_utilization).epsilon(0.02));
+  CHECK(one_size.vertices[1].busy_ms_per_s > 500);  // 575 measured: in step
+  CHECK(varied.vertices[1].busy_ms_per_s < 380);    // 330 measured: apart
+  CHECK(varied.throughput_mean == Approx(16'000).epsilon(0.02));
+}
+
 TEST_CASE("with a zero timeout and ample buffers an operator is an M/M/1 queue", "[engine][queueing]") {
   // seed 42; λ = 5k/s, exponential service with mean 100 µs (ρ = 0.5): mean sojourn 1/(μ−λ) = 200 µs.
   auto ops = std::vector<StageSpec>{stage(1, 0, model::Partition::Forward, {0}),

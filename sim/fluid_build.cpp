@@ -148,6 +148,7 @@ Network build_network(const model::Scenario& sc, const model::JobGraph& g, const
       const double m = factors[t.vertex].emitted[emitting_position(jv, edge.from_operator)];
       double size = steady.operators[edge.from_operator].record_size;
       if (size <= 0) size = 64;  // as the buffer level: a small event when nothing says
+      const double size_cv = steady.operators[edge.from_operator].record_size_cv;
       const double rpb = std::max(1.0, std::floor(static_cast<double>(p.segment_size) / size));
       const int pool_max = consumers.size() * p.buffers_per_channel + p.floating_buffers_per_gate;
       for (int d = consumers.first; d < consumers.end; ++d) {
@@ -162,6 +163,8 @@ Network build_network(const model::Scenario& sc, const model::JobGraph& g, const
         f.remote = !model::is_local_channel(placement, edge, t.index, d);
         f.dealt = edge.partition == model::Partition::Rebalance || edge.partition == model::Partition::Rescale ||
                   edge.partition == model::Partition::Broadcast;
+        f.ends_apart = !f.dealt || (edge.partition != model::Partition::Broadcast && size_cv > 0);
+        f.size_cv = size_cv;
         // The partition's pool is shared by its subpartitions: under backpressure each holds an
         // even part of it, at most max_buffers_per_channel.
         double buffers = std::min(static_cast<double>(p.max_buffers_per_channel),

@@ -417,15 +417,16 @@ RunResult FluidRun::summarize(double wall) {
   }
   set_state_peaks(state_layout_, 0, horizon_, r.taskmanagers);
   add_caveat(busy_high_s_, "may be too high",
-             "a consumer's hash or random channels end two segments or more per buffer timeout (buffer level "
-             "measured up to 25 ms/s, 5-13%, less busy time in the cases measured), or a "
-             "thread gets its records from consumers of a dealt partition (rebalance, rescale), whose segments to "
-             "it end together, a segment or more per timeout (up to 55% less)",
+             "a consumer's hash or random channels, carrying records of one size, end two segments or more per "
+             "buffer timeout (buffer level measured up to 25 ms/s, 5-13%, less busy time in the cases measured), "
+             "or a thread gets its records from consumers of a dealt partition (rebalance, rescale) of one record "
+             "size, whose segments to it end together, a segment or more per timeout (up to 55% less)",
              r);
   add_caveat(busy_low_s_, "may be too low",
              "three or more back-pressured threads are released by the same consumers through local channels and "
              "overlap more than taking turns allows (up to 11% more busy time at buffer level in the cases "
-             "measured)",
+             "measured), or a thread follows consumers whose records to it vary in size (record_size_distribution; "
+             "up to 14% more)",
              r);
   if (checkpoint_.enabled) summarize_checkpoints(history_, r);
   r.recovery = result_recoveries(recoveries_, ran_no_task_);

@@ -63,9 +63,14 @@ struct Flow {  // one channel that carries records
   double capacity = 0;           // records in flight at most: held_records
   bool remote = false;
   // Records are dealt to the partition's channels in turn (rebalance, rescale) or copied to every
-  // one (broadcast), so a producer's buffers to its consumers fill at the same moment; hash and
-  // random fill them at their own times.
+  // one (broadcast), so each channel gets its share of every batch; hash and random route each
+  // record by a draw.
   bool dealt = false;
+  // A producer's segments to its consumers end at moments of their own: routed by a draw, or dealt
+  // records of sizes that vary (record_size_distribution), so that each channel's segment holds a
+  // count of its own. Dealt records of one size fill them in step, and a copy (broadcast) too.
+  bool ends_apart = false;
+  double size_cv = 0;  // record_size_distribution's coefficient of variation (0: one size)
 };
 
 struct Network {

@@ -208,12 +208,13 @@ int RateSolver::local_releaser(const Conditions& c, int i) const {
 }
 
 // The producer whose output flush wakes a thread: the lowest of its producers, when every channel
-// that brings it records hands them over with the producer's other channels — dealt in turn (their
-// segments fill and end at the same moment) or shipped at the output flusher's tick — or −1. The
-// consumers of one producer's flush are runnable together (sim/core_sharing.h); `spread` is how
-// much their batches' work varies, `segments` how much of it comes at segment ends of their own
-// instead (hash and random channels). A zero timeout ships each record alone; a disabled one only
-// full segments, which a dealt partition still ends together and a hash one apart.
+// that brings it records hands them over with the producer's other channels — dealt in turn, of
+// one size (their segments fill and end at the same moment), or shipped at the output flusher's
+// tick — or −1. The consumers of one producer's flush are runnable together (sim/core_sharing.h);
+// `spread` is how much their batches' work varies, `segments` how much of it comes at segment ends
+// of their own instead (hash and random channels, and dealt records whose sizes vary). A zero
+// timeout ships each record alone; a disabled one only full segments, which a dealt partition of
+// one record size still ends together and the others apart.
 int RateSolver::flush_waker(int i, double& spread, SegmentEnds& segments) const {
   const Thread& t = net_.threads[i];
   const Nanos timeout = net_.params.buffer_timeout;
@@ -229,7 +230,7 @@ int RateSolver::flush_waker(int i, double& spread, SegmentEnds& segments) const 
     waker = waker < 0 ? f.from : std::min(waker, f.from);
     if (!f.dealt) count_variance = 1;
     ++batches;
-    if (!f.dealt) {
+    if (f.ends_apart) {
       if (timeout < 0) return -1;  // only full segments leave, each when it ends
       ++apart;
       per_tick += records_a_tick(r_.inflow[q], timeout);
@@ -293,9 +294,9 @@ Following RateSolver::follows(int i, int tm) const {
   return best;
 }
 
-// A thread that follows a group whose threads all read dealt channels only: they read the same
-// records in step, so their segments to it end together and it gets them as one lump, which the
-// follower model spreads out (sim/README.md). Only once those channels end a segment a tick or
+// A thread that follows a group whose threads all read dealt channels of one record size only:
+// they read the same records in step, so their segments to it (of one size too) end together and
+// it gets them as one lump, which the follower model spreads out (sim/README.md). Only once those channels end a segment a tick or
 // more; below that the ticks ship most of it.
 bool RateSolver::follows_in_lumps(int k, std::size_t tm) const {
   const Following& f = follows_[k];
@@ -308,10 +309,35 @@ bool RateSolver::follows_in_lumps(int k, std::size_t tm) const {
     const auto& writer = net_.threads[from.from];
     if (writer.taskmanager != static_cast<int>(tm) || group_[local_[from.from]] != f.group) continue;
     bool dealt = writer.ins > 0;
-    for (int w = 0; w < writer.ins; ++w) dealt &= net_.flows[net_.in_flows[writer.first_in + w]].dealt;
-    if (dealt && records_a_tick(r_.inflow[q], timeout) >= from.records_per_buffer) return true;
+    for (int w = 0; w < writer.ins; ++w) dealt &= !net_.flows[net_.in_flows[writer.first_in + w]].ends_apart;
+    if (dealt && !from.ends_apart && records_a_tick(r_.inflow[q], timeout) >= from.records_per_buffer) return true;
   }
   return false;
+}
+
+// A follower whose records from its group vary in size (record_size_distribution): buffer level
+// finds it busier than the follower model says (5–10%, 14% while the sizes still part; sim/README.md).
+bool RateSolver::follows_varied_sizes(int k, std::size_t tm) const {
+  const Following& f = follows_[k];
+  if (f.group < 0 || f.share <= 0) return false;
+  const Thread& t = net_.threads[net_.threads_on[tm][k]];
+  for (int j = 0; j < t.ins; ++j) {
+    const Flow& from = net_.flows[net_.in_flows[t.first_in + j]];
+    if (net_.threads[from.from].taskmanager == static_cast<int>(tm) && group_[local_[from.from]] == f.group &&
+        from.size_cv > 0)
+      return true;
+  }
+  return false;
+}
+
+// Every channel that brings the thread records carries them at one size.
+bool RateSolver::reads_one_size(int i) const {
+  const Thread& t = net_.threads[i];
+  for (int k = 0; k < t.ins; ++k) {
+    const int q = net_.in_flows[t.first_in + k];
+    if (r_.inflow[q] > 0 && net_.flows[q].size_cv > 0) return false;
+  }
+  return true;
 }
 
 void RateSolver::classify(const Conditions& c) {
@@ -385,9 +411,11 @@ void RateSolver::classify(const Conditions& c) {
       if (share_[k] - demand_[k] >= 0.01) {  // waits for a core
         const int g = group_[k];
         const bool grouped = g >= 0 && members_[g] > 1;
-        if (grouped && coupling_[g] == Coupling::Together && segments_[k].per_tick >= 2) r_.busy_high[tm] = 1;
+        if (grouped && coupling_[g] == Coupling::Together && segments_[k].per_tick >= 2 && reads_one_size(on[k]))
+          r_.busy_high[tm] = 1;
         if (!grouped && follows_in_lumps(k, tm)) r_.busy_high[tm] = 1;
         if (grouped && coupling_[g] == Coupling::TakeTurns && members_[g] >= 3) r_.busy_low[tm] = 1;
+        if (!grouped && follows_varied_sizes(k, tm)) r_.busy_low[tm] = 1;
       }
       r_.busy[on[k]] = share_[k];
       // The speed while runnable, as the latency estimate's service time needs it.

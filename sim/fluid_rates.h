@@ -63,10 +63,11 @@ struct Rates {
   std::vector<double> inflow;         // per flow: records/s written
   std::vector<double> drain;          // per flow: records/s read
   // Per TaskManager, where the busy estimate is known to be off (sim/README.md, what is left): a
-  // thread waits for a core (≥ 10 ms/s by the estimate) and either its hash or random channels end
-  // two segments a tick or more, or it gets its records in lumps from threads that read dealt
-  // channels in step (busy_high), or it is one of three or more back-pressured threads that their
-  // consumers release through local channels (busy_low).
+  // thread waits for a core (≥ 10 ms/s by the estimate) and either its hash or random channels of
+  // one record size end two segments a tick or more, or it gets its records in lumps from threads
+  // that read dealt channels in step (busy_high), or it is one of three or more back-pressured
+  // threads that their consumers release through local channels, or it follows threads whose
+  // records to it vary in size (busy_low).
   std::vector<char> busy_high, busy_low;
   int passes = 0;
 };
@@ -87,6 +88,8 @@ class RateSolver {
   int flush_waker(int thread, double& spread, SegmentEnds& segments) const;
   Following follows(int thread, int taskmanager) const;
   bool follows_in_lumps(int k, std::size_t taskmanager) const;
+  bool follows_varied_sizes(int k, std::size_t taskmanager) const;
+  bool reads_one_size(int thread) const;
 
   const Network& net_;
   Rates r_;

@@ -425,8 +425,7 @@ RunResult FluidRun::summarize(double wall) {
   add_caveat(busy_low_s_, "may be too low",
              "three or more back-pressured threads are released by the same consumers through local channels and "
              "overlap more than taking turns allows (up to 11% more busy time at buffer level in the cases "
-             "measured), or a thread follows consumers whose records to it vary in size (record_size_distribution; "
-             "up to 14% more)",
+             "measured)",
              r);
   if (checkpoint_.enabled) summarize_checkpoints(history_, r);
   r.recovery = result_recoveries(recoveries_, ran_no_task_);

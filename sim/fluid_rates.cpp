@@ -289,6 +289,12 @@ Following RateSolver::follows(int i, int tm) const {
       }
       best.cycle = batches > 0 ? 1 / batches : 0;
       best.buffer_work = t.cost * f.records_per_buffer;
+      // The lag moves a buffer's work later in the cycle, where fewer of the group run. So it is
+      // when the segments to the follower end with the group's batches, as records of one size
+      // in and out make them (sim/README.md, "Records whose sizes vary"). Records whose sizes vary
+      // end them anywhere in the group's spells, in no order: only the share of the group's work
+      // that comes with the flush, a spell from the top down, is lagged then.
+      if (f.size_cv > 0 || !reads_one_size(f.from)) best.buffer_work *= segments_[local_[f.from]].at_tick;
     }
   }
   return best;
@@ -311,21 +317,6 @@ bool RateSolver::follows_in_lumps(int k, std::size_t tm) const {
     bool dealt = writer.ins > 0;
     for (int w = 0; w < writer.ins; ++w) dealt &= !net_.flows[net_.in_flows[writer.first_in + w]].ends_apart;
     if (dealt && !from.ends_apart && records_a_tick(r_.inflow[q], timeout) >= from.records_per_buffer) return true;
-  }
-  return false;
-}
-
-// A follower whose records from its group vary in size (record_size_distribution): buffer level
-// finds it busier than the follower model says (5–10%, 14% while the sizes still part; sim/README.md).
-bool RateSolver::follows_varied_sizes(int k, std::size_t tm) const {
-  const Following& f = follows_[k];
-  if (f.group < 0 || f.share <= 0) return false;
-  const Thread& t = net_.threads[net_.threads_on[tm][k]];
-  for (int j = 0; j < t.ins; ++j) {
-    const Flow& from = net_.flows[net_.in_flows[t.first_in + j]];
-    if (net_.threads[from.from].taskmanager == static_cast<int>(tm) && group_[local_[from.from]] == f.group &&
-        from.size_cv > 0)
-      return true;
   }
   return false;
 }
@@ -415,7 +406,6 @@ void RateSolver::classify(const Conditions& c) {
           r_.busy_high[tm] = 1;
         if (!grouped && follows_in_lumps(k, tm)) r_.busy_high[tm] = 1;
         if (grouped && coupling_[g] == Coupling::TakeTurns && members_[g] >= 3) r_.busy_low[tm] = 1;
-        if (!grouped && follows_varied_sizes(k, tm)) r_.busy_low[tm] = 1;
       }
       r_.busy[on[k]] = share_[k];
       // The speed while runnable, as the latency estimate's service time needs it.

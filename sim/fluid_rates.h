@@ -66,8 +66,7 @@ struct Rates {
   // thread waits for a core (≥ 10 ms/s by the estimate) and either its hash or random channels of
   // one record size end two segments a tick or more, or it gets its records in lumps from threads
   // that read dealt channels in step (busy_high), or it is one of three or more back-pressured
-  // threads that their consumers release through local channels, or it follows threads whose
-  // records to it vary in size (busy_low).
+  // threads that their consumers release through local channels (busy_low).
   std::vector<char> busy_high, busy_low;
   int passes = 0;
 };
@@ -88,7 +87,6 @@ class RateSolver {
   int flush_waker(int thread, double& spread, SegmentEnds& segments) const;
   Following follows(int thread, int taskmanager) const;
   bool follows_in_lumps(int k, std::size_t taskmanager) const;
-  bool follows_varied_sizes(int k, std::size_t taskmanager) const;
   bool reads_one_size(int thread) const;
 
   const Network& net_;

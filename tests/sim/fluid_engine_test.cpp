@@ -280,10 +280,12 @@ TEST_CASE("fluid: says where its busy time is known to be off", "[fluid]") {
   // Two sources → six 100 µs workers → a sink, nine threads on one 3-core TaskManager. A channel to
   // a worker carries 1333 records a second at 16k/s, about 327 to a 32 KiB buffer
   // (sim/README.md's figures are for this job).
-  const auto run_with = [](double rate, model::Partition partition, model::Nanos timeout) {
+  const auto run_with = [](double rate, model::Partition partition, model::Nanos timeout, double size_cv = 0) {
     auto job = testing::line_job({stage(2, 20 * kMicrosecond), stage(6, 100 * kMicrosecond, partition),
                                   stage(1, 10 * kMicrosecond, model::Partition::Rebalance)},
                                  rate, 1, 3.0);
+    if (size_cv > 0)
+      for (auto& op : job.scenario.operators) op.record_size_cv = size_cv;
     job.scenario.operators[1].key_count = 100'000;
     job.params.buffer_timeout = timeout;
     sim::RunOptions options;
@@ -310,6 +312,11 @@ TEST_CASE("fluid: says where its busy time is known to be off", "[fluid]") {
   CHECK(run_with(16'000, model::Partition::Hash, 300 * ms).caveats.empty());
   CHECK(run_with(16'000, model::Partition::Hash, 100 * ms).caveats.empty());
   CHECK(run_with(2'500, model::Partition::Hash, 16 * kSecond).caveats.empty());
+  // Both locks are of records of one size: with sizes that vary the segments end apart, and the
+  // caveat says what to set.
+  CHECK_THAT(lumps.caveats[0], Catch::Contains("record_size_distribution"));
+  CHECK(run_with(16'000, model::Partition::Rebalance, 300 * ms, 0.3).caveats.empty());
+  CHECK(run_with(16'000, model::Partition::Hash, kSecond, 0.3).caveats.empty());
   // Three back-pressured sources that four workers on the same TaskManager release: they overlap
   // more than taking turns allows (buffer level 299.7 over 8 seeds, the estimate 277.8).
   auto turns = testing::line_job({stage(3, 20 * kMicrosecond), stage(4, 100 * kMicrosecond, model::Partition::Rebalance),

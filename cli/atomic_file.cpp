@@ -14,8 +14,10 @@ namespace {
 
 // fsync of the folder holding `path`, so that a rename into it survives a crash.
 void sync_folder(const std::string& path) {
-  std::string folder = std::filesystem::path(path).parent_path().string();
-  if (folder.empty()) folder = ".";
+  // Built in one expression: assigning "." to the string afterwards trips GCC 12's false
+  // -Wrestrict (its bug 105329).
+  const auto parent = std::filesystem::path(path).parent_path();
+  const std::string folder = parent.empty() ? std::string(".") : parent.string();
   const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return;  // nothing to flush where a folder cannot be opened (best effort)
   ::fsync(fd);

@@ -68,7 +68,8 @@ void read_state(Reader& r, const toml::table& t, const std::string& prefix, Stat
 
 // "constant" | "exponential" | "lognormal:<cv>" as a distribution and its coefficient of
 // variation (exponential: 1); without `exponential` the word is refused (record sizes).
-std::optional<std::pair<CostDistribution, double>> read_distribution(Reader& r, const toml::node& node,
+std::optional<std::pair<CostDistribution, double>> read_distribution(Reader& r,
+                                                                     const toml::node& node,
                                                                      const std::string& name,
                                                                      bool exponential) {
   const auto text = node.value_exact<std::string>();
@@ -110,11 +111,12 @@ OperatorSpec read_operator(Reader& r, const toml::table& t, int index) {
   } else if (!t.contains("name")) {
     r.error(t, prefix, "missing 'name'");
   }
-  r.check_keys(t,
-               {"name", "kind", "parallelism", "max_parallelism", "inputs", "cpu_per_record",
-                "cpu_distribution", "selectivity", "record_size", "record_size_distribution", "state", "key_skew",
-                "key_count", "source_partitions", "slot_sharing_group", "chaining"},
-               prefix);
+  r.check_keys(
+      t,
+      {"name", "kind", "parallelism", "max_parallelism", "inputs", "cpu_per_record",
+       "cpu_distribution", "selectivity", "record_size", "record_size_distribution", "state",
+       "key_skew", "key_count", "source_partitions", "slot_sharing_group", "chaining"},
+      prefix);
   assign(op.kind, r.word<OperatorKind>(t, "kind", prefix,
                                        {{"source", OperatorKind::Source},
                                         {"operator", OperatorKind::Operator},
@@ -132,7 +134,8 @@ OperatorSpec read_operator(Reader& r, const toml::table& t, int index) {
   assign(op.selectivity, r.number(t, "selectivity", prefix, 0.0));
   assign(op.record_size, r.size(t, "record_size", prefix));
   if (const toml::node* d = t.get("record_size_distribution")) {
-    if (auto dist = read_distribution(r, *d, prefix + ".record_size_distribution", false)) op.record_size_cv = dist->second;
+    if (auto dist = read_distribution(r, *d, prefix + ".record_size_distribution", false))
+      op.record_size_cv = dist->second;
   }
   if (const toml::table* state = r.table(t, "state", prefix)) {
     op.state.emplace();

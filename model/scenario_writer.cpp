@@ -128,7 +128,9 @@ void write_operator(std::ostream& out, const OperatorSpec& op) {
   out << "record_size = \"" << size_text(op.record_size) << "\"     # 0b: as its input's\n";
   if (op.record_size_cv) {
     out << "record_size_distribution = \""
-        << (*op.record_size_cv > 0 ? "lognormal:" + number(*op.record_size_cv) : std::string("constant")) << "\"\n";
+        << (*op.record_size_cv > 0 ? "lognormal:" + number(*op.record_size_cv)
+                                   : std::string("constant"))
+        << "\"\n";
   }
   if (op.state) {
     const StateSpec& s = *op.state;

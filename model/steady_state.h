@@ -19,8 +19,9 @@
 //    Σ cpu_per_record × records reaching the operator per record entering the chain.
 //  - Record sizes: an operator emits its record_size, or (when 0) the rate-weighted mean size of
 //    its input records. A sink's emitted size is what it writes out (sinkOutput); so a sink with no
-//    record_size writes the records it receives at their size. Their spread (record_size_distribution)
-//    is the operator's own, else constant with its own record_size, else its inputs' widest.
+//    record_size writes the records it receives at their size. Their spread
+//    (record_size_distribution) is the operator's own, else constant with its own record_size, else
+//    its inputs' widest.
 //  - Network per TaskManager, IN and OUT, by cause:
 //      sourceIngest      IN: records arriving at source subtasks × the source's record_size;
 //      shuffle           records of job edges between subtasks on different TaskManagers (local

@@ -212,7 +212,8 @@ void Engine::build() {
       p.rng = Rng(scenario_.seed, Stream::kRouting, partitions_.size());
       if (p.kind == model::Partition::Rebalance) p.round_robin = p.rng.below(p.channels);
       if (p.kind == model::Partition::Hash) p.hash = &hash_tables_[e];
-      const auto record_size = static_cast<std::int32_t>(std::min<Bytes>(edge_size[e], params_.segment_size));
+      const auto record_size =
+          static_cast<std::int32_t>(std::min<Bytes>(edge_size[e], params_.segment_size));
       if (edge_size_cv_[e] > 0) {
         p.sizes_vary = true;
         p.size_params = Rng::lognormal_params(static_cast<double>(record_size), edge_size_cv_[e]);

@@ -24,7 +24,8 @@ namespace flinksim::sim::detail {
 // Out of line: write_record is on every record's path, and most edges draw nothing.
 [[gnu::noinline]] std::int32_t Engine::draw_record_size(PartitionState& p) {
   const double bytes = p.size_rng.lognormal(p.size_params);
-  return static_cast<std::int32_t>(std::clamp<double>(std::round(bytes), 1.0, static_cast<double>(params_.segment_size)));
+  return static_cast<std::int32_t>(
+      std::clamp<double>(std::round(bytes), 1.0, static_cast<double>(params_.segment_size)));
 }
 
 void Engine::write_record(int channel, Nanos origin) {

@@ -417,11 +417,12 @@ RunResult FluidRun::summarize(double wall) {
   }
   set_state_peaks(state_layout_, 0, horizon_, r.taskmanagers);
   add_caveat(busy_high_s_, "may be too high",
-             "a consumer's hash or random channels, carrying records of one size, end two segments or more per "
-             "buffer timeout (buffer level measured up to 25 ms/s, 5-13%, less busy time in the cases measured), "
-             "or a thread gets its records from consumers of a dealt partition (rebalance, rescale) of one record "
-             "size, whose segments to it end together, a segment or more per timeout (up to 55% less); only "
-             "records of one size lock so: if yours vary, set record_size_distribution",
+             "a consumer's hash or random channels, carrying records of one size, end two "
+             "segments or more per buffer timeout (buffer level measured up to 25 ms/s, 5-13%, "
+             "less busy time in the cases measured), or a thread gets its records from consumers "
+             "of a dealt partition (rebalance, rescale) of one record size, whose segments to it "
+             "end together, a segment or more per timeout (up to 55% less); only records of one "
+             "size lock so: if yours vary, set record_size_distribution",
              r);
   add_caveat(busy_low_s_, "may be too low",
              "three or more back-pressured threads are released by the same consumers through local channels and "

@@ -294,7 +294,8 @@ Following RateSolver::follows(int i, int tm) const {
       // in and out make them (sim/README.md, "Records whose sizes vary"). Records whose sizes vary
       // end them anywhere in the group's spells, in no order: only the share of the group's work
       // that comes with the flush, a spell from the top down, is lagged then.
-      if (f.size_cv > 0 || !reads_one_size(f.from)) best.buffer_work *= segments_[local_[f.from]].at_tick;
+      if (f.size_cv > 0 || !reads_one_size(f.from))
+        best.buffer_work *= segments_[local_[f.from]].at_tick;
     }
   }
   return best;
@@ -302,8 +303,8 @@ Following RateSolver::follows(int i, int tm) const {
 
 // A thread that follows a group whose threads all read dealt channels of one record size only:
 // they read the same records in step, so their segments to it (of one size too) end together and
-// it gets them as one lump, which the follower model spreads out (sim/README.md). Only once those channels end a segment a tick or
-// more; below that the ticks ship most of it.
+// it gets them as one lump, which the follower model spreads out (sim/README.md). Only once those
+// channels end a segment a tick or more; below that the ticks ship most of it.
 bool RateSolver::follows_in_lumps(int k, std::size_t tm) const {
   const Following& f = follows_[k];
   const Nanos timeout = net_.params.buffer_timeout;
@@ -315,8 +316,11 @@ bool RateSolver::follows_in_lumps(int k, std::size_t tm) const {
     const auto& writer = net_.threads[from.from];
     if (writer.taskmanager != static_cast<int>(tm) || group_[local_[from.from]] != f.group) continue;
     bool dealt = writer.ins > 0;
-    for (int w = 0; w < writer.ins; ++w) dealt &= !net_.flows[net_.in_flows[writer.first_in + w]].ends_apart;
-    if (dealt && !from.ends_apart && records_a_tick(r_.inflow[q], timeout) >= from.records_per_buffer) return true;
+    for (int w = 0; w < writer.ins; ++w)
+      dealt &= !net_.flows[net_.in_flows[writer.first_in + w]].ends_apart;
+    if (dealt && !from.ends_apart &&
+        records_a_tick(r_.inflow[q], timeout) >= from.records_per_buffer)
+      return true;
   }
   return false;
 }
@@ -402,7 +406,8 @@ void RateSolver::classify(const Conditions& c) {
       if (share_[k] - demand_[k] >= 0.01) {  // waits for a core
         const int g = group_[k];
         const bool grouped = g >= 0 && members_[g] > 1;
-        if (grouped && coupling_[g] == Coupling::Together && segments_[k].per_tick >= 2 && reads_one_size(on[k]))
+        if (grouped && coupling_[g] == Coupling::Together && segments_[k].per_tick >= 2 &&
+            reads_one_size(on[k]))
           r_.busy_high[tm] = 1;
         if (!grouped && follows_in_lumps(k, tm)) r_.busy_high[tm] = 1;
         if (grouped && coupling_[g] == Coupling::TakeTurns && members_[g] >= 3) r_.busy_low[tm] = 1;

@@ -20,7 +20,14 @@ constexpr std::uint64_t splitmix64(std::uint64_t& state) {
 }
 
 // Stream ids name what an entity draws for, so two entities never share a stream.
-enum class Stream : std::uint64_t { kArrivals = 1, kCost = 2, kRouting = 3, kCheckpoint = 4, kFlusher = 5, kRecordSize = 6 };
+enum class Stream : std::uint64_t {
+  kArrivals = 1,
+  kCost = 2,
+  kRouting = 3,
+  kCheckpoint = 4,
+  kFlusher = 5,
+  kRecordSize = 6
+};
 
 class Rng {
  public:

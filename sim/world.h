@@ -219,7 +219,8 @@ struct ChannelState {
   // BufferBuilder goes on filling it, so a segment ends only when full or before an event.
   Buffer filling;
   std::int32_t segment_bytes = 0;
-  std::int32_t next_size = 0;  // bytes of the next record written (drawn ahead: a full segment ends at once)
+  // Bytes of the next record written, drawn ahead so that a full segment ends at once.
+  std::int32_t next_size = 0;
   // Ring index of a queued slice whose segment goes on (at most one: a flush queues a slice only
   // with nothing else queued); reading or sending it does not return the segment to the pool.
   static constexpr std::uint64_t kNoSlice = ~std::uint64_t{0};

@@ -257,7 +257,7 @@ TEST_CASE("a record size's spread goes with the size: own, else constant, else i
                  op("sink", OperatorKind::Sink, 2, 1, {{"reshape", Partition::Forward}})};
   s.operators[0].record_size = 2000;
   s.operators[0].record_size_cv = 0.4;
-  s.operators[2].record_size = 400;  // its own size, no distribution: constant
+  s.operators[2].record_size = 400;     // its own size, no distribution: constant
   s.operators[3].record_size_cv = 0.2;  // the size it inherits, its own spread
   const JobGraph g = hand_graph(s, {{0, 1}, {2, 3}});
   const SteadyState r = compute_steady_state(s, g, fill_first(g, 2, 2));

@@ -161,10 +161,11 @@ TEST_CASE("dealt records of one size end their segments together; sizes that var
   // With record_size_distribution lognormal:0.3 each segment holds a count of its own, the ends
   // drift apart within seconds, and the workers mostly run alone: the same CPU, less busy.
   const auto run = [](double size_cv) {
-    auto job = testing::line_job({stage(2, 20 * kMicrosecond, model::Partition::Forward, {0, 0}),
-                                  stage(6, 100 * kMicrosecond, model::Partition::Rebalance, {0, 0, 0, 0, 0, 0}),
-                                  stage(1, 10 * kMicrosecond, model::Partition::Rebalance, {0})},
-                                 16'000, 1, 3, 13);
+    auto job = testing::line_job(
+        {stage(2, 20 * kMicrosecond, model::Partition::Forward, {0, 0}),
+         stage(6, 100 * kMicrosecond, model::Partition::Rebalance, {0, 0, 0, 0, 0, 0}),
+         stage(1, 10 * kMicrosecond, model::Partition::Rebalance, {0})},
+        16'000, 1, 3, 13);
     for (auto& op : job.scenario.operators) {
       op.record_size = 1000;
       if (size_cv > 0) op.record_size_cv = size_cv;
@@ -175,9 +176,11 @@ TEST_CASE("dealt records of one size end their segments together; sizes that var
   const auto one_size = run(0), varied = run(0.3);
   REQUIRE(one_size.conserved);
   REQUIRE(varied.conserved);
-  INFO("workers busy " << one_size.vertices[1].busy_ms_per_s << " / " << varied.vertices[1].busy_ms_per_s);
+  INFO("workers busy " << one_size.vertices[1].busy_ms_per_s << " / "
+                       << varied.vertices[1].busy_ms_per_s);
   // CPU: 16k/s × (20 + 100 + 10) µs on 3 cores, 0.693, whatever the sizes.
-  CHECK(one_size.taskmanagers[0].cpu_utilization == Approx(varied.taskmanagers[0].cpu_utilization).epsilon(0.02));
+  CHECK(one_size.taskmanagers[0].cpu_utilization ==
+        Approx(varied.taskmanagers[0].cpu_utilization).epsilon(0.02));
   CHECK(one_size.vertices[1].busy_ms_per_s > 500);  // 575 measured: in step
   CHECK(varied.vertices[1].busy_ms_per_s < 380);    // 330 measured: apart
   CHECK(varied.throughput_mean == Approx(16'000).epsilon(0.02));

@@ -280,7 +280,8 @@ TEST_CASE("fluid: says where its busy time is known to be off", "[fluid]") {
   // Two sources → six 100 µs workers → a sink, nine threads on one 3-core TaskManager. A channel to
   // a worker carries 1333 records a second at 16k/s, about 327 to a 32 KiB buffer
   // (sim/README.md's figures are for this job).
-  const auto run_with = [](double rate, model::Partition partition, model::Nanos timeout, double size_cv = 0) {
+  const auto run_with = [](double rate, model::Partition partition, model::Nanos timeout,
+                           double size_cv = 0) {
     auto job = testing::line_job({stage(2, 20 * kMicrosecond), stage(6, 100 * kMicrosecond, partition),
                                   stage(1, 10 * kMicrosecond, model::Partition::Rebalance)},
                                  rate, 1, 3.0);

@@ -387,9 +387,9 @@ TEST_CASE("fluid and buffer level agree on a sink that follows the workers' segm
 // each channel's segment holds a count of its own, so a source's segments to the six workers no
 // longer end together and the workers' segments to the sink no longer end with their batches.
 // Buffer level finds the dealt workers as busy as hash ones then (337.3 ms/s at 300 ms over 8
-// seeds; 601.8 with 1 KB records of one size, seed 13, engine_test), and the fluid level reads dealt
-// channels of varied sizes as segment ends of their own (Flow::ends_apart). 1 KB records (32 a
-// segment) part within seconds. The sink follows the workers, but its records no longer come at
+// seeds; 601.8 with 1 KB records of one size, seed 13, engine_test), and the fluid level reads
+// dealt channels of varied sizes as segment ends of their own (Flow::ends_apart). 1 KB records (32
+// a segment) part within seconds. The sink follows the workers, but its records no longer come at
 // the end of their batches: lagged as for records of one size, the follower model read it 7% too
 // idle (206.5 against 222.0); lagged only for the share that comes with the flush, 223.7.
 testing::TestJob varied_sizes(testing::TestJob job, Nanos timeout) {
@@ -401,14 +401,17 @@ testing::TestJob varied_sizes(testing::TestJob job, Nanos timeout) {
   return job;
 }
 
-TEST_CASE("fluid and buffer level agree on dealt records whose sizes vary", "[fluid][agreement][adversarial]") {
+TEST_CASE("fluid and buffer level agree on dealt records whose sizes vary",
+          "[fluid][agreement][adversarial]") {
   const auto dealt = agree_over_seeds("varied-sizes-rebalance-300ms (8 seeds)",
                                       varied_sizes(six_workers(16'000), 300 * model::kMillisecond));
   CHECK(dealt.caveats.empty());  // no lumps: the segments to the sink end apart
-  agree_over_seeds("varied-sizes-rebalance-1s (8 seeds)", varied_sizes(six_workers(16'000), kSecond));
+  agree_over_seeds("varied-sizes-rebalance-1s (8 seeds)",
+                   varied_sizes(six_workers(16'000), kSecond));
   // Hash channels of varied sizes with 40 segment ends a tick: the workers agree (325.6 against
   // 327.8), where records of one size read them too busy (the case above) and say so.
-  const auto hashed = agree_over_seeds("varied-sizes-hash-1s (8 seeds)", varied_sizes(hash_workers(16'000, kSecond), kSecond));
+  const auto hashed = agree_over_seeds("varied-sizes-hash-1s (8 seeds)",
+                                       varied_sizes(hash_workers(16'000, kSecond), kSecond));
   CHECK(hashed.caveats.empty());
 }
 

@@ -6,6 +6,7 @@
 #include "model/key_distribution.h"
 #include "model/memory.h"
 #include "model/state_model.h"
+#include "model/steady_state.h"
 #include "model/traffic.h"
 #include "sim/world.h"
 
@@ -16,31 +17,6 @@ std::uint64_t ring_capacity(int buffers) {
   std::uint64_t cap = 4;
   while (cap < static_cast<std::uint64_t>(buffers) + 1) cap <<= 1;
   return cap;
-}
-
-// Bytes of each record an edge carries: the emitting operator's record_size, else the nearest
-// earlier operator of its chain that sets one, else what the upstream vertex receives.
-Bytes emitted_size(const model::Scenario& sc, const model::JobGraph& g, int vertex, int op_pos,
-                   const std::vector<Bytes>& received) {
-  const auto& ops = g.vertices[vertex].operators;
-  for (int k = op_pos; k >= 0; --k) {
-    const Bytes b = sc.operators[ops[k].op].record_size;
-    if (b > 0) return b;
-  }
-  return received[vertex] > 0 ? received[vertex] : 64;  // 64 B: a small event when nothing says
-}
-
-// The spread of those sizes by the same walk: the nearest operator that sets
-// record_size_distribution, or sets record_size (constant), else what the vertex receives.
-double emitted_size_cv(const model::Scenario& sc, const model::JobGraph& g, int vertex, int op_pos,
-                       const std::vector<double>& received) {
-  const auto& ops = g.vertices[vertex].operators;
-  for (int k = op_pos; k >= 0; --k) {
-    const auto& spec = sc.operators[ops[k].op];
-    if (spec.record_size_cv) return *spec.record_size_cv;
-    if (spec.record_size > 0) return 0.0;
-  }
-  return received[vertex];
 }
 
 }  // namespace
@@ -56,9 +32,10 @@ void Engine::build() {
   // Vertices and their chains.
   vertices_.resize(nv);
   int nsub = 0;
-  std::vector<Bytes> received(nv, 0);
+  // Record sizes and their spread as the steady-state model resolves them, as at fluid level:
+  // an operator's own, else what it receives (model/steady_state.h).
+  const auto steady = model::compute_steady_state(scenario_, g, placement_, 1.0);
   std::vector<Bytes> edge_size(g.edges.size(), 64);
-  std::vector<double> received_cv(nv, 0.0);
   edge_size_cv_.assign(g.edges.size(), 0.0);
   for (int v = 0; v < nv; ++v) {
     const auto& jv = g.vertices[v];
@@ -88,10 +65,10 @@ void Engine::build() {
         if (jv.operators[k].op == g.edges[e].from_operator) pos = k;
       vs.out_edge_op.push_back(pos);
       vs.ops[pos].consumers += 1;
-      edge_size[e] = emitted_size(scenario_, g, v, pos, received);
-      received[g.edges[e].target] = std::max(received[g.edges[e].target], edge_size[e]);
-      edge_size_cv_[e] = emitted_size_cv(scenario_, g, v, pos, received_cv);
-      received_cv[g.edges[e].target] = std::max(received_cv[g.edges[e].target], edge_size_cv_[e]);
+      const auto& emitted = steady.operators[g.edges[e].from_operator];
+      // 64 B: a small event when nothing says
+      if (emitted.record_size > 0) edge_size[e] = std::max<Bytes>(1, std::llround(emitted.record_size));
+      edge_size_cv_[e] = emitted.record_size_cv;
     }
     // An operator with no chained child and no output edge (a sink) is where records leave.
     for (auto& op : vs.ops) {

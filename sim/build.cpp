@@ -36,7 +36,7 @@ void Engine::build() {
   // an operator's own, else what it receives (model/steady_state.h).
   const auto steady = model::compute_steady_state(scenario_, g, placement_, 1.0);
   std::vector<Bytes> edge_size(g.edges.size(), 64);
-  edge_size_cv_.assign(g.edges.size(), 0.0);
+  std::vector<double> edge_size_cv(g.edges.size(), 0.0);  // record_size_distribution's cv
   for (int v = 0; v < nv; ++v) {
     const auto& jv = g.vertices[v];
     auto& vs = vertices_[v];
@@ -68,7 +68,7 @@ void Engine::build() {
       const auto& emitted = steady.operators[g.edges[e].from_operator];
       // 64 B: a small event when nothing says
       if (emitted.record_size > 0) edge_size[e] = std::max<Bytes>(1, std::llround(emitted.record_size));
-      edge_size_cv_[e] = emitted.record_size_cv;
+      edge_size_cv[e] = emitted.record_size_cv;
     }
     // An operator with no chained child and no output edge (a sink) is where records leave.
     for (auto& op : vs.ops) {
@@ -191,9 +191,9 @@ void Engine::build() {
       if (p.kind == model::Partition::Hash) p.hash = &hash_tables_[e];
       const auto record_size =
           static_cast<std::int32_t>(std::min<Bytes>(edge_size[e], params_.segment_size));
-      if (edge_size_cv_[e] > 0) {
+      if (edge_size_cv[e] > 0) {
         p.sizes_vary = true;
-        p.size_params = Rng::lognormal_params(static_cast<double>(record_size), edge_size_cv_[e]);
+        p.size_params = Rng::lognormal_params(static_cast<double>(record_size), edge_size_cv[e]);
         p.size_rng = Rng(scenario_.seed, Stream::kRecordSize, partitions_.size());
       }
       for (int d = first; d < last; ++d) {

@@ -433,7 +433,6 @@ class Engine {
   std::vector<TaskManagerState> taskmanagers_;
   std::vector<AliasTable> hash_tables_;  // per edge (empty for non-hash edges)
   std::vector<Bytes> edge_record_size_;  // per edge
-  std::vector<double> edge_size_cv_;     // per edge: record_size_distribution's cv (0: constant)
   std::vector<int> work_list_;
 
   // Checkpoints (checkpoint_state.h).

@@ -157,7 +157,8 @@ TEST_CASE("dealt records of one size end their segments together; sizes that var
           "[engine][flush][record_size]") {
   // Two sources deal 1 KB records in turn (rebalance) to six 100 µs workers sharing 3 cores, 32 a
   // segment each. Of one size, a source's six segments end at the same record, so the six workers
-  // get their batches together, all six wait for the 3 cores and each is busy twice its CPU time.
+  // get their batches together, all six wait for the 3 cores and each is busy over twice its CPU
+  // time (267 ms/s).
   // With record_size_distribution lognormal:0.3 each segment holds a count of its own, the ends
   // drift apart within seconds, and the workers mostly run alone: the same CPU, less busy.
   const auto run = [](double size_cv) {
@@ -181,8 +182,8 @@ TEST_CASE("dealt records of one size end their segments together; sizes that var
   // CPU: 16k/s × (20 + 100 + 10) µs on 3 cores, 0.693, whatever the sizes.
   CHECK(one_size.taskmanagers[0].cpu_utilization ==
         Approx(varied.taskmanagers[0].cpu_utilization).epsilon(0.02));
-  CHECK(one_size.vertices[1].busy_ms_per_s > 500);  // 575 measured: in step
-  CHECK(varied.vertices[1].busy_ms_per_s < 380);    // 330 measured: apart
+  CHECK(one_size.vertices[1].busy_ms_per_s > 500);  // 601.8 measured: in step
+  CHECK(varied.vertices[1].busy_ms_per_s < 380);    // 340.2 measured: apart
   CHECK(varied.throughput_mean == Approx(16'000).epsilon(0.02));
 }
 

@@ -216,6 +216,7 @@ TEST_CASE("fluid and buffer level agree on the bundled scenarios' peak windows",
   agree_on("fraud-detection-skew.toml");
   agree_on("nexmark-q5.toml");
   agree_on("sizing-example.toml", 5 * kSecond);
+  agree_on("shared-cores-record-sizes.toml");  // threads wait for cores; records of varied size
 }
 
 // The recommend command's scenarios as written (their whole 10–30 minutes, checkpoints included):

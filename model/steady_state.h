@@ -76,6 +76,9 @@ struct OperatorRates {
   double records_out = 0.0;  // records_in × selectivity
   double record_size = 0.0;  // bytes of each emitted record (mean when inherited from several)
   double record_size_cv = 0.0;  // their spread (OperatorSpec::record_size_cv; the widest inherited)
+  // Bytes a record takes in a network buffer, as both simulation levels size them: record_size,
+  // or 64 B (a small event) when nothing in the scenario says.
+  double buffered_record_size() const { return record_size > 0 ? record_size : 64.0; }
 };
 
 struct VertexLoad {

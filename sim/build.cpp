@@ -35,7 +35,7 @@ void Engine::build() {
   // Record sizes and their spread as the steady-state model resolves them, as at fluid level:
   // an operator's own, else what it receives (model/steady_state.h).
   const auto steady = model::compute_steady_state(scenario_, g, placement_, 1.0);
-  std::vector<Bytes> edge_size(g.edges.size(), 64);
+  std::vector<Bytes> edge_size(g.edges.size(), 0);  // every edge is some vertex's output: set below
   std::vector<double> edge_size_cv(g.edges.size(), 0.0);  // record_size_distribution's cv
   for (int v = 0; v < nv; ++v) {
     const auto& jv = g.vertices[v];
@@ -66,8 +66,7 @@ void Engine::build() {
       vs.out_edge_op.push_back(pos);
       vs.ops[pos].consumers += 1;
       const auto& emitted = steady.operators[g.edges[e].from_operator];
-      // 64 B: a small event when nothing says
-      if (emitted.record_size > 0) edge_size[e] = std::max<Bytes>(1, std::llround(emitted.record_size));
+      edge_size[e] = std::max<Bytes>(1, std::llround(emitted.buffered_record_size()));
       edge_size_cv[e] = emitted.record_size_cv;
     }
     // An operator with no chained child and no output edge (a sink) is where records leave.

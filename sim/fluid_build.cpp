@@ -146,8 +146,7 @@ Network build_network(const model::Scenario& sc, const model::JobGraph& g, const
       const auto& edge = g.edges[e];
       const auto consumers = model::subpartitions_of(g, edge, t.index);
       const double m = factors[t.vertex].emitted[emitting_position(jv, edge.from_operator)];
-      double size = steady.operators[edge.from_operator].record_size;
-      if (size <= 0) size = 64;  // as the buffer level: a small event when nothing says
+      const double size = steady.operators[edge.from_operator].buffered_record_size();
       const double size_cv = steady.operators[edge.from_operator].record_size_cv;
       const double rpb = std::max(1.0, std::floor(static_cast<double>(p.segment_size) / size));
       const int pool_max = consumers.size() * p.buffers_per_channel + p.floating_buffers_per_gate;

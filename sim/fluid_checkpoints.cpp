@@ -92,6 +92,7 @@ void FluidRun::trigger_checkpoint() {
   PendingCheckpoint p;
   p.record.id = ++last_id_;
   p.record.trigger_time = now_;
+  locked_at_ = now_;  // the barriers finish every channel's segment (broadcastEvent)
   Snapshot& snap = p.snapshot;
   snap.id = p.record.id;
   snap.position = position_;

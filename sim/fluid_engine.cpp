@@ -46,14 +46,7 @@ FluidRun::FluidRun(const model::Scenario& sc, const model::JobGraph& g, const mo
   failure_done_.assign(sc.failures.size(), 0);
   for (std::size_t i = 0; i < sc.failures.size(); ++i)  // outside the run: never happens
     failure_done_[i] = sc.failures[i].at < 0 || sc.failures[i].at > horizon_;
-  for (auto* v : {&stopped_rates_.take, &stopped_rates_.offer, &stopped_rates_.want, &stopped_rates_.bp_cap,
-                  &stopped_rates_.cpu_cap, &stopped_rates_.cpu, &stopped_rates_.speed, &stopped_rates_.busy,
-                  &stopped_rates_.backpressured})
-    v->assign(nt, 0.0);
-  stopped_rates_.inflow.assign(nf, 0.0);
-  stopped_rates_.drain.assign(nf, 0.0);
-  stopped_rates_.busy_high.assign(net_.cores.size(), 0);
-  stopped_rates_.busy_low.assign(net_.cores.size(), 0);
+  stopped_rates_.size_for(net_);
   busy_high_s_.assign(net_.cores.size(), 0.0);
   busy_low_s_.assign(net_.cores.size(), 0.0);
   position_.assign(nt, 0.0);
@@ -156,10 +149,18 @@ Nanos FluidRun::next_event() const {
 
 // Metrics over dt seconds of the current rates (levels move apart, in integrate_levels).
 void FluidRun::accumulate(double dt) {
+  // Of the lock of dealt segment ends (Rates::lock_time), what is left over [a, a + dt] seconds
+  // after the last start or barrier, integrated: L · (e^(−a ÷ L) − e^(−(a + dt) ÷ L)).
+  const double since = static_cast<double>(now_ - locked_at_) * 1e-9;
+  const auto locked = [&](double lock) {
+    return lock * (std::exp(-since / lock) - std::exp(-(since + dt) / lock));
+  };
   for (std::size_t i = 0; i < net_.threads.size(); ++i) {
     const auto& t = net_.threads[i];
     auto& a = sample_[i];
     a.busy += r_->busy[i] * dt;
+    if (const double lock = r_->lock_time[t.taskmanager]; lock > 0)
+      a.busy += (r_->busy_locked[i] - r_->busy[i]) * locked(lock);
     a.backpressured += r_->backpressured[i] * dt;
     if (!t.source) a.in += r_->take[i] * dt;
     a.out += r_->take[i] * t.emit * dt;

@@ -46,6 +46,23 @@ SegmentEnds segment_ends(double per_tick, double r) {
   return ends;
 }
 
+// Whether a flow's segment ends fall at a phase of their own: those of a dealt partition whose
+// record sizes vary only once they have parted (`in_step`: not yet).
+bool ends_apart(const Flow& f, bool in_step) { return f.ends_apart && !(in_step && f.dealt); }
+
+// Seconds for the lock of a dealt channel's segment ends (made to end together by a barrier, or by
+// the start) to fade: e^(−t ÷ L) of its effect on the consumers' busy time is left t seconds on.
+// r records to a segment whose sizes vary by `cv`, `inflow` records/s, a buffer timeout of T.
+// The ends drift apart as a random walk of the records' sizes, so L grows with r and shrinks with
+// cv, but not as a bare random walk's (r ÷ cv)² ÷ inflow (off by up to 2.5×): the exponents and
+// the factor are fitted to buffer level (sim/README.md, thirteen cases of 4 seeds each, L from
+// 1 s to 25 s, the fit within 0.67–1.49×), a model made up to match it:
+// L = 0.0062 s · r^1.5 ÷ cv · (inflow · 1 s)^−0.3 · (T ÷ 1 s)^0.25.
+double parting_time(double r, double cv, double inflow, Nanos timeout) {
+  return 0.0062 * std::pow(r, 1.5) / cv * std::pow(inflow, -0.3) *
+         std::pow(static_cast<double>(timeout) * 1e-9, 0.25);
+}
+
 }  // namespace
 
 double water_fill(const double* demand, double* share, int n, double capacity, double cap, int* order) {
@@ -76,16 +93,21 @@ double water_fill(const double* demand, double* share, int n, double capacity, d
   return kUnbounded;  // unreachable: total > capacity means someone is short
 }
 
-RateSolver::RateSolver(const Network& net) : net_(net) {
+void Rates::size_for(const Network& net) {
   const std::size_t nt = net.threads.size(), nf = net.flows.size();
-  for (auto* v : {&r_.take, &r_.offer, &r_.want, &r_.bp_cap, &r_.cpu_cap, &r_.cpu, &r_.speed, &r_.busy,
-                  &r_.backpressured})
+  for (auto* v :
+       {&take, &offer, &want, &bp_cap, &cpu_cap, &cpu, &speed, &busy, &backpressured, &busy_locked})
     v->assign(nt, 0.0);
+  lock_time.assign(net.cores.size(), 0.0);
+  inflow.assign(nf, 0.0);
+  drain.assign(nf, 0.0);
+  for (auto* v : {&busy_high, &busy_low}) v->assign(net.cores.size(), 0);
+}
+
+RateSolver::RateSolver(const Network& net) : net_(net) {
+  const std::size_t nt = net.threads.size();
+  r_.size_for(net);
   previous_.assign(nt, 0.0);
-  r_.inflow.assign(nf, 0.0);
-  r_.drain.assign(nf, 0.0);
-  r_.busy_high.assign(net.cores.size(), 0);
-  r_.busy_low.assign(net.cores.size(), 0);
   std::size_t widest = nt;
   for (const auto& t : net.threads) widest = std::max(widest, static_cast<std::size_t>(t.ins));
   demand_.assign(widest, 0.0);
@@ -105,6 +127,8 @@ RateSolver::RateSolver(const Network& net) : net_(net) {
   for (const auto& on : net.threads_on) {
     sharing_key_.emplace_back(kKeyFields * on.size(), std::numeric_limits<double>::quiet_NaN());  // NaN: never equal
     sharing_shares_.emplace_back(on.size(), 0.0);
+    locked_key_.emplace_back(kKeyFields * on.size(), std::numeric_limits<double>::quiet_NaN());
+    locked_shares_.emplace_back(on.size(), 0.0);
   }
 }
 
@@ -215,7 +239,7 @@ int RateSolver::local_releaser(const Conditions& c, int i) const {
 // of their own instead (hash and random channels, and dealt records whose sizes vary). A zero
 // timeout ships each record alone; a disabled one only full segments, which a dealt partition of
 // one record size still ends together and the others apart.
-int RateSolver::flush_waker(int i, double& spread, SegmentEnds& segments) const {
+int RateSolver::flush_waker(int i, bool in_step, double& spread, SegmentEnds& segments) const {
   const Thread& t = net_.threads[i];
   const Nanos timeout = net_.params.buffer_timeout;
   if (t.source || t.ins == 0 || timeout == 0 || blocked(i)) return -1;
@@ -230,7 +254,7 @@ int RateSolver::flush_waker(int i, double& spread, SegmentEnds& segments) const 
     waker = waker < 0 ? f.from : std::min(waker, f.from);
     if (!f.dealt) count_variance = 1;
     ++batches;
-    if (f.ends_apart) {
+    if (ends_apart(f, in_step)) {
       if (timeout < 0) return -1;  // only full segments leave, each when it ends
       ++apart;
       per_tick += records_a_tick(r_.inflow[q], timeout);
@@ -325,6 +349,23 @@ bool RateSolver::follows_in_lumps(int k, std::size_t tm) const {
   return false;
 }
 
+// How long a lock of the thread's dealt channels whose record sizes vary lasts (parting_time,
+// weighted by their records), or 0. Without a timeout nothing was measured: 0.
+double RateSolver::lock_time(int i) const {
+  const Thread& t = net_.threads[i];
+  const Nanos timeout = net_.params.buffer_timeout;
+  if (timeout <= 0) return 0;
+  double weighted = 0, records = 0;
+  for (int k = 0; k < t.ins; ++k) {
+    const int q = net_.in_flows[t.first_in + k];
+    const Flow& f = net_.flows[q];
+    if (!(r_.inflow[q] > 0) || !f.dealt || !f.ends_apart) continue;
+    weighted += r_.inflow[q] * parting_time(f.records_per_buffer, f.size_cv, r_.inflow[q], timeout);
+    records += r_.inflow[q];
+  }
+  return records > 0 ? weighted / records : 0;
+}
+
 // Every channel that brings the thread records carries them at one size.
 bool RateSolver::reads_one_size(int i) const {
   const Thread& t = net_.threads[i];
@@ -340,85 +381,113 @@ void RateSolver::classify(const Conditions& c) {
   for (std::size_t tm = 0; tm < net_.threads_on.size(); ++tm) {
     const auto& on = net_.threads_on[tm];
     const int n = static_cast<int>(on.size());
-    int groups = 0;
-    // Threads of one group: released by the same consumer (take turns) or woken by the same
-    // producer's flush (together); group_key_ holds (coupling, that thread) per group.
-    const auto join = [&](int k, Coupling coupling, int key) {
-      for (int g = 0; g < groups; ++g)
-        if (coupling_[g] == coupling && group_key_[g] == key) {
-          group_[k] = g;
-          return;
-        }
-      coupling_[groups] = coupling;
-      group_key_[groups] = key;
-      group_[k] = groups++;
-    };
+    share_cores(c, tm, false, sharing_key_[tm], sharing_shares_[tm], r_.busy_high[tm],
+                r_.busy_low[tm]);
+    double lock = 0, weight = 0;  // the lock time of its Together groups, weighted by their CPU
     for (int k = 0; k < n; ++k) {
-      const int i = on[k];
-      // A thread whose rate its CPU share caps is runnable all the time (busy 1 whatever the overlap).
-      const bool cpu_bound = net_.threads[i].cost > 0 && r_.cpu_cap[i] < r_.want[i] * (1 - 1e-9);
-      demand_[k] = cpu_bound ? 1.0 : r_.cpu[i];
-      group_[k] = -1;
-      spread_[k] = 0;
-      segments_[k] = SegmentEnds{};
-      if (cpu_bound) continue;
-      if (const int releaser = local_releaser(c, i); releaser >= 0) join(k, Coupling::TakeTurns, releaser);
-      else if (const int waker = flush_waker(i, spread_[k], segments_[k]); waker >= 0) join(k, Coupling::Together, waker);
-    }
-    // A thread alone in its group lines up with nobody (core_sharing.h): it may follow a group.
-    std::fill(members_.begin(), members_.begin() + n, 0);
-    for (int k = 0; k < n; ++k)
-      if (group_[k] >= 0) ++members_[group_[k]];
-    for (int k = 0; k < n; ++k)
-      follows_[k] = (group_[k] < 0 || members_[group_[k]] < 2) && demand_[k] < 1 ? follows(on[k], tm) : Following{};
-    // The same inputs as this TaskManager's last solve (most events change a few TaskManagers' rates
-    // only): the same shares, without solving again.
-    auto& key = sharing_key_[tm];
-    auto& shares = sharing_shares_[tm];
-    bool same = true;
-    for (int k = 0; k < n; ++k) {
-      const SegmentEnds& ends = segments_[k];
-      const double in[kKeyFields] = {demand_[k],
-                                     static_cast<double>(group_[k]),
-                                     group_[k] >= 0 ? static_cast<double>(coupling_[group_[k]]) : -1.0,
-                                     spread_[k],
-                                     ends.per_tick,
-                                     ends.at_tick,
-                                     ends.tick_cv2,
-                                     static_cast<double>(follows_[k].group),
-                                     follows_[k].share,
-                                     follows_[k].cycle,
-                                     follows_[k].buffer_work};
-      for (int f = 0; f < kKeyFields; ++f) {
-        same &= key[kKeyFields * k + f] == in[f];
-        key[kKeyFields * k + f] = in[f];
-      }
-    }
-    if (same) {
-      std::copy(shares.begin(), shares.end(), share_.begin());
-    } else {
-      sharing_.solve(demand_.data(), group_.data(), coupling_.data(), spread_.data(), n, net_.cores[tm], share_.data(),
-                     segments_.data(), follows_.data());
-      std::copy(share_.begin(), share_.begin() + n, shares.begin());
-    }
-    r_.busy_high[tm] = r_.busy_low[tm] = 0;
-    for (int k = 0; k < n; ++k) {
-      if (share_[k] - demand_[k] >= 0.01) {  // waits for a core
-        const int g = group_[k];
-        const bool grouped = g >= 0 && members_[g] > 1;
-        if (grouped && coupling_[g] == Coupling::Together && segments_[k].per_tick >= 2 &&
-            reads_one_size(on[k]))
-          r_.busy_high[tm] = 1;
-        if (!grouped && follows_in_lumps(k, tm)) r_.busy_high[tm] = 1;
-        if (grouped && coupling_[g] == Coupling::TakeTurns && members_[g] >= 3) r_.busy_low[tm] = 1;
-      }
       r_.busy[on[k]] = share_[k];
       // The speed while runnable, as the latency estimate's service time needs it.
       r_.speed[on[k]] = share_[k] > 0 ? std::min(1.0, r_.cpu[on[k]] / share_[k]) : std::min(1.0, tm_level_[tm]);
+      r_.busy_locked[on[k]] = share_[k];
+      if (group_[k] < 0 || members_[group_[k]] < 2 || coupling_[group_[k]] != Coupling::Together)
+        continue;
+      if (const double l = lock_time(on[k]); l > 0) {
+        lock += r_.cpu[on[k]] * l;
+        weight += r_.cpu[on[k]];
+      }
     }
+    r_.lock_time[tm] = weight > 0 ? lock / weight : 0;
+    if (!(weight > 0)) continue;
+    // The caveats are the parted solve's: in step, records whose sizes vary still do not come in
+    // lumps (no caveat's case: sim/README.md).
+    char high = 0, low = 0;
+    share_cores(c, tm, true, locked_key_[tm], locked_shares_[tm], high, low);
+    for (int k = 0; k < n; ++k) r_.busy_locked[on[k]] = share_[k];
   }
   for (std::size_t i = 0; i < net_.threads.size(); ++i) {
     r_.backpressured[i] = blocked(static_cast<int>(i)) ? 1.0 - r_.busy[i] : 0.0;
+  }
+}
+
+void RateSolver::share_cores(const Conditions& c, std::size_t tm, bool in_step,
+                             std::vector<double>& key, std::vector<double>& shares, char& high,
+                             char& low) {
+  const auto& on = net_.threads_on[tm];
+  const int n = static_cast<int>(on.size());
+  int groups = 0;
+  // Threads of one group: released by the same consumer (take turns) or woken by the same
+  // producer's flush (together); group_key_ holds (coupling, that thread) per group.
+  const auto join = [&](int k, Coupling coupling, int key_thread) {
+    for (int g = 0; g < groups; ++g)
+      if (coupling_[g] == coupling && group_key_[g] == key_thread) {
+        group_[k] = g;
+        return;
+      }
+    coupling_[groups] = coupling;
+    group_key_[groups] = key_thread;
+    group_[k] = groups++;
+  };
+  for (int k = 0; k < n; ++k) {
+    const int i = on[k];
+    // A thread whose rate its CPU share caps is runnable all the time (busy 1 whatever the
+    // overlap).
+    const bool cpu_bound = net_.threads[i].cost > 0 && r_.cpu_cap[i] < r_.want[i] * (1 - 1e-9);
+    demand_[k] = cpu_bound ? 1.0 : r_.cpu[i];
+    group_[k] = -1;
+    spread_[k] = 0;
+    segments_[k] = SegmentEnds{};
+    if (cpu_bound) continue;
+    if (const int releaser = local_releaser(c, i); releaser >= 0)
+      join(k, Coupling::TakeTurns, releaser);
+    else if (const int waker = flush_waker(i, in_step, spread_[k], segments_[k]); waker >= 0)
+      join(k, Coupling::Together, waker);
+  }
+  // A thread alone in its group lines up with nobody (core_sharing.h): it may follow a group.
+  std::fill(members_.begin(), members_.begin() + n, 0);
+  for (int k = 0; k < n; ++k)
+    if (group_[k] >= 0) ++members_[group_[k]];
+  for (int k = 0; k < n; ++k)
+    follows_[k] = (group_[k] < 0 || members_[group_[k]] < 2) && demand_[k] < 1 ? follows(on[k], tm)
+                                                                               : Following{};
+  // The same inputs as this TaskManager's last solve (most events change a few TaskManagers' rates
+  // only): the same shares, without solving again.
+  bool same = true;
+  for (int k = 0; k < n; ++k) {
+    const SegmentEnds& ends = segments_[k];
+    const double in[kKeyFields] = {
+        demand_[k],
+        static_cast<double>(group_[k]),
+        group_[k] >= 0 ? static_cast<double>(coupling_[group_[k]]) : -1.0,
+        spread_[k],
+        ends.per_tick,
+        ends.at_tick,
+        ends.tick_cv2,
+        static_cast<double>(follows_[k].group),
+        follows_[k].share,
+        follows_[k].cycle,
+        follows_[k].buffer_work};
+    for (int f = 0; f < kKeyFields; ++f) {
+      same &= key[kKeyFields * k + f] == in[f];
+      key[kKeyFields * k + f] = in[f];
+    }
+  }
+  if (same) {
+    std::copy(shares.begin(), shares.end(), share_.begin());
+  } else {
+    sharing_.solve(demand_.data(), group_.data(), coupling_.data(), spread_.data(), n,
+                   net_.cores[tm], share_.data(), segments_.data(), follows_.data());
+    std::copy(share_.begin(), share_.begin() + n, shares.begin());
+  }
+  high = low = 0;
+  for (int k = 0; k < n; ++k) {
+    if (share_[k] - demand_[k] < 0.01) continue;  // does not wait for a core
+    const int g = group_[k];
+    const bool grouped = g >= 0 && members_[g] > 1;
+    if (grouped && coupling_[g] == Coupling::Together && segments_[k].per_tick >= 2 &&
+        reads_one_size(on[k]))
+      high = 1;
+    if (!grouped && follows_in_lumps(k, tm)) high = 1;
+    if (grouped && coupling_[g] == Coupling::TakeTurns && members_[g] >= 3) low = 1;
   }
 }
 

@@ -68,7 +68,17 @@ struct Rates {
   // that read dealt channels in step (busy_high), or it is one of three or more back-pressured
   // threads that their consumers release through local channels (busy_low).
   std::vector<char> busy_high, busy_low;
+  // Segment ends that part only with time (sim/README.md, "Segment ends made to end together"):
+  // Flink's barrier finishes every channel's BufferBuilder (BufferWritingResultPartition
+  // .broadcastEvent), so at a start, restart or checkpoint the segments of a dealt partition whose
+  // record sizes vary end together, and part as the sizes drift. Per TaskManager: the seconds
+  // that lock takes to fade (lock_time, e^(−t ÷ lock_time) of it left t seconds on; 0: no such
+  // channel); per thread, its busy time while in step (busy_locked).
+  std::vector<double> lock_time, busy_locked;
   int passes = 0;
+
+  // Every vector sized for `net` and zero.
+  void size_for(const Network& net);
 };
 
 class RateSolver {
@@ -84,9 +94,15 @@ class RateSolver {
   void classify(const Conditions& c);
   bool blocked(int thread) const;
   int local_releaser(const Conditions& c, int thread) const;
-  int flush_waker(int thread, double& spread, SegmentEnds& segments) const;
+  int flush_waker(int thread, bool in_step, double& spread, SegmentEnds& segments) const;
+  double lock_time(int thread) const;
   Following follows(int thread, int taskmanager) const;
   bool follows_in_lumps(int k, std::size_t taskmanager) const;
+  // The TaskManager's threads' busy shares into share_ (groups, segment ends and followers as
+  // they line up; dealt segment ends in step or parted), reusing `shares` when `key` (the last
+  // solve's inputs) is unchanged; sets `high` and `low` as Rates::busy_high and busy_low.
+  void share_cores(const Conditions& c, std::size_t tm, bool in_step, std::vector<double>& key,
+                   std::vector<double>& shares, char& high, char& low);
   bool reads_one_size(int thread) const;
 
   const Network& net_;
@@ -102,6 +118,8 @@ class RateSolver {
   std::vector<int> local_;              // per thread: its index on its TaskManager
   // Per TaskManager, the last core-sharing solve's inputs (kKeyFields per thread) and shares.
   std::vector<std::vector<double>> sharing_key_, sharing_shares_;
+  // The same for the solve with dealt segment ends in step (Rates::lock_time).
+  std::vector<std::vector<double>> locked_key_, locked_shares_;
   std::vector<double> tm_level_;
   CoreSharing sharing_;
 };

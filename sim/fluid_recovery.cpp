@@ -147,6 +147,7 @@ void FluidRun::fail_job(int index, model::RecoveryInputs in, const char* cause) 
 void FluidRun::restart() {
   job_down_ = false;
   restart_at_ = kNever;
+  locked_at_ = now_;  // every channel starts a new segment
   // Flink restores an unaligned checkpoint's in-flight data into the channels first.
   if (restore_.id != 0) {
     for (std::size_t q = 0; q < level_.size(); ++q) {

@@ -118,6 +118,10 @@ class FluidRun {
   // between events, so the estimate does too (a growing source backlog makes latency grow).
   std::vector<double> backlog_ahead_, level_ahead_, delay_ahead_, batching_ahead_;
   Nanos resolved_at_ = 0;
+  // The last start, restart or checkpoint trigger: every channel's segment ended then (Flink's
+  // barrier finishes the BufferBuilders), and dealt segment ends part from there
+  // (Rates::lock_time).
+  Nanos locked_at_ = 0;
   double latency_slope_ = 0, latency_worst_slope_ = 0;  // seconds of latency per second
   std::vector<Accumulator> sample_, total_;
   std::vector<double> measured_s_;          // per thread: measured seconds

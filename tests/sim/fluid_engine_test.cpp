@@ -330,3 +330,46 @@ TEST_CASE("fluid: says where its busy time is known to be off", "[fluid]") {
   REQUIRE(three.caveats.size() == 1);
   CHECK_THAT(three.caveats[0], Catch::Contains("TaskManager 0 may be too low throughout"));
 }
+
+TEST_CASE("fluid: a barrier or a start puts dealt segment ends of varied sizes in step for a while",
+          "[fluid]") {
+  // The job above with 100 B records (327 to a segment): Flink's barrier finishes every channel's
+  // segment, so a rebalance's segment ends to the six workers are in step after each checkpoint
+  // and at the start, and part as the records' sizes drift (Rates::lock_time; 100 B with a cv of
+  // 0.3: about 10 s). Records of one size are in step anyway, hash channels part within a second.
+  const auto busy = [](model::Partition partition, double size_cv, const char* interval,
+                       model::Nanos warmup, model::Nanos horizon) {
+    auto job =
+        testing::line_job({stage(2, 20 * kMicrosecond), stage(6, 100 * kMicrosecond, partition),
+                           stage(1, 10 * kMicrosecond, model::Partition::Rebalance)},
+                          16'000, 1, 3.0);
+    for (auto& op : job.scenario.operators) {
+      op.record_size = 100;
+      op.record_size_cv = size_cv;
+    }
+    job.scenario.operators[1].key_count = 100'000;
+    job.params.buffer_timeout = 300 * model::kMillisecond;
+    if (interval) job.scenario.flink.set("execution.checkpointing.interval", interval);
+    sim::RunOptions options;
+    options.horizon = horizon;
+    options.warmup = warmup;
+    return sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, options)
+        .vertices[1]
+        .busy_ms_per_s;
+  };
+  const auto rebalance = model::Partition::Rebalance;
+  const model::Nanos s10 = 10 * kSecond, s120 = 120 * kSecond;
+  const double parted = busy(rebalance, 0.3, nullptr, s120 - s10, s120);  // 110 s after the start
+  const double every60 = busy(rebalance, 0.3, "60s", s10, s120);
+  const double every20 = busy(rebalance, 0.3, "20s", s10, s120);
+  const double in_step = busy(rebalance, 0, nullptr, s10, s120);
+  CHECK(parted < every60 - 20);
+  CHECK(every60 < every20 - 20);
+  CHECK(every20 < in_step - 20);
+  // The start: the first 10 s busier than 10 s a minute and more later.
+  CHECK(busy(rebalance, 0.3, nullptr, 0, s10) > parted + 50);
+  // No lock to fade: records of one size, and hash channels.
+  CHECK(busy(rebalance, 0, "20s", s10, s120) == Approx(in_step).epsilon(1e-9));
+  CHECK(busy(model::Partition::Hash, 0.3, "20s", s10, s120) ==
+        Approx(busy(model::Partition::Hash, 0.3, nullptr, s10, s120)).epsilon(1e-9));
+}

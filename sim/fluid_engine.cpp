@@ -149,22 +149,25 @@ Nanos FluidRun::next_event() const {
 
 // Metrics over dt seconds of the current rates (levels move apart, in integrate_levels).
 void FluidRun::accumulate(double dt) {
-  // Of the lock of dealt segment ends (Rates::lock_time), what is left over [a, a + dt] seconds
-  // after the last start or barrier, integrated: L · (e^(−a ÷ L) − e^(−(a + dt) ÷ L)).
-  const double since = static_cast<double>(now_ - locked_at_) * 1e-9;
-  const auto locked = [&](double lock) {
-    return lock * (std::exp(-since / lock) - std::exp(-(since + dt) / lock));
-  };
   for (std::size_t i = 0; i < net_.threads.size(); ++i) {
     const auto& t = net_.threads[i];
     auto& a = sample_[i];
     a.busy += r_->busy[i] * dt;
-    if (const double lock = r_->lock_time[t.taskmanager]; lock > 0)
-      a.busy += (r_->busy_locked[i] - r_->busy[i]) * locked(lock);
     a.backpressured += r_->backpressured[i] * dt;
     if (!t.source) a.in += r_->take[i] * dt;
     a.out += r_->take[i] * t.emit * dt;
     tm_cpu_[t.taskmanager] += r_->cpu[i] * dt;
+  }
+  if (r_->locked) {
+    // Of the lock of dealt segment ends (Rates::lock_time), what is left over [a, a + dt] seconds
+    // after the last start or barrier, integrated: L · (e^(−a ÷ L) − e^(−(a + dt) ÷ L)).
+    const double since = static_cast<double>(now_ - locked_at_) * 1e-9;
+    for (std::size_t i = 0; i < net_.threads.size(); ++i) {
+      const double lock = r_->lock_time[net_.threads[i].taskmanager];
+      if (lock > 0)
+        sample_[i].busy += (r_->busy_locked[i] - r_->busy[i]) * lock *
+                           (std::exp(-since / lock) - std::exp(-(since + dt) / lock));
+    }
   }
   if (now_ >= warmup_)
     for (std::size_t tm = 0; tm < busy_high_s_.size(); ++tm) {

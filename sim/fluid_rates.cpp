@@ -99,6 +99,7 @@ void Rates::size_for(const Network& net) {
        {&take, &offer, &want, &bp_cap, &cpu_cap, &cpu, &speed, &busy, &backpressured, &busy_locked})
     v->assign(nt, 0.0);
   lock_time.assign(net.cores.size(), 0.0);
+  locked = false;
   inflow.assign(nf, 0.0);
   drain.assign(nf, 0.0);
   for (auto* v : {&busy_high, &busy_low}) v->assign(net.cores.size(), 0);
@@ -116,6 +117,7 @@ RateSolver::RateSolver(const Network& net) : net_(net) {
   group_.assign(widest, -1);
   spread_.assign(widest, 0.0);
   segments_.assign(widest, SegmentEnds{});
+  for (const auto& f : net.flows) parting_ |= f.dealt && f.ends_apart;
   follows_.assign(widest, Following{});
   members_.assign(widest, 0);
   local_.assign(nt, 0);
@@ -377,6 +379,7 @@ bool RateSolver::reads_one_size(int i) const {
 }
 
 void RateSolver::classify(const Conditions& c) {
+  r_.locked = false;
   for (std::size_t i = 0; i < net_.threads.size(); ++i) r_.cpu[i] = r_.take[i] * net_.threads[i].cost;
   for (std::size_t tm = 0; tm < net_.threads_on.size(); ++tm) {
     const auto& on = net_.threads_on[tm];
@@ -389,7 +392,8 @@ void RateSolver::classify(const Conditions& c) {
       // The speed while runnable, as the latency estimate's service time needs it.
       r_.speed[on[k]] = share_[k] > 0 ? std::min(1.0, r_.cpu[on[k]] / share_[k]) : std::min(1.0, tm_level_[tm]);
       r_.busy_locked[on[k]] = share_[k];
-      if (group_[k] < 0 || members_[group_[k]] < 2 || coupling_[group_[k]] != Coupling::Together)
+      if (!parting_ || group_[k] < 0 || members_[group_[k]] < 2 ||
+          coupling_[group_[k]] != Coupling::Together)
         continue;
       if (const double l = lock_time(on[k]); l > 0) {
         lock += r_.cpu[on[k]] * l;
@@ -397,6 +401,7 @@ void RateSolver::classify(const Conditions& c) {
       }
     }
     r_.lock_time[tm] = weight > 0 ? lock / weight : 0;
+    r_.locked |= weight > 0;
     if (!(weight > 0)) continue;
     // The caveats are the parted solve's: in step, records whose sizes vary still do not come in
     // lumps (no caveat's case: sim/README.md).

@@ -75,6 +75,7 @@ struct Rates {
   // that lock takes to fade (lock_time, e^(−t ÷ lock_time) of it left t seconds on; 0: no such
   // channel); per thread, its busy time while in step (busy_locked).
   std::vector<double> lock_time, busy_locked;
+  bool locked = false;  // some lock_time > 0
   int passes = 0;
 
   // Every vector sized for `net` and zero.
@@ -120,6 +121,7 @@ class RateSolver {
   std::vector<std::vector<double>> sharing_key_, sharing_shares_;
   // The same for the solve with dealt segment ends in step (Rates::lock_time).
   std::vector<std::vector<double>> locked_key_, locked_shares_;
+  bool parting_ = false;  // a dealt partition's segment ends part with time (lock_time)
   std::vector<double> tm_level_;
   CoreSharing sharing_;
 };

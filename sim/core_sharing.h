@@ -25,6 +25,8 @@
 //    says 0), 23.8% at S = 1.23 (22.9%), 65.0% at S = 1.64 (64%); independence says 17%, 38%, 67%.
 //    A thread of such a group sees the others size-biased: the group has c runnable with
 //    probability c·P(c)/S given that it is one of them.
+//    Three or more overlap more than this (fluid_rates.cpp blended_shares reads them between
+//    taking turns and independence).
 //  - Together: threads that the same producer's output flush wakes. Flink's OutputFlusher flushes
 //    every channel of a task at once (and records dealt in turn fill a producer's buffers at the
 //    same moment), so its consumers get their batches in the same instant. While they run they get

@@ -16,6 +16,11 @@ constexpr int kMaxPasses = 500;
 // A thread's inputs to its TaskManager's core-sharing solve: its demand, group, coupling, spread,
 // its SegmentEnds, and whom it follows: group, share, cycle and buffer's work.
 constexpr int kKeyFields = 11;
+// How far from taking turns toward independence three or more back-pressured threads that the
+// same consumers release through local channels go: fitted to buffer level, nine jobs of 8 seeds
+// (sim/README.md, "Threads that take turns"), each 0.40–0.88 of the way; with 0.7 all nine within
+// 11 ms/s. A made-up interpolation, no mechanism.
+constexpr double kTurnsToIndependent = 0.7;
 
 // The records a channel brings over one buffer timeout.
 double records_a_tick(double inflow, Nanos timeout) { return inflow * static_cast<double>(timeout) * 1e-9; }
@@ -102,7 +107,7 @@ void Rates::size_for(const Network& net) {
   locked = false;
   inflow.assign(nf, 0.0);
   drain.assign(nf, 0.0);
-  for (auto* v : {&busy_high, &busy_low}) v->assign(net.cores.size(), 0);
+  busy_high.assign(net.cores.size(), 0);
 }
 
 RateSolver::RateSolver(const Network& net) : net_(net) {
@@ -117,6 +122,7 @@ RateSolver::RateSolver(const Network& net) : net_(net) {
   group_.assign(widest, -1);
   spread_.assign(widest, 0.0);
   segments_.assign(widest, SegmentEnds{});
+  turns_share_.assign(widest, 0.0);
   for (const auto& f : net.flows) parting_ |= f.dealt && f.ends_apart;
   follows_.assign(widest, Following{});
   members_.assign(widest, 0);
@@ -127,10 +133,11 @@ RateSolver::RateSolver(const Network& net) : net_(net) {
   coupling_.assign(widest, Coupling::Together);
   tm_level_.assign(net.cores.size(), kUnbounded);
   for (const auto& on : net.threads_on) {
-    sharing_key_.emplace_back(kKeyFields * on.size(), std::numeric_limits<double>::quiet_NaN());  // NaN: never equal
-    sharing_shares_.emplace_back(on.size(), 0.0);
-    locked_key_.emplace_back(kKeyFields * on.size(), std::numeric_limits<double>::quiet_NaN());
-    locked_shares_.emplace_back(on.size(), 0.0);
+    for (int mode = 0; mode < kSolveModes; ++mode) {
+      sharing_key_[mode].emplace_back(
+          kKeyFields * on.size(), std::numeric_limits<double>::quiet_NaN());  // NaN: never equal
+      sharing_shares_[mode].emplace_back(on.size(), 0.0);
+    }
   }
 }
 
@@ -384,8 +391,7 @@ void RateSolver::classify(const Conditions& c) {
   for (std::size_t tm = 0; tm < net_.threads_on.size(); ++tm) {
     const auto& on = net_.threads_on[tm];
     const int n = static_cast<int>(on.size());
-    share_cores(c, tm, false, sharing_key_[tm], sharing_shares_[tm], r_.busy_high[tm],
-                r_.busy_low[tm]);
+    r_.busy_high[tm] = blended_shares(c, tm, false);
     double lock = 0, weight = 0;  // the lock time of its Together groups, weighted by their CPU
     for (int k = 0; k < n; ++k) {
       r_.busy[on[k]] = share_[k];
@@ -405,8 +411,7 @@ void RateSolver::classify(const Conditions& c) {
     if (!(weight > 0)) continue;
     // The caveats are the parted solve's: in step, records whose sizes vary still do not come in
     // lumps (no caveat's case: sim/README.md).
-    char high = 0, low = 0;
-    share_cores(c, tm, true, locked_key_[tm], locked_shares_[tm], high, low);
+    blended_shares(c, tm, true);
     for (int k = 0; k < n; ++k) r_.busy_locked[on[k]] = share_[k];
   }
   for (std::size_t i = 0; i < net_.threads.size(); ++i) {
@@ -414,9 +419,26 @@ void RateSolver::classify(const Conditions& c) {
   }
 }
 
-void RateSolver::share_cores(const Conditions& c, std::size_t tm, bool in_step,
-                             std::vector<double>& key, std::vector<double>& shares, char& high,
-                             char& low) {
+// Three or more back-pressured threads that the same consumers release neither take turns nor run
+// independently of each other (sim/README.md, "Threads that take turns"): their busy time is read
+// kTurnsToIndependent of the way from the one to the other.
+bool RateSolver::blended_shares(const Conditions& c, std::size_t tm, bool in_step) {
+  const int n = static_cast<int>(net_.threads_on[tm].size());
+  const int mode = in_step ? kInStep : 0;
+  bool taking_turns = false;
+  const bool high = share_cores(c, tm, mode, taking_turns);
+  if (!taking_turns) return high;
+  std::copy(share_.begin(), share_.begin() + n, turns_share_.begin());
+  share_cores(c, tm, mode | kTurnsApart, taking_turns);
+  for (int k = 0; k < n; ++k)
+    share_[k] = turns_share_[k] + kTurnsToIndependent * (share_[k] - turns_share_[k]);
+  return high;
+}
+
+bool RateSolver::share_cores(const Conditions& c, std::size_t tm, int mode, bool& taking_turns) {
+  const bool in_step = mode & kInStep;
+  auto& key = sharing_key_[mode][tm];
+  auto& shares = sharing_shares_[mode][tm];
   const auto& on = net_.threads_on[tm];
   const int n = static_cast<int>(on.size());
   int groups = 0;
@@ -451,6 +473,13 @@ void RateSolver::share_cores(const Conditions& c, std::size_t tm, bool in_step,
   std::fill(members_.begin(), members_.begin() + n, 0);
   for (int k = 0; k < n; ++k)
     if (group_[k] >= 0) ++members_[group_[k]];
+  taking_turns = false;
+  for (int k = 0; k < n; ++k) {
+    const int g = group_[k];
+    if (g < 0 || coupling_[g] != Coupling::TakeTurns || members_[g] < 3) continue;
+    taking_turns = true;
+    if (mode & kTurnsApart) group_[k] = -1;  // the group's members counted as before: alone, each
+  }
   for (int k = 0; k < n; ++k)
     follows_[k] = (group_[k] < 0 || members_[group_[k]] < 2) && demand_[k] < 1 ? follows(on[k], tm)
                                                                                : Following{};
@@ -483,17 +512,17 @@ void RateSolver::share_cores(const Conditions& c, std::size_t tm, bool in_step,
                    net_.cores[tm], share_.data(), segments_.data(), follows_.data());
     std::copy(share_.begin(), share_.begin() + n, shares.begin());
   }
-  high = low = 0;
+  bool high = false;
   for (int k = 0; k < n; ++k) {
     if (share_[k] - demand_[k] < 0.01) continue;  // does not wait for a core
     const int g = group_[k];
     const bool grouped = g >= 0 && members_[g] > 1;
     if (grouped && coupling_[g] == Coupling::Together && segments_[k].per_tick >= 2 &&
         reads_one_size(on[k]))
-      high = 1;
-    if (!grouped && follows_in_lumps(k, tm)) high = 1;
-    if (grouped && coupling_[g] == Coupling::TakeTurns && members_[g] >= 3) low = 1;
+      high = true;
+    if (!grouped && follows_in_lumps(k, tm)) high = true;
   }
+  return high;
 }
 
 }  // namespace flinksim::sim::fluid

@@ -22,14 +22,16 @@
 // estimate of the overlap buffer level simulates), so a thread sharing cores with busy neighbours
 // is busier than its CPU use even when the TaskManager is not saturated. Which threads line up:
 // back-pressured threads released by the same consumer through local channels take turns
-// (local_releaser); consumers that the same producer's flush wakes are runnable together
-// (flush_waker: every channel into them ships at the flusher's tick, at most half a buffer a
-// timeout unless the partition deals records in turn). The rest of the second is back-pressured
-// when a full out-flow is what limits the thread, else idle.
+// (local_releaser; three or more are read between that and independence, blended_shares);
+// consumers that the same producer's flush wakes are runnable together (flush_waker: every
+// channel into them ships at the flusher's tick, at most half a buffer a timeout unless the
+// partition deals records in turn). The rest of the second is back-pressured when a full out-flow
+// is what limits the thread, else idle.
 //
 // Cost: O(passes × (flows log flows + threads log threads)); no allocation after construction.
 #pragma once
 
+#include <array>
 #include <vector>
 
 #include "sim/core_sharing.h"
@@ -62,12 +64,11 @@ struct Rates {
   std::vector<double> backpressured;  // per thread: fraction of the second
   std::vector<double> inflow;         // per flow: records/s written
   std::vector<double> drain;          // per flow: records/s read
-  // Per TaskManager, where the busy estimate is known to be off (sim/README.md, what is left): a
-  // thread waits for a core (≥ 10 ms/s by the estimate) and either its hash or random channels of
-  // one record size end two segments a tick or more, or it gets its records in lumps from threads
-  // that read dealt channels in step (busy_high), or it is one of three or more back-pressured
-  // threads that their consumers release through local channels (busy_low).
-  std::vector<char> busy_high, busy_low;
+  // Per TaskManager, where the busy estimate is known to be too high (sim/README.md, what is
+  // left): a thread waits for a core (≥ 10 ms/s by the estimate) and either its hash or random
+  // channels of one record size end two segments a tick or more, or it gets its records in lumps
+  // from threads that read dealt channels in step.
+  std::vector<char> busy_high;
   // Segment ends that part only with time (sim/README.md, "Segment ends made to end together"):
   // Flink's barrier finishes every channel's BufferBuilder (BufferWritingResultPartition
   // .broadcastEvent), so at a start, restart or checkpoint the segments of a dealt partition whose
@@ -99,11 +100,14 @@ class RateSolver {
   double lock_time(int thread) const;
   Following follows(int thread, int taskmanager) const;
   bool follows_in_lumps(int k, std::size_t taskmanager) const;
-  // The TaskManager's threads' busy shares into share_ (groups, segment ends and followers as
-  // they line up; dealt segment ends in step or parted), reusing `shares` when `key` (the last
-  // solve's inputs) is unchanged; sets `high` and `low` as Rates::busy_high and busy_low.
-  void share_cores(const Conditions& c, std::size_t tm, bool in_step, std::vector<double>& key,
-                   std::vector<double>& shares, char& high, char& low);
+  // The TaskManager's threads' busy shares into share_, as they line up (groups, segment ends,
+  // followers) in `mode` (kInStep: dealt segment ends in step, else parted; kTurnsApart: groups of
+  // three or more that take turns counted as independent threads), reusing the last solve's shares
+  // in that mode when its inputs are unchanged. Returns Rates::busy_high's flag; `taking_turns`:
+  // such a group is there.
+  bool share_cores(const Conditions& c, std::size_t tm, int mode, bool& taking_turns);
+  // share_cores with groups of three or more that take turns read between the two (see the .cpp).
+  bool blended_shares(const Conditions& c, std::size_t tm, bool in_step);
   bool reads_one_size(int thread) const;
 
   const Network& net_;
@@ -117,11 +121,12 @@ class RateSolver {
   std::vector<Following> follows_;      // per thread of a TaskManager: the group whose running feeds it
   std::vector<int> members_;            // per group of a TaskManager: its threads
   std::vector<int> local_;              // per thread: its index on its TaskManager
-  // Per TaskManager, the last core-sharing solve's inputs (kKeyFields per thread) and shares.
-  std::vector<std::vector<double>> sharing_key_, sharing_shares_;
-  // The same for the solve with dealt segment ends in step (Rates::lock_time).
-  std::vector<std::vector<double>> locked_key_, locked_shares_;
-  bool parting_ = false;  // a dealt partition's segment ends part with time (lock_time)
+  static constexpr int kInStep = 1, kTurnsApart = 2, kSolveModes = 4;
+  // Per solve mode and TaskManager, the last core-sharing solve's inputs (kKeyFields per thread)
+  // and shares.
+  std::array<std::vector<std::vector<double>>, kSolveModes> sharing_key_, sharing_shares_;
+  std::vector<double> turns_share_;  // scratch: shares with the groups taking turns
+  bool parting_ = false;             // a dealt partition's segment ends part with time (lock_time)
   std::vector<double> tm_level_;
   CoreSharing sharing_;
 };

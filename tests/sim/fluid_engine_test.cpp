@@ -319,7 +319,8 @@ TEST_CASE("fluid: says where its busy time is known to be off", "[fluid]") {
   CHECK(run_with(16'000, model::Partition::Rebalance, 300 * ms, 0.3).caveats.empty());
   CHECK(run_with(16'000, model::Partition::Hash, kSecond, 0.3).caveats.empty());
   // Three back-pressured sources that four workers on the same TaskManager release: they overlap
-  // more than taking turns allows (buffer level 299.7 over 8 seeds, the estimate 277.8).
+  // more than taking turns allows, less than independent threads; read between the two (buffer
+  // level 299.7 over 8 seeds, the estimate 299.9), no caveat.
   auto turns = testing::line_job({stage(3, 20 * kMicrosecond), stage(4, 100 * kMicrosecond, model::Partition::Rebalance),
                                   stage(1, 10 * kMicrosecond, model::Partition::Rebalance)},
                                  20'000, 1, 2.0);
@@ -327,8 +328,7 @@ TEST_CASE("fluid: says where its busy time is known to be off", "[fluid]") {
   options.horizon = 20 * kSecond;
   options.warmup = 5 * kSecond;
   const auto three = sim::simulate_fluid(turns.scenario, turns.graph, turns.placement, turns.params, options);
-  REQUIRE(three.caveats.size() == 1);
-  CHECK_THAT(three.caveats[0], Catch::Contains("TaskManager 0 may be too low throughout"));
+  CHECK(three.caveats.empty());
 }
 
 TEST_CASE("fluid: a barrier or a start puts dealt segment ends of varied sizes in step for a while",

@@ -163,9 +163,11 @@ void FluidRun::accumulate(double dt) {
     const double since = static_cast<double>(now_ - locked_at_) * 1e-9;
     for (std::size_t i = 0; i < net_.threads.size(); ++i) {
       const double lock = r_->lock_time[net_.threads[i].taskmanager];
-      if (lock > 0)
-        sample_[i].busy += (r_->busy_locked[i] - r_->busy[i]) * lock *
-                           (std::exp(-since / lock) - std::exp(-(since + dt) / lock));
+      if (!(lock > 0)) continue;
+      const double more = (r_->busy_locked[i] - r_->busy[i]) * lock *
+                          (std::exp(-since / lock) - std::exp(-(since + dt) / lock));
+      sample_[i].busy += more;
+      if (r_->backpressured[i] > 0) sample_[i].backpressured -= more;  // the rest of the second
     }
   }
   if (now_ >= warmup_)

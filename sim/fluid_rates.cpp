@@ -478,7 +478,7 @@ bool RateSolver::share_cores(const Conditions& c, std::size_t tm, int mode, bool
     const int g = group_[k];
     if (g < 0 || coupling_[g] != Coupling::TakeTurns || members_[g] < 3) continue;
     taking_turns = true;
-    if (mode & kTurnsApart) group_[k] = -1;  // the group's members counted as before: alone, each
+    if (mode & kTurnsApart) group_[k] = -1;  // each on its own, independent of the others
   }
   for (int k = 0; k < n; ++k)
     follows_[k] = (group_[k] < 0 || members_[group_[k]] < 2) && demand_[k] < 1 ? follows(on[k], tm)

@@ -108,6 +108,7 @@ void Rates::size_for(const Network& net) {
   inflow.assign(nf, 0.0);
   drain.assign(nf, 0.0);
   busy_high.assign(net.cores.size(), 0);
+  routed_ends.assign(net.cores.size(), 0);
 }
 
 RateSolver::RateSolver(const Network& net) : net_(net) {
@@ -375,6 +376,16 @@ double RateSolver::lock_time(int i) const {
   return records > 0 ? weighted / records : 0;
 }
 
+// Some hash or random channel brings the thread records.
+bool RateSolver::reads_routed(int i) const {
+  const Thread& t = net_.threads[i];
+  for (int k = 0; k < t.ins; ++k) {
+    const int q = net_.in_flows[t.first_in + k];
+    if (r_.inflow[q] > 0 && !net_.flows[q].dealt) return true;
+  }
+  return false;
+}
+
 // Every channel that brings the thread records carries them at one size.
 bool RateSolver::reads_one_size(int i) const {
   const Thread& t = net_.threads[i];
@@ -392,12 +403,15 @@ void RateSolver::classify(const Conditions& c) {
     const auto& on = net_.threads_on[tm];
     const int n = static_cast<int>(on.size());
     r_.busy_high[tm] = blended_shares(c, tm, false);
+    r_.routed_ends[tm] = 0;
     double lock = 0, weight = 0;  // the lock time of its Together groups, weighted by their CPU
     for (int k = 0; k < n; ++k) {
       r_.busy[on[k]] = share_[k];
       // The speed while runnable, as the latency estimate's service time needs it.
       r_.speed[on[k]] = share_[k] > 0 ? std::min(1.0, r_.cpu[on[k]] / share_[k]) : std::min(1.0, tm_level_[tm]);
       r_.busy_locked[on[k]] = share_[k];
+      if (share_[k] - demand_[k] >= 0.01 && segments_[k].per_tick > 0 && reads_routed(on[k]))
+        r_.routed_ends[tm] = 1;
       if (!parting_ || group_[k] < 0 || members_[group_[k]] < 2 ||
           coupling_[group_[k]] != Coupling::Together)
         continue;

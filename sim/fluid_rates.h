@@ -69,6 +69,10 @@ struct Rates {
   // channels of one record size end two segments a tick or more, or it gets its records in lumps
   // from threads that read dealt channels in step.
   std::vector<char> busy_high;
+  // Per TaskManager: a thread waits for a core and gets segment ends of its own from hash or
+  // random channels, which every checkpoint barrier ends together for about a second (not
+  // modelled: sim/README.md, "Segment ends made to end together").
+  std::vector<char> routed_ends;
   // Segment ends that part only with time (sim/README.md, "Segment ends made to end together"):
   // Flink's barrier finishes every channel's BufferBuilder (BufferWritingResultPartition
   // .broadcastEvent), so at a start, restart or checkpoint the segments of a dealt partition whose
@@ -109,6 +113,7 @@ class RateSolver {
   // share_cores with groups of three or more that take turns read between the two (see the .cpp).
   bool blended_shares(const Conditions& c, std::size_t tm, bool in_step);
   bool reads_one_size(int thread) const;
+  bool reads_routed(int thread) const;
 
   const Network& net_;
   Rates r_;

@@ -331,6 +331,32 @@ TEST_CASE("fluid: says where its busy time is known to be off", "[fluid]") {
   CHECK(three.caveats.empty());
 }
 
+namespace {
+
+// Two sources → six 100 µs workers → a sink on one 3-core TaskManager, 16k records/s of 100 B
+// (327 to a segment) whose sizes vary by `size_cv`, a 300 ms timeout, checkpoints every
+// `interval` (none: nullptr), over `horizon` after `warmup`.
+sim::RunResult six_workers_100b(model::Partition partition, double size_cv, const char* interval,
+                                model::Nanos warmup, model::Nanos horizon) {
+  auto job =
+      testing::line_job({stage(2, 20 * kMicrosecond), stage(6, 100 * kMicrosecond, partition),
+                         stage(1, 10 * kMicrosecond, model::Partition::Rebalance)},
+                        16'000, 1, 3.0);
+  for (auto& op : job.scenario.operators) {
+    op.record_size = 100;
+    op.record_size_cv = size_cv;
+  }
+  job.scenario.operators[1].key_count = 100'000;
+  job.params.buffer_timeout = 300 * model::kMillisecond;
+  if (interval) job.scenario.flink.set("execution.checkpointing.interval", interval);
+  sim::RunOptions options;
+  options.horizon = horizon;
+  options.warmup = warmup;
+  return sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, options);
+}
+
+}  // namespace
+
 TEST_CASE("fluid: a barrier or a start puts dealt segment ends of varied sizes in step for a while",
           "[fluid]") {
   // The job above with 100 B records (327 to a segment): Flink's barrier finishes every channel's
@@ -339,21 +365,7 @@ TEST_CASE("fluid: a barrier or a start puts dealt segment ends of varied sizes i
   // 0.3: about 10 s). Records of one size are in step anyway, hash channels part within a second.
   const auto busy = [](model::Partition partition, double size_cv, const char* interval,
                        model::Nanos warmup, model::Nanos horizon) {
-    auto job =
-        testing::line_job({stage(2, 20 * kMicrosecond), stage(6, 100 * kMicrosecond, partition),
-                           stage(1, 10 * kMicrosecond, model::Partition::Rebalance)},
-                          16'000, 1, 3.0);
-    for (auto& op : job.scenario.operators) {
-      op.record_size = 100;
-      op.record_size_cv = size_cv;
-    }
-    job.scenario.operators[1].key_count = 100'000;
-    job.params.buffer_timeout = 300 * model::kMillisecond;
-    if (interval) job.scenario.flink.set("execution.checkpointing.interval", interval);
-    sim::RunOptions options;
-    options.horizon = horizon;
-    options.warmup = warmup;
-    return sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, options)
+    return six_workers_100b(partition, size_cv, interval, warmup, horizon)
         .vertices[1]
         .busy_ms_per_s;
   };
@@ -379,21 +391,7 @@ TEST_CASE("fluid: says where checkpoints line hash channels' segment ends up", "
   // segment, and hash channels part again within about a second, which the fluid level does not
   // model (buffer level: 3% more busy time at 10 s, 6% at 5 s). Below 10 s it says so.
   const auto caveats = [](model::Partition partition, const char* interval) {
-    auto job =
-        testing::line_job({stage(2, 20 * kMicrosecond), stage(6, 100 * kMicrosecond, partition),
-                           stage(1, 10 * kMicrosecond, model::Partition::Rebalance)},
-                          16'000, 1, 3.0);
-    for (auto& op : job.scenario.operators) {
-      op.record_size = 100;
-      op.record_size_cv = 0.3;
-    }
-    job.scenario.operators[1].key_count = 100'000;
-    job.params.buffer_timeout = 300 * model::kMillisecond;
-    job.scenario.flink.set("execution.checkpointing.interval", interval);
-    sim::RunOptions options;
-    options.horizon = 30 * kSecond;
-    options.warmup = 5 * kSecond;
-    return sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, options).caveats;
+    return six_workers_100b(partition, 0.3, interval, 5 * kSecond, 30 * kSecond).caveats;
   };
   const auto every5 = caveats(model::Partition::Hash, "5s");
   REQUIRE(every5.size() == 1);

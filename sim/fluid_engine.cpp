@@ -178,12 +178,13 @@ void FluidRun::accumulate(double dt) {
       if (r_->backpressured[i] > 0) sample_[i].backpressured -= more;  // the rest of the second
     }
   }
-  if (now_ >= warmup_)
+  if (now_ >= warmup_) {
+    const bool frequent = checkpoint_.enabled && checkpoint_.interval < kRoutedRelock;
     for (std::size_t tm = 0; tm < busy_high_s_.size(); ++tm) {
       if (r_->busy_high[tm]) busy_high_s_[tm] += dt;
-      if (r_->routed_ends[tm] && checkpoint_.enabled && checkpoint_.interval < kRoutedRelock)
-        busy_low_s_[tm] += dt;
+      if (r_->routed_ends[tm] && frequent) busy_low_s_[tm] += dt;
     }
+  }
   interval_taken_ += taken_now_ * dt;
   interval_left_ += leave_now_ * dt;
   // The stretch [a, b] seconds after the rates were resolved; latency moves linearly over it.

@@ -51,9 +51,15 @@ SegmentEnds segment_ends(double per_tick, double r) {
   return ends;
 }
 
-// Whether a flow's segment ends fall at a phase of their own: those of a dealt partition whose
-// record sizes vary only once they have parted (`in_step`: not yet).
-bool ends_apart(const Flow& f, bool in_step) { return f.ends_apart && !(in_step && f.dealt); }
+// A dealt partition's channel whose record sizes vary: its segment ends part only with time, after
+// a start or a barrier made them end together (Rates::lock_time).
+bool parts_with_time(const Flow& f) { return f.dealt && f.ends_apart; }
+
+// Whether a flow's segment ends fall at a phase of their own: those that part with time only once
+// they have parted (`in_step`: not yet).
+bool ends_apart(const Flow& f, bool in_step) {
+  return f.ends_apart && !(in_step && parts_with_time(f));
+}
 
 // Seconds for the lock of a dealt channel's segment ends (made to end together by a barrier, or by
 // the start) to fade: e^(−t ÷ L) of its effect on the consumers' busy time is left t seconds on.
@@ -124,7 +130,7 @@ RateSolver::RateSolver(const Network& net) : net_(net) {
   spread_.assign(widest, 0.0);
   segments_.assign(widest, SegmentEnds{});
   turns_share_.assign(widest, 0.0);
-  for (const auto& f : net.flows) parting_ |= f.dealt && f.ends_apart;
+  for (const auto& f : net.flows) parting_ |= parts_with_time(f);
   follows_.assign(widest, Following{});
   members_.assign(widest, 0);
   local_.assign(nt, 0);
@@ -369,7 +375,7 @@ double RateSolver::lock_time(int i) const {
   for (int k = 0; k < t.ins; ++k) {
     const int q = net_.in_flows[t.first_in + k];
     const Flow& f = net_.flows[q];
-    if (!(r_.inflow[q] > 0) || !f.dealt || !f.ends_apart) continue;
+    if (!(r_.inflow[q] > 0) || !parts_with_time(f)) continue;
     weighted += r_.inflow[q] * parting_time(f.records_per_buffer, f.size_cv, r_.inflow[q], timeout);
     records += r_.inflow[q];
   }

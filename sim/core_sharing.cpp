@@ -164,19 +164,42 @@ void batch_work(const double* w, const double* sigma, int size, double* work, do
   }
 }
 
+// P(a batch U · L has more than v of work): U uniform over [lo, hi] (where in the tick the segment
+// ended), L its work's own variation (records' costs, their count), lognormal with mean 1 and
+// s² = ln(1 + cv²). In closed form: ∫ P(L > v ÷ u) du over [lo, hi] is G(hi) − G(lo),
+// G(u) = u · Q((c − ln u) ÷ s) − v · e^(s²) · Q((c − ln u) ÷ s + s), c = ln v + s² ÷ 2, Q the
+// normal tail (d/du of G is P(L > v ÷ u)).
+double batch_left_mixed(double v, double lo, double hi, double s2) {
+  if (hi <= 0) return 0.0;  // no batch
+  if (v <= 0) return 1.0;
+  if (s2 <= 0) return v >= hi ? 0.0 : v <= lo ? 1.0 : (hi - v) / (hi - lo);
+  const double s = std::sqrt(s2), c = std::log(v) + s2 / 2;
+  const auto tail = [](double z) { return 0.5 * std::erfc(z / std::sqrt(2.0)); };
+  if (hi - lo <= 1e-12 * hi) return tail((c - std::log(hi)) / s);
+  const auto g = [&](double u) {
+    if (u <= 0) return 0.0;
+    const double z = (c - std::log(u)) / s;
+    return u * tail(z) - v * std::exp(s2) * tail(z + s);
+  };
+  return std::clamp((g(hi) - g(lo)) / (hi - lo), 0.0, 1.0);
+}
+
 // A group whose threads also get segment ends at phases of their own (SegmentEnds), in time over
-// a tick (length 1): thread j gets tick[j] of work with the flush, as a backlog whose size,
-// uniform with coefficient of variation √tick_cv2[j], differs from thread to thread, and stream[j]
-// of work spread evenly over the tick. While its batch lasts a thread runs; after it, the share of
-// the time its stream needs at its speed. The count at t is the Poisson-binomial of the threads'
-// chances to run, and a running thread's speed is speed[c] at the count c it sees (the others'
-// count, deconvolved out of the whole). The tick finds the threads as the stream alone leaves
-// them; once every batch is worked off they are back there for the rest of the tick, so only the
-// batches are followed step by step. Writes count[0..size] (time shares) and busy[j] (the time
-// thread j is runnable). scratch: 7 · (size + 1).
+// a tick (length 1): thread j gets tick[j] of work with the flush, as a backlog whose size differs
+// from thread to thread, by where the channel's segment ended in the tick (uniform, coefficient of
+// variation √tick_cv2[j]) and by the records' own costs and count (spread[j]: a batch of a record
+// or two varies as much as a record's cost), and stream[j] of work spread evenly over the tick.
+// While its batch lasts a thread runs; after it, the share of the time its stream needs at its
+// speed. The count at t is the Poisson-binomial of the threads' chances to run, and a running
+// thread's speed is speed[c] at the count c it sees (the others' count, deconvolved out of the
+// whole). The tick finds the threads as the stream alone leaves them; once every batch is worked
+// off they are back there for the rest of the tick, so only the batches are followed step by step.
+// Writes count[0..size] (time shares) and busy[j] (the time thread j is runnable).
+// scratch: 7 · (size + 1).
 constexpr int kStreamSteps = 128;
-void stream_profile(const double* tick, const double* tick_cv2, const double* stream, int size, const double* speed,
-                    double* count, double* busy, double* scratch) {
+void stream_profile(const double* tick, const double* tick_cv2, const double* spread,
+                    const double* stream, int size, const double* speed, double* count,
+                    double* busy, double* scratch) {
   double* drained = scratch;  // work done on the batch since the flush
   double* p = drained + (size + 1);
   double* all = p + (size + 1);
@@ -223,8 +246,8 @@ void stream_profile(const double* tick, const double* tick_cv2, const double* st
     bool any = false;
     for (int j = 0; j < size; ++j) {
       const double half = tick[j] * std::sqrt(3 * tick_cv2[j]);
-      const double lo = std::max(0.0, tick[j] - half), hi = tick[j] + half;
-      const double left = drained[j] >= hi ? 0.0 : drained[j] <= lo ? 1.0 : (hi - drained[j]) / (hi - lo);
+      const double left = batch_left_mixed(drained[j], std::max(0.0, tick[j] - half),
+                                           tick[j] + half, std::log1p(spread[j] * spread[j]));
       any |= left > 0;
       p[j] = left + (1 - left) * stream_share(j);
     }
@@ -428,8 +451,10 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
         stream_rest_[j] = member_share_[j] - stream_tick_[j];
         stream_cv2_[j] = member_segments_[j].tick_cv2;
       }
-      stream_profile(stream_tick_.data(), stream_cv2_.data(), stream_rest_.data(), m, speed_of(g), dist_of(g),
-                     stream_busy_.data() + static_cast<std::ptrdiff_t>(g) * need, spell_scratch_.data());
+      stream_profile(stream_tick_.data(), stream_cv2_.data(), member_spread_.data(),
+                     stream_rest_.data(), m, speed_of(g), dist_of(g),
+                     stream_busy_.data() + static_cast<std::ptrdiff_t>(g) * need,
+                     spell_scratch_.data());
     } else if (group_spreads_[g]) {
       time_from_work(work_of(g), speed_of(g), size, dist_of(g));
     } else {

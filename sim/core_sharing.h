@@ -39,8 +39,11 @@
 //    (Flink's flush ships a slice and the segment goes on filling; SegmentEnds): its consumers get
 //    part of their work with the flush, together, and the rest at their own times. Such a group
 //    is followed in time over a tick instead (stream_profile): each thread's batch from the flush
-//    is a backlog that lasts while it is worked off, the rest a steady stream, and the count at
-//    each instant the Poisson-binomial of the threads' chances to run.
+//    is a backlog that lasts while it is worked off (its size varying with where the segment
+//    ended and, as above, with its records' costs and count), the rest a steady stream, and the
+//    count at each instant the Poisson-binomial of the threads' chances to run. Taking the first
+//    only, a record or two a tick (1 ms) read six workers 41% too busy (tests/validation
+//    fluid_agreement_test.cpp, short buffer timeouts).
 // A group of one is independent. A group's spells last many of an independent thread's records (a
 // batch, a buffer's worth), so the independent threads live in regimes, one per value z of the
 // groups' count Z: in each, the product form with the groups' z threads already runnable

@@ -6,6 +6,48 @@
 #include <limits>
 
 namespace flinksim::sim {
+
+// G(u) = u · Q((c − ln u) ÷ s) − v · e^(s²) · Q((c − ln u) ÷ s + s), c = ln v + s² ÷ 2, Q the
+// normal tail: d/du of G is P(L > v ÷ u) for L lognormal with mean 1, so the share of batches
+// U · L (U uniform over [lo, hi]) with more than v is (G(hi) − G(lo)) ÷ (hi − lo).
+BatchLeft::BatchLeft(double lo, double hi, double cv2) : lo_(lo), hi_(hi) {
+  if (hi <= 0 || cv2 <= 0) return;  // none, or uniform: exact without a table
+  const double s2 = std::log1p(cv2), s = std::sqrt(s2), e_s2 = std::exp(s2);
+  const auto tail = [](double z) { return 0.5 * std::erfc(z * 0.7071067811865476); };
+  // From where 1 in 1000 batches has ended to where 1 in 1000 has not: P(lo · L < bottom) and
+  // P(hi · L > top) are 1e−3.
+  bottom_ = lo * std::exp(-3.0902 * s - s2 / 2);
+  top_ = hi * std::exp(3.0902 * s - s2 / 2);
+  for (int q = 0; q < kKnots; ++q) {
+    const double x = static_cast<double>(q) / (kKnots - 1), v = bottom_ + (top_ - bottom_) * x * x;
+    if (v <= 0) {
+      table_[q] = 1;
+      continue;
+    }
+    const double c = std::log(v) + s2 / 2;
+    if (hi - lo <= 1e-12 * hi) {
+      table_[q] = tail((c - std::log(hi)) / s);
+      continue;
+    }
+    const auto g = [&](double u) {
+      if (u <= 0) return 0.0;
+      const double z = (c - std::log(u)) / s;
+      return u * tail(z) - v * e_s2 * tail(z + s);
+    };
+    table_[q] = std::clamp((g(hi) - g(lo)) / (hi - lo), 0.0, 1.0);
+  }
+}
+
+double BatchLeft::left(double v) const {
+  if (hi_ <= 0) return 0.0;  // no batch
+  if (top_ <= 0) return v >= hi_ ? 0.0 : v <= lo_ ? 1.0 : (hi_ - v) / (hi_ - lo_);
+  if (v >= top_) return 0.0;  // fewer than 1 in 1000 batches left
+  if (v <= bottom_) return 1.0;
+  const double x = std::sqrt((v - bottom_) / (top_ - bottom_)) * (kKnots - 1);
+  const int q = std::min(kKnots - 2, static_cast<int>(x));
+  return table_[q] + (x - q) * (table_[q + 1] - table_[q]);
+}
+
 namespace {
 
 // others[m] for m < k: the distribution of the k − 1 threads without the one runnable with p,
@@ -164,26 +206,6 @@ void batch_work(const double* w, const double* sigma, int size, double* work, do
   }
 }
 
-// P(a batch U · L has more than v of work): U uniform over [lo, hi] (where in the tick the segment
-// ended), L its work's own variation (records' costs, their count), lognormal with mean 1 and
-// s² = ln(1 + cv²). In closed form: ∫ P(L > v ÷ u) du over [lo, hi] is G(hi) − G(lo),
-// G(u) = u · Q((c − ln u) ÷ s) − v · e^(s²) · Q((c − ln u) ÷ s + s), c = ln v + s² ÷ 2, Q the
-// normal tail (d/du of G is P(L > v ÷ u)).
-double batch_left_mixed(double v, double lo, double hi, double s2) {
-  if (hi <= 0) return 0.0;  // no batch
-  if (v <= 0) return 1.0;
-  if (s2 <= 0) return v >= hi ? 0.0 : v <= lo ? 1.0 : (hi - v) / (hi - lo);
-  const double s = std::sqrt(s2), c = std::log(v) + s2 / 2;
-  const auto tail = [](double z) { return 0.5 * std::erfc(z / std::sqrt(2.0)); };
-  if (hi - lo <= 1e-12 * hi) return tail((c - std::log(hi)) / s);
-  const auto g = [&](double u) {
-    if (u <= 0) return 0.0;
-    const double z = (c - std::log(u)) / s;
-    return u * tail(z) - v * std::exp(s2) * tail(z + s);
-  };
-  return std::clamp((g(hi) - g(lo)) / (hi - lo), 0.0, 1.0);
-}
-
 // A group whose threads also get segment ends at phases of their own (SegmentEnds), in time over
 // a tick (length 1): thread j gets tick[j] of work with the flush, as a backlog whose size differs
 // from thread to thread, by where the channel's segment ended in the tick (uniform, coefficient of
@@ -197,9 +219,8 @@ double batch_left_mixed(double v, double lo, double hi, double s2) {
 // Writes count[0..size] (time shares) and busy[j] (the time thread j is runnable).
 // scratch: 7 · (size + 1).
 constexpr int kStreamSteps = 128;
-void stream_profile(const double* tick, const double* tick_cv2, const double* spread,
-                    const double* stream, int size, const double* speed, double* count,
-                    double* busy, double* scratch) {
+void stream_profile(const BatchLeft* batch, const double* stream, int size, const double* speed,
+                    double* count, double* busy, double* scratch) {
   double* drained = scratch;  // work done on the batch since the flush
   double* p = drained + (size + 1);
   double* all = p + (size + 1);
@@ -245,9 +266,7 @@ void stream_profile(const double* tick, const double* tick_cv2, const double* sp
   for (int step = 0; step < kStreamSteps; ++step) {
     bool any = false;
     for (int j = 0; j < size; ++j) {
-      const double half = tick[j] * std::sqrt(3 * tick_cv2[j]);
-      const double left = batch_left_mixed(drained[j], std::max(0.0, tick[j] - half),
-                                           tick[j] + half, std::log1p(spread[j] * spread[j]));
+      const double left = batch[j].left(drained[j]);
       any |= left > 0;
       p[j] = left + (1 - left) * stream_share(j);
     }
@@ -358,9 +377,9 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
   const int n = k + 1;
   const auto need = static_cast<std::size_t>(n);
   if (all_.size() < need)
-    for (auto* v : {&all_, &others_, &next_, &without_, &given_, &shares_, &slow_, &member_share_, &member_spread_,
-                    &free_share_, &tilt_, &rate_, &follow_arrival_, &follow_speed_, &follow_busy_,
-                    &stream_tick_, &stream_rest_, &stream_cv2_})
+    for (auto* v : {&all_, &others_, &next_, &without_, &given_, &shares_, &slow_, &member_share_,
+                    &member_spread_, &free_share_, &tilt_, &rate_, &follow_arrival_, &follow_speed_,
+                    &follow_busy_, &stream_rest_})
       v->resize(need);
   if (member_segments_.size() < need) member_segments_.resize(need);
   if (stream_busy_.size() < need * need) stream_busy_.resize(need * need);
@@ -441,18 +460,31 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
                 members_work + static_cast<std::ptrdiff_t>(j + 1) * (size + 1),
                 work_of(g) + static_cast<std::ptrdiff_t>(j + 1) * need);
   }
+  // A stream group's batches (their size's spread is fixed for the solve).
+  if (batch_.size() < need) {
+    batch_.resize(need);
+    member_batch_.resize(need);
+  }
+  for (int i = 0; i < k; ++i) {
+    const int g = group_of(i);
+    if (g < 0 || !group_streams_[g]) continue;
+    const SegmentEnds ends = segments ? segments[i] : SegmentEnds{};
+    const double tick = cpu[i] * ends.at_tick, half = tick * std::sqrt(3 * ends.tick_cv2);
+    const double cv = spread ? spread[i] : 0.0;
+    batch_[i] = BatchLeft(std::max(0.0, tick - half), tick + half, cv * cv);
+  }
   // The group's count, nested spells or spread-out ones.
   const auto count_group = [&](int g) {
     const int size = gather(g);
     if (group_streams_[g]) {  // in time, from the speeds of this round
       const int m = members(g);
-      for (int j = 0; j < m; ++j) {
-        stream_tick_[j] = member_share_[j] * member_segments_[j].at_tick;
-        stream_rest_[j] = member_share_[j] - stream_tick_[j];
-        stream_cv2_[j] = member_segments_[j].tick_cv2;
+      for (int j = 0, i = 0; i < k; ++i) {
+        if (group_of(i) != g) continue;
+        member_batch_[j] = batch_[i];
+        stream_rest_[j] = member_share_[j] * (1 - member_segments_[j].at_tick);
+        ++j;
       }
-      stream_profile(stream_tick_.data(), stream_cv2_.data(), member_spread_.data(),
-                     stream_rest_.data(), m, speed_of(g), dist_of(g),
+      stream_profile(member_batch_.data(), stream_rest_.data(), m, speed_of(g), dist_of(g),
                      stream_busy_.data() + static_cast<std::ptrdiff_t>(g) * need,
                      spell_scratch_.data());
     } else if (group_spreads_[g]) {

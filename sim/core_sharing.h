@@ -96,6 +96,26 @@ struct Following {
   double buffer_work = 0;  // s of work at full speed per buffer it receives from the group
 };
 
+// P(a stream group's batch from the flush has more than v of work left to do), v the work done
+// (core_sharing.cpp stream_profile): the batch is U · L, U uniform over [lo, hi] (where in the
+// tick the channel's segment ended), L its work's own variation (records' costs, their count),
+// lognormal with mean 1 and s² = ln(1 + cv²). ∫ P(L > v ÷ u) du over [lo, hi] has a closed form
+// (core_sharing.cpp), four normal tails a point: it is tabulated once, over kKnots points from
+// where 1 in 1000 batches has ended to where 1 in 1000 has not (square-spaced), and read by linear
+// interpolation.
+class BatchLeft {
+ public:
+  BatchLeft() = default;
+  BatchLeft(double lo, double hi, double cv2);
+  double left(double v) const;
+
+ private:
+  static constexpr int kKnots = 24;
+  double lo_ = 0, hi_ = 0;
+  double bottom_ = 0, top_ = 0;  // the table's span in v (top_ 0: exact, uniform)
+  double table_[kKnots] = {};
+};
+
 // Scratch for a follower's cycle of regimes (core_sharing.cpp follower_busy).
 struct CycleScratch {
   std::vector<double> time, rate, speed, at, cum;
@@ -127,7 +147,8 @@ class CoreSharing {
   std::vector<double> shares_;      // a group's busy shares, largest first
   std::vector<double> member_share_, member_spread_, spell_scratch_;  // a group's members, in thread order
   std::vector<SegmentEnds> member_segments_;
-  std::vector<double> stream_tick_, stream_rest_, stream_cv2_, stream_busy_;  // stream_profile's (busy per group and member)
+  std::vector<double> stream_rest_, stream_busy_;  // stream_profile's (busy per group and member)
+  std::vector<BatchLeft> batch_, member_batch_;  // a stream group's batches, per thread and member
   std::vector<double> group_speed_;  // per group and count running: its threads' speed
   std::vector<char> group_spreads_;  // per group: its batches spread (Together with some spread)
   std::vector<char> group_streams_;  // per group: its threads get segment ends of their own too

@@ -6,15 +6,21 @@
 // until no share moves by 1e-9, at most 200):
 //  - Independent (the default): the product form of threads that wake on their own (Poisson-fed).
 //    A set S of them is runnable with probability ∝ Π_{j∈S} r_j · Φ(|S|), with
-//    Φ(m) = Π_{l=1..m} 1 ÷ speed(l), speed(l) = min(1, cores ÷ l), and r_j = u_j ÷ (1 − busy_j):
-//    a thread wakes at its arrival rate while idle and, running at speed s, ends its spell at
-//    rate s ÷ (its record's cost) times the chance (1 − busy) that the record leaves its queue
-//    empty. Then busy_i = u_i · E[1 ÷ speed(1 + others) | i is not runnable]. Threads that slow
-//    each other stay runnable longer together, which independent presence (busy = u ÷ E[speed]
-//    over the others runnable with their busy shares, the model before) missed: measured at
-//    buffer level, 9 Poisson-fed threads on 3 cores at 78%, workers 332.0 ms/s, this 318.4, the
-//    other 291.9; two threads of 0.3 on one core, 0.400 here, 0.368 the other, 3/7 for processor
-//    sharing of exponential records.
+//    Φ(m) = Π_{l=1..m} 1 ÷ (speed(l) · h(l)), speed(l) = min(1, cores ÷ l), and
+//    r_j = u_j ÷ (1 − busy_j): a thread wakes at its arrival rate while idle and, running at speed
+//    s, ends its spell at rate s ÷ (its record's cost) times the chance e that the record leaves
+//    its queue empty. With e = 1 − busy (h = 1), busy_i = u_i · E[1 ÷ speed(1 + others) | i is
+//    not runnable]. Threads that slow each other stay runnable longer together, which independent
+//    presence (busy = u ÷ E[speed] over the others runnable with their busy shares, the model
+//    before) missed: measured at buffer level, 9 Poisson-fed threads on 3 cores at 78%, workers
+//    332.0 ms/s, this 318.4, the other 291.9. But a queue that runs slowly while many run holds
+//    more records then, and leaves the set less often: e is taken half-way between 1 − busy and
+//    the 1 − u ÷ speed(l) it would settle at if l stayed runnable (core_sharing.cpp exit_chance;
+//    h(l) the busy-weighted e ÷ (1 − busy), thread i's own e in its odds busy ÷ (1 − busy)).
+//    That reads 2–9 Poisson-fed threads of exponential cost on 1–4 cores at 70–93% within 1% of
+//    buffer level (4.3% low at worst: 9 on 3 cores at 93%), where e = 1 − busy read them up to 13%
+//    low; two threads of 0.3 on one core, 0.4135 against the exact chain's 0.4130 (0.400
+//    with e = 1 − busy), 0.368 the other model, 3/7 for processor sharing of exponential records.
 //  - Taking turns: back-pressured threads that their consumers release through local channels
 //    (a LocalInputChannel recycles the buffer it has read straight into the producer's pool) are
 //    woken one freed buffer at a time, at the steady pace of consumers that are themselves
@@ -154,6 +160,7 @@ class CoreSharing {
   std::vector<char> group_streams_;  // per group: its threads get segment ends of their own too
   std::vector<double> free_share_;   // the independent threads' weights in a regime
   std::vector<double> tilt_;         // Φ_z over the independent threads' count, scaled
+  std::vector<double> exit_;         // per count of them: their chance to leave, over 1 − busy
   std::vector<double> group_work_;   // spread-out groups: work by count running, the group's and each member's
   std::vector<std::size_t> group_work_offset_;
   // Per value of the groups' count: the independent threads' shares, their count, their speed while

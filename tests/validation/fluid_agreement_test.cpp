@@ -296,6 +296,27 @@ TEST_CASE("fluid and buffer level agree under CPU contention", "[fluid][agreemen
   agree_on("cpu-contention", contended_sources(2, 20 * kMicrosecond), 60 * kSecond, 10 * kSecond);
 }
 
+// Poisson-fed threads that wait for cores at 85–93% of them: nine on 3 cores, three on one, four on
+// 2 (100 µs records of exponential cost, a sink of no cost on a TaskManager of its own). The
+// product form with 1 − b for a thread's chance to leave the runnable set at a record's end read
+// them 7–11% too idle (4 seeds over 4 min, busy ms/s: 397.2 against 429.0, 672.3 against 752.2,
+// 693.3 against 744.4); with the chance half-way to the one its queue settles at at each speed
+// (core_sharing.cpp exit_chance), as below.
+testing::TestJob poisson_fed(int threads, double cores, double load) {
+  return testing::line_job(
+      {stage(threads, 100 * kMicrosecond, Partition::Forward, std::vector<int>(threads, 0)),
+       stage(1, 0, Partition::Rebalance, {1})},
+      load * cores / 100e-6, 2, cores, 13);
+}
+
+TEST_CASE(
+    "fluid and buffer level agree on Poisson-fed threads that wait for the cores most of the time",
+    "[fluid][agreement][adversarial]") {
+  agree_over_seeds("poisson-fed-9-on-3-at-85% (8 seeds)", poisson_fed(9, 3.0, 0.85));
+  agree_over_seeds("poisson-fed-3-on-1-at-93% (8 seeds)", poisson_fed(3, 1.0, 0.93));
+  agree_over_seeds("poisson-fed-4-on-2-at-93% (8 seeds)", poisson_fed(4, 2.0, 0.93));
+}
+
 // The same contention with slower sources: taking turns holds while their shares sum below one
 // and above it they overlap by the excess (40 µs sources: 833.9 against 821.4 ms/s; independent
 // would say 855).
@@ -395,7 +416,9 @@ TEST_CASE("fluid and buffer level: four segment ends a tick", "[fluid][agreement
 TEST_CASE("fluid and buffer level agree on a sink that follows the workers' segments", "[fluid][agreement][adversarial]") {
   auto rebalance = six_workers(16'000);
   rebalance.params.buffer_timeout = 200 * model::kMillisecond;
-  const auto lumps = agree_over_seeds("follows-rebalance-200ms (8 seeds)", rebalance);
+  Tolerance lump_gap;  // the sink 20.4 ms/s too busy (6%), and said so
+  lump_gap.ms_per_s = 25;
+  const auto lumps = agree_over_seeds("follows-rebalance-200ms (8 seeds)", rebalance, lump_gap);
   REQUIRE(lumps.caveats.size() == 1);
   CHECK_THAT(lumps.caveats[0], Catch::Contains("may be too high"));
   agree_over_seeds("follows-hash-12k-300ms (8 seeds)", hash_workers(12'000, 300 * model::kMillisecond));

@@ -21,6 +21,10 @@ constexpr int kKeyFields = 11;
 // (sim/README.md, "Threads that take turns"), each 0.40–0.88 of the way; with 0.7 all nine within
 // 11 ms/s. A made-up interpolation, no mechanism.
 constexpr double kTurnsToIndependent = 0.7;
+// From this share of a TaskManager's cores in use, with threads waiting for them, the busy
+// estimate was measured more than 5% off buffer level, up to 21% (sim/README.md, "A TaskManager
+// near its cores' limit"): a caveat says so.
+constexpr double kLoadedCores = 0.8;
 
 // The records a channel brings over one buffer timeout.
 double records_a_tick(double inflow, Nanos timeout) { return inflow * static_cast<double>(timeout) * 1e-9; }
@@ -115,6 +119,7 @@ void Rates::size_for(const Network& net) {
   drain.assign(nf, 0.0);
   busy_high.assign(net.cores.size(), 0);
   routed_ends.assign(net.cores.size(), 0);
+  near_limit.assign(net.cores.size(), 0);
 }
 
 RateSolver::RateSolver(const Network& net) : net_(net) {
@@ -410,8 +415,19 @@ void RateSolver::classify(const Conditions& c) {
     const int n = static_cast<int>(on.size());
     r_.busy_high[tm] = blended_shares(c, tm, false);
     r_.routed_ends[tm] = 0;
+    r_.near_limit[tm] = 0;
+    // Near the limit but below it: a TaskManager whose cores cap a thread is back-pressured, a
+    // regime that agrees (fluid_agreement_test, CPU contention, sources that take turns).
+    double used = 0;
+    bool capped = false;
+    for (int k = 0; k < n; ++k) {
+      used += r_.cpu[on[k]];
+      capped |= demand_[k] >= 1;
+    }
+    const bool near_limit = !capped && used >= kLoadedCores * net_.cores[tm];
     double lock = 0, weight = 0;  // the lock time of its Together groups, weighted by their CPU
     for (int k = 0; k < n; ++k) {
+      if (near_limit && share_[k] - demand_[k] >= 0.01) r_.near_limit[tm] = 1;
       r_.busy[on[k]] = share_[k];
       // The speed while runnable, as the latency estimate's service time needs it.
       r_.speed[on[k]] = share_[k] > 0 ? std::min(1.0, r_.cpu[on[k]] / share_[k]) : std::min(1.0, tm_level_[tm]);

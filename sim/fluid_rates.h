@@ -73,6 +73,10 @@ struct Rates {
   // random channels, which every checkpoint barrier ends together for about a second (not
   // modelled: sim/README.md, "Segment ends made to end together").
   std::vector<char> routed_ends;
+  // Per TaskManager: its threads use kLoadedCores of its cores or more and one waits for a core
+  // without being CPU-bound: where the busy estimate was measured furthest off, both ways
+  // (sim/README.md, "A TaskManager near its cores' limit").
+  std::vector<char> near_limit;
   // Segment ends that part only with time (sim/README.md, "Segment ends made to end together"):
   // Flink's barrier finishes every channel's BufferBuilder (BufferWritingResultPartition
   // .broadcastEvent), so at a start, restart or checkpoint the segments of a dealt partition whose

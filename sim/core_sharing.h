@@ -114,6 +114,8 @@ class BatchLeft {
   BatchLeft() = default;
   BatchLeft(double lo, double hi, double cv2);
   double left(double v) const;
+  double mean() const { return (lo_ + hi_) / 2; }
+  double beyond(double d) const;  // E[(batch − d)⁺]: the work left once d is done
 
  private:
   static constexpr int kKnots = 24;

@@ -447,9 +447,9 @@ RunResult FluidRun::summarize(double wall) {
              "second after it (buffer level measured 12 ms/s, 3%, more busy time every 10s, "
              "25 ms/s, 6%, every 5s)",
              r);
-  add_caveat(near_limit_s_, "may be off by up to 20%",
+  add_caveat(near_limit_s_, "may be off by up to 10%",
              "its threads use 80% of its cores or more and wait for them; there buffer level "
-             "measured the estimate up to 21% too low (buffer timeouts of 0-5 ms) and 9% too "
+             "measured the estimate up to 8% too low (buffer timeouts of 0-5 ms) and 9% too "
              "high (100 ms), at 60-75% of the cores within 7%",
              r);
   if (checkpoint_.enabled) summarize_checkpoints(history_, r);

@@ -22,7 +22,7 @@ constexpr int kKeyFields = 11;
 // 11 ms/s. A made-up interpolation, no mechanism.
 constexpr double kTurnsToIndependent = 0.7;
 // From this share of a TaskManager's cores in use, with threads waiting for them, the busy
-// estimate was measured more than 5% off buffer level, up to 21% (sim/README.md, "A TaskManager
+// estimate was measured more than 5% off buffer level, up to 9% (sim/README.md, "A TaskManager
 // near its cores' limit"): a caveat says so.
 constexpr double kLoadedCores = 0.8;
 

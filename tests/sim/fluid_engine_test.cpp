@@ -319,14 +319,14 @@ TEST_CASE("fluid: says where its busy time is known to be off", "[fluid]") {
   CHECK(run_with(16'000, model::Partition::Rebalance, 300 * ms, 0.3).caveats.empty());
   CHECK(run_with(16'000, model::Partition::Hash, kSecond, 0.3).caveats.empty());
   // Near the cores' limit, below it: at 20k/s the nine threads use 87% of the three cores (buffer
-  // level measured the workers 7-12% off at buffer timeouts of 0-100 ms, sim/README.md); at 14k/s
+  // level measured the workers 3-7% off at buffer timeouts of 0-100 ms, sim/README.md); at 14k/s
   // (61%), within 4%, no caveat. Records that vary in size, so that no other caveat applies.
   for (const model::Nanos timeout : {model::Nanos{0}, ms, 100 * ms}) {
     INFO(timeout);
     const auto loaded = run_with(20'000, model::Partition::Rebalance, timeout, 0.3);
     REQUIRE(loaded.caveats.size() == 1);
     CHECK_THAT(loaded.caveats[0],
-               Catch::Contains("TaskManager 0 may be off by up to 20% throughout") &&
+               Catch::Contains("TaskManager 0 may be off by up to 10% throughout") &&
                    Catch::Contains("80% of its cores"));
     CHECK(run_with(14'000, model::Partition::Rebalance, timeout, 0.3).caveats.empty());
   }

@@ -474,6 +474,17 @@ TEST_CASE("fluid and buffer level agree on batches of a record or two (short buf
   }
 }
 
+// The same at 20k/s, 87% of the cores: a batch often outlasts its tick, and what is left of it
+// comes before the next one (core_sharing.cpp stream_profile's carry). Without it the workers
+// read 567 ms/s against buffer level's 642 (4 seeds over 4 min); with it 620.7 against 643.5 (8
+// seeds), on a TaskManager near its cores' limit, which the fluid level says.
+TEST_CASE("fluid and buffer level near the cores' limit with batches of a record or two",
+          "[fluid][agreement][adversarial]") {
+  known_gap("short-timeout-1ms-20k (8 seeds)",
+            varied_sizes(six_workers(20'000), model::kMillisecond), 30,
+            "TaskManager 0 may be off by up to 10% throughout");
+}
+
 // A checkpoint barrier ends every channel's segment at once (Flink's broadcastEvent finishes the
 // BufferBuilders), and so does a start: a dealt partition's segment ends are in step again and
 // part only as the records' sizes drift, for seconds to minutes with small records that vary

@@ -462,8 +462,9 @@ TEST_CASE("fluid and buffer level agree on dealt records whose sizes vary",
 // (exponential: a cv of 1), besides where in the tick each channel's segment ended. Taking the
 // second only, the batches were alike and the workers ran together to their end: busy 517.1 ms/s
 // against buffer level's 366.1 at 1 ms, 473.7 against 434.2 at 5 ms (8 seeds). With the batch's
-// own variation (core_sharing.cpp batch_left_mixed) 368.2 and 428.0; the sink at 5 ms reads 214.5
-// against 231.2 (231.4 before).
+// own variation (core_sharing.h BatchLeft) 368.2 and 428.0, and with the carry of a batch that
+// outlasts its tick (below) 379.1 and 427.9; the sink at 5 ms reads 214.5 against 231.2 (231.4
+// before).
 TEST_CASE("fluid and buffer level agree on batches of a record or two (short buffer timeouts)",
           "[fluid][agreement][adversarial]") {
   for (const auto& [name, timeout] :

@@ -19,7 +19,7 @@ BatchLeft::BatchLeft(double lo, double hi, double cv2) : lo_(lo), hi_(hi) {
   bottom_ = lo * std::exp(-3.0902 * s - s2 / 2);
   top_ = hi * std::exp(3.0902 * s - s2 / 2);
   for (int q = 0; q < kKnots; ++q) {
-    const double x = static_cast<double>(q) / (kKnots - 1), v = bottom_ + (top_ - bottom_) * x * x;
+    const double v = knot(q);
     if (v <= 0) {
       table_[q] = 1;
       continue;
@@ -36,6 +36,12 @@ BatchLeft::BatchLeft(double lo, double hi, double cv2) : lo_(lo), hi_(hi) {
     };
     table_[q] = std::clamp((g(hi) - g(lo)) / (hi - lo), 0.0, 1.0);
   }
+}
+
+// The table's knots, square-spaced (closer together near bottom_).
+double BatchLeft::knot(int q) const {
+  const double x = static_cast<double>(q) / (kKnots - 1);
+  return bottom_ + (top_ - bottom_) * x * x;
 }
 
 double BatchLeft::left(double v) const {
@@ -60,7 +66,7 @@ double BatchLeft::beyond(double d) const {
   double total = d < bottom_ ? bottom_ - d : 0.0;
   double from = std::max(d, bottom_), at = left(from);
   for (int q = 1; q < kKnots; ++q) {
-    const double x = static_cast<double>(q) / (kKnots - 1), v = bottom_ + (top_ - bottom_) * x * x;
+    const double v = knot(q);
     if (v <= from) continue;
     total += (v - from) * (at + table_[q]) / 2;
     from = v;
@@ -524,32 +530,29 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
                 members_work + static_cast<std::ptrdiff_t>(j + 1) * (size + 1),
                 work_of(g) + static_cast<std::ptrdiff_t>(j + 1) * need);
   }
-  // A stream group's batches (their size's spread is fixed for the solve).
-  if (batch_.size() < need) {
-    batch_.resize(need);
-    member_batch_.resize(need);
-  }
-  for (int i = 0; i < k; ++i) {
-    const int g = group_of(i);
-    if (g < 0 || !group_streams_[g]) continue;
-    const SegmentEnds ends = segments ? segments[i] : SegmentEnds{};
-    const double tick = cpu[i] * ends.at_tick, half = tick * std::sqrt(3 * ends.tick_cv2);
-    const double cv = spread ? spread[i] : 0.0;
-    batch_[i] = BatchLeft(std::max(0.0, tick - half), tick + half, cv * cv);
+  // A stream group's batches, in member order from batch_first_[g] (fixed for the solve).
+  if (batch_.size() < need) batch_.resize(need);
+  batch_first_.assign(static_cast<std::size_t>(groups), 0);
+  for (int g = 0, at = 0; g < groups; ++g) {
+    batch_first_[g] = at;
+    if (!group_streams_[g]) continue;
+    for (int i = 0; i < k; ++i) {
+      if (group_of(i) != g) continue;
+      const SegmentEnds ends = segments ? segments[i] : SegmentEnds{};
+      const double tick = cpu[i] * ends.at_tick, half = tick * std::sqrt(3 * ends.tick_cv2);
+      const double cv = spread ? spread[i] : 0.0;
+      batch_[at++] = BatchLeft(std::max(0.0, tick - half), tick + half, cv * cv);
+    }
   }
   // The group's count, nested spells or spread-out ones.
   const auto count_group = [&](int g) {
     const int size = gather(g);
     if (group_streams_[g]) {  // in time, from the speeds of this round
       const int m = members(g);
-      for (int j = 0, i = 0; i < k; ++i) {
-        if (group_of(i) != g) continue;
-        member_batch_[j] = batch_[i];
+      for (int j = 0; j < m; ++j)
         stream_rest_[j] = member_share_[j] * (1 - member_segments_[j].at_tick);
-        ++j;
-      }
-      stream_profile(member_batch_.data(), stream_rest_.data(), m, speed_of(g), dist_of(g),
-                     stream_busy_.data() + static_cast<std::ptrdiff_t>(g) * need,
+      stream_profile(batch_.data() + batch_first_[g], stream_rest_.data(), m, speed_of(g),
+                     dist_of(g), stream_busy_.data() + static_cast<std::ptrdiff_t>(g) * need,
                      spell_scratch_.data());
     } else if (group_spreads_[g]) {
       time_from_work(work_of(g), speed_of(g), size, dist_of(g));

@@ -119,6 +119,7 @@ class BatchLeft {
 
  private:
   static constexpr int kKnots = 24;
+  double knot(int q) const;  // v at knot q
   double lo_ = 0, hi_ = 0;
   double bottom_ = 0, top_ = 0;  // the table's span in v (top_ 0: exact, uniform)
   double table_[kKnots] = {};
@@ -156,7 +157,8 @@ class CoreSharing {
   std::vector<double> member_share_, member_spread_, spell_scratch_;  // a group's members, in thread order
   std::vector<SegmentEnds> member_segments_;
   std::vector<double> stream_rest_, stream_busy_;  // stream_profile's (busy per group and member)
-  std::vector<BatchLeft> batch_, member_batch_;  // a stream group's batches, per thread and member
+  std::vector<BatchLeft> batch_;     // stream groups' batches, group by group in member order
+  std::vector<int> batch_first_;     // per group: where its members' batches start in batch_
   std::vector<double> group_speed_;  // per group and count running: its threads' speed
   std::vector<char> group_spreads_;  // per group: its batches spread (Together with some spread)
   std::vector<char> group_streams_;  // per group: its threads get segment ends of their own too

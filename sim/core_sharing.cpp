@@ -10,7 +10,7 @@ namespace flinksim::sim {
 // G(u) = u · Q((c − ln u) ÷ s) − v · e^(s²) · Q((c − ln u) ÷ s + s), c = ln v + s² ÷ 2, Q the
 // normal tail: d/du of G is P(L > v ÷ u) for L lognormal with mean 1, so the share of batches
 // U · L (U uniform over [lo, hi]) with more than v is (G(hi) − G(lo)) ÷ (hi − lo).
-BatchLeft::BatchLeft(double lo, double hi, double cv2) : lo_(lo), hi_(hi) {
+BatchLeft::BatchLeft(double lo, double hi, double cv2) : lo_(lo), hi_(hi), cv2_(cv2) {
   if (hi <= 0 || cv2 <= 0) return;  // none, or uniform: exact without a table
   const double s2 = std::log1p(cv2), s = std::sqrt(s2), e_s2 = std::exp(s2);
   const auto tail = [](double z) { return 0.5 * std::erfc(z * 0.7071067811865476); };
@@ -246,24 +246,46 @@ void batch_work(const double* w, const double* sigma, int size, double* work, do
 }
 
 // A group whose threads also get segment ends at phases of their own (SegmentEnds), in time over
-// a tick (length 1): thread j gets tick[j] of work with the flush, as a backlog whose size differs
-// from thread to thread, by where the channel's segment ended in the tick (uniform, coefficient of
-// variation √tick_cv2[j]) and by the records' own costs and count (spread[j]: a batch of a record
-// or two varies as much as a record's cost), and stream[j] of work spread evenly over the tick.
-// While its batch lasts a thread runs; after it, the share of the time its stream needs at its
-// speed. The count at t is the Poisson-binomial of the threads' chances to run, and a running
-// thread's speed is speed[c] at the count c it sees (the others' count, deconvolved out of the
-// whole). The tick finds the threads as the stream alone leaves them; once every batch is worked
-// off they are back there for the rest of the tick, so only the batches are followed step by step.
-// Near the cores' limit a batch may outlast the tick: then, with the chance that it has, its mean
-// rest comes before the next tick's batch, passes of the tick repeated until both settle (without
-// it, 1 ms at 87% of the cores read six workers 12% low, at 95% 21%).
-// Writes count[0..size] (time shares) and busy[j] (the time thread j is runnable).
-// scratch: 9 · (size + 1).
+// a tick (length 1), thread j with work[j] of work a tick and ramp[j] segment ends a tick (a; 0:
+// none, all its work comes with the flush).
+//  - The flush's batch. The last end x before the flush (x uniform over [0, 1 ÷ a)) shipped what
+//    came since the end before it or the last flush; at its speed v the thread has done v · x of
+//    that since, so with c = work ÷ v it is still at it for x < x* = min(c ÷ a, c ÷ (1 + c)). Then
+//    the slice since that end comes on top of what is left, so the flush finds at least
+//    work · x* to do, and up to a segment's work (work ÷ a), or the tick's (a < 1, where with
+//    chance 1 − a no end came in the tick): buffer level (six workers, 3.6 ends a tick) found what
+//    a flush had not yet started between 0.15 and 1 segment, never near 0 (the slice is small only
+//    with the segment before it still queued). The batch is read as uniform over
+//    [kFloor · work · x*, work ÷ a] (a < 1: the uniform of the same mean and variance as the
+//    mixture), times the variation of its records' costs and count (spread[j]: a batch of a
+//    record or two varies as much as a record's cost).
+//  - The stream. The flush took what the segment held, so the first end after it ships only what
+//    came since: the segment ends' work ramps up from 0 at the flush to work[j] a tick at 1 ÷ a
+//    (buffer level: six workers ran 0.8 on average a tenth of a tick after the flush, 1.45 once
+//    it had ramped up; spread evenly, the model read them 2–4% too busy at 50–200 ms). A thread
+//    runs on a segment for its work ÷ its speed after it came (stream_share).
+// While its batch lasts a thread runs; after it, the chance its stream keeps it running. The count
+// at t is the Poisson-binomial of the threads' chances to run, and a running thread's speed is
+// speed[c] at the count c it sees (the others' count, deconvolved out of the whole). Once every
+// batch is worked off and every stream has ramped up, the threads are as the stream alone leaves
+// them for the rest of the tick (in the product form, below), so only the start of the tick is
+// followed step by step. Near the cores' limit a batch may outlast the tick: then, with the chance
+// that it has, its mean rest comes before the next tick's batch, passes of the tick repeated until
+// both settle (without it, 1 ms at 87% of the cores read six workers 12% low, at 95% 21%).
+// Writes count[0..size] (time shares) and busy[j] (the time thread j is runnable); batch[j] (kept
+// from the call before, if built for the same batch).
+// scratch: 10 · (size + 1).
 constexpr int kStreamSteps = 128;
+constexpr int kCoarse = 8;
 constexpr int kCarryPasses = 12;
-void stream_profile(const BatchLeft* batch, const double* stream, int size, const double* speed,
-                    double* count, double* busy, double* scratch) {
+// The batch's floor, as a share of work · x* (above): fitted to buffer level, hash channels of one
+// record size at 0.6–1.7 segment ends a tick (six workers on three cores, 16k records/s, buffer
+// timeouts of 150–400 ms, 4 seeds): within 1% with 0.8; with 1, 5% too busy at one end a tick,
+// with 0.5, 7% too idle. The derivation's hard floor leaves out that a slice taken late (behind a
+// queued segment, Flink's flushRequested) shortens the next segment's shipment. Made up to match.
+constexpr double kFloor = 0.85;
+void stream_profile(BatchLeft* batch, const double* work, const double* spread, const double* ramp,
+                    int size, const double* speed, double* count, double* busy, double* scratch) {
   double* drained = scratch;  // work done on the batch since the flush
   double* p = drained + (size + 1);
   double* all = p + (size + 1);
@@ -271,6 +293,9 @@ void stream_profile(const BatchLeft* batch, const double* stream, int size, cons
   double* v = others + (size + 1);
   double* rest = v + (size + 1);  // the stream alone: each thread's chance to run
   double* rest_all = rest + (size + 1);
+  double* carry = rest_all + (size + 1);
+  double* carried = carry + (size + 1);
+  double* phi = carried + (size + 1);
   // p ← the chances to run (batch left, else the stream's share at speed v); all ← their count;
   // v ← each thread's speed given the others.
   const auto settle_speeds = [&]() {
@@ -285,8 +310,30 @@ void stream_profile(const BatchLeft* batch, const double* stream, int size, cons
       v[j] = mass > 0 ? at / mass : speed[1];
     }
   };
-  const auto stream_share = [&](int j) { return v[j] > 0 ? std::min(1.0, stream[j] / v[j]) : 1.0; };
-  // The stream alone, to its fixed point.
+  const auto streams = [&](int j) { return ramp[j] > 0 && work[j] > 0; };
+  // Thread j's segment ends' work at t into the tick.
+  const auto stream_at = [&](int j, double at) {
+    return streams(j) ? work[j] * std::min(1.0, ramp[j] * at) : 0.0;
+  };
+  // The end at s ships work · min(s, 1 ÷ a) (what came since the flush, or a whole segment), and
+  // with c = work ÷ v the thread runs at t on ends in (t ÷ (1 + c), min(t, 1 ÷ a)] and
+  // (max(1 ÷ a, t − c ÷ a), t]: c once t ≥ (1 + c) ÷ a (at: none given, the stream alone). What
+  // it was working on at the flush is in the flush's batch instead.
+  const auto stream_share = [&](int j, double at = -1) {
+    if (!streams(j)) return 0.0;
+    if (!(v[j] > 0)) return 1.0;
+    const double c = work[j] / v[j], a = ramp[j];
+    if (at < 0) return std::min(1.0, c);
+    const double first = std::max(0.0, std::min(at, 1 / a) - at / (1 + c));
+    const double later = std::max(0.0, at - std::max(1 / a, at - c / a));
+    return std::min(1.0, a * (first + later));
+  };
+  const auto ramped_up = [&](double at) {
+    for (int j = 0; j < size; ++j)
+      if (streams(j) && v[j] > 0 && at < (1 + work[j] / v[j]) / ramp[j]) return false;
+    return true;
+  };
+  // The stream alone: first independent presence, for the speeds (v) the batch starts from...
   std::fill(v, v + size, speed[1]);
   std::fill(p, p + size, 0.0);
   for (int round = 0; round < 100; ++round) {
@@ -300,11 +347,58 @@ void stream_profile(const BatchLeft* batch, const double* stream, int size, cons
     if (round > 0 && moved < 1e-12) break;
   }
   std::copy(p, p + size, rest);
-  std::copy(all, all + size + 1, rest_all);
+  // ...then in the product form (core_sharing.h, Independent): a thread working on a segment slows
+  // while others run and so stays runnable longer with them, which independent presence misses.
+  // P(S) ∝ Π_{j∈S} r_j · Φ(|S|), r_j = work_j ÷ (1 − busy_j), Φ(m) = Π_{l≤m} 1 ÷ speed[l].
+  // Measured at buffer level (six workers on three cores at 57% of them, 300 ms), the share of
+  // the time with 0–6 running: 13.3, 30.1, 29.5, 16.1, 7.0, 2.5, 1.5%; this 12.5, 29.9, 30.0,
+  // 16.5, 7.1, 2.4, 1.5%; independent presence 12.1, 29.9, 31.2, 17.7, 6.1, 1.6, 1.3%.
+  phi[0] = 1;
+  for (int m = 1; m <= size; ++m) phi[m] = phi[m - 1] / speed[m];
+  for (int round = 0; round < 200; ++round) {
+    for (int j = 0; j < size; ++j) {
+      const double odds = (streams(j) ? work[j] : 0.0) / std::max(1e-12, 1 - rest[j]);
+      drained[j] = odds / (1 + odds);  // as a chance, for the Poisson-binomial
+    }
+    poisson_binomial(drained, size, all);
+    double norm = 0;
+    for (int m = 0; m <= size; ++m) norm += all[m] * phi[m];
+    double moved = 0;
+    for (int j = 0; j < size; ++j) {
+      remove_thread(all, size, drained[j], others);
+      double in = 0;
+      for (int m = 0; m < size; ++m) in += others[m] * phi[m + 1];
+      const double next = std::min(1.0, drained[j] * in / norm);
+      moved = std::max(moved, std::abs(next - rest[j]));
+      rest[j] = next;
+    }
+    for (int m = 0; m <= size; ++m) rest_all[m] = all[m] * phi[m] / norm;
+    if (moved < 1e-10) break;
+  }
+  // The flush's batches (above); a table is worked out again only where its batch moved (from
+  // round to round of the solve, less and less).
+  const auto set_batch = [&](int j, double lo, double hi, double cv2) {
+    if (!batch[j].built_for(lo, hi, cv2)) batch[j] = BatchLeft(lo, hi, cv2);
+  };
+  for (int j = 0; j < size; ++j) {
+    const double u = work[j], a = ramp[j], cv2 = spread[j] * spread[j];
+    if (!streams(j)) {
+      set_batch(j, u, u, cv2);
+      continue;
+    }
+    const double c = v[j] > 0 ? std::min(1.0, u / v[j]) : 1.0;
+    const double floor = kFloor * std::min(c / a, c / (1 + c));  // × u
+    if (a >= 1) {
+      set_batch(j, floor * u, u / a, cv2);
+      continue;
+    }
+    const double mean = 1 - a + a * (1 + floor) / 2,
+                 square = 1 - a + a * (1 + floor + floor * floor) / 3;
+    const double half = std::sqrt(3 * std::max(0.0, square - mean * mean));
+    set_batch(j, u * std::max(0.0, mean - half), u * (mean + half), cv2);
+  }
   // Near the cores' limit a batch may outlast the tick: with the chance carried[j] what is left of
   // it, carry[j] on average then, comes before the next tick's batch, until both settle.
-  double* carry = rest_all + (size + 1);
-  double* carried = carry + (size + 1);
   std::fill(carry, carry + size, 0.0);
   std::fill(carried, carried + size, 0.0);
   const auto left_of = [&](int j, double done) {
@@ -318,23 +412,31 @@ void stream_profile(const BatchLeft* batch, const double* stream, int size, cons
     std::fill(count, count + size + 1, 0.0);
     std::fill(busy, busy + size, 0.0);
     t = 0;
-    for (int step = 0; step < kStreamSteps; ++step) {
-      bool any = false;
+    bool any = true;
+    while (t < 1) {
+      // Once every batch is worked off, only the streams' ramps move: kCoarse steps at once.
+      const double h = any ? dt : std::min(kCoarse * dt, 1 - t);
+      const double mid = t + h / 2;
+      any = false;
       for (int j = 0; j < size; ++j) {
-        const double left = left_of(j, drained[j]);
+        // Its batch at mid-step, at the speed of the step before.
+        const double left =
+            left_of(j, drained[j] + std::max(0.0, v[j] - stream_at(j, mid)) * h / 2);
         any |= left > 0;
-        p[j] = left + (1 - left) * stream_share(j);
+        p[j] = left + (1 - left) * stream_share(j, mid);
       }
-      if (!any) break;  // every batch worked off: the stream alone from here
+      if (!any && ramped_up(t))
+        break;  // every batch worked off, every stream up: the stream alone from here
       settle_speeds();
       for (int j = 0; j < size; ++j) {
-        drained[j] += std::max(0.0, v[j] - stream[j]) * dt;  // its stream comes meanwhile
-        busy[j] += p[j] * dt;
+        drained[j] += std::max(0.0, v[j] - stream_at(j, mid)) * h;  // its stream comes meanwhile
+        busy[j] += p[j] * h;
       }
-      for (int c = 0; c <= size; ++c) count[c] += all[c] * dt;
-      t += dt;
+      for (int c = 0; c <= size; ++c) count[c] += all[c] * h;
+      t += h;
     }
-    if (t < 1 - 1e-9) break;  // every batch worked off within the tick: nothing carries over
+    if (t < 1 - 1e-9 || !any)
+      break;  // every batch worked off within the tick: nothing carries over
     double moved = 0;
     for (int j = 0; j < size; ++j) {
       const double d = drained[j];
@@ -449,11 +551,13 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
   if (all_.size() < need)
     for (auto* v : {&all_, &others_, &next_, &without_, &given_, &shares_, &slow_, &member_share_,
                     &member_spread_, &free_share_, &tilt_, &rate_, &follow_arrival_, &follow_speed_,
-                    &follow_busy_, &stream_rest_, &exit_})
+                    &follow_busy_, &stream_ramp_, &exit_})
       v->resize(need);
   if (member_segments_.size() < need) member_segments_.resize(need);
+  if (batch_.size() < need) batch_.resize(need);
   if (stream_busy_.size() < need * need) stream_busy_.resize(need * need);
-  if (spell_scratch_.size() < 8 * need + need * need) spell_scratch_.resize(8 * need + need * need);
+  if (spell_scratch_.size() < 10 * need + need * need)
+    spell_scratch_.resize(10 * need + need * need);
   double demand = 0;
   int groups = 0;
   for (int i = 0; i < k; ++i) {
@@ -530,29 +634,23 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
                 members_work + static_cast<std::ptrdiff_t>(j + 1) * (size + 1),
                 work_of(g) + static_cast<std::ptrdiff_t>(j + 1) * need);
   }
-  // A stream group's batches, in member order from batch_first_[g] (fixed for the solve).
-  if (batch_.size() < need) batch_.resize(need);
+  // Stream groups' batches, group by group in member order, none built yet in this solve.
   batch_first_.assign(static_cast<std::size_t>(groups), 0);
-  for (int g = 0, at = 0; g < groups; ++g) {
-    batch_first_[g] = at;
-    if (!group_streams_[g]) continue;
-    for (int i = 0; i < k; ++i) {
-      if (group_of(i) != g) continue;
-      const SegmentEnds ends = segments ? segments[i] : SegmentEnds{};
-      const double tick = cpu[i] * ends.at_tick, half = tick * std::sqrt(3 * ends.tick_cv2);
-      const double cv = spread ? spread[i] : 0.0;
-      batch_[at++] = BatchLeft(std::max(0.0, tick - half), tick + half, cv * cv);
-    }
+  int stream_members = 0;
+  for (int g = 0; g < groups; ++g) {
+    batch_first_[g] = stream_members;
+    if (group_streams_[g]) stream_members += group_size_[g];
   }
+  batch_.assign(static_cast<std::size_t>(stream_members), BatchLeft{});  // no allocation once grown
   // The group's count, nested spells or spread-out ones.
   const auto count_group = [&](int g) {
     const int size = gather(g);
     if (group_streams_[g]) {  // in time, from the speeds of this round
       const int m = members(g);
-      for (int j = 0; j < m; ++j)
-        stream_rest_[j] = member_share_[j] * (1 - member_segments_[j].at_tick);
-      stream_profile(batch_.data() + batch_first_[g], stream_rest_.data(), m, speed_of(g),
-                     dist_of(g), stream_busy_.data() + static_cast<std::ptrdiff_t>(g) * need,
+      for (int j = 0; j < m; ++j) stream_ramp_[j] = member_segments_[j].per_tick;
+      stream_profile(batch_.data() + batch_first_[g], member_share_.data(), member_spread_.data(),
+                     stream_ramp_.data(), m, speed_of(g), dist_of(g),
+                     stream_busy_.data() + static_cast<std::ptrdiff_t>(g) * need,
                      spell_scratch_.data());
     } else if (group_spreads_[g]) {
       time_from_work(work_of(g), speed_of(g), size, dist_of(g));

@@ -45,11 +45,14 @@
 //    (Flink's flush ships a slice and the segment goes on filling; SegmentEnds): its consumers get
 //    part of their work with the flush, together, and the rest at their own times. Such a group
 //    is followed in time over a tick instead (stream_profile): each thread's batch from the flush
-//    is a backlog that lasts while it is worked off (its size varying with where the segment
-//    ended and, as above, with its records' costs and count), the rest a steady stream, and the
-//    count at each instant the Poisson-binomial of the threads' chances to run. Taking the first
-//    only, a record or two a tick (1 ms) read six workers 41% too busy (tests/validation
-//    fluid_agreement_test.cpp, short buffer timeouts).
+//    is a backlog that lasts while it is worked off (what came since its last segment end, on
+//    top of what it had left of that segment, and varying, as above, with its records' costs and
+//    count); the segment ends' work ramps up from the flush (it took what the segment held); the
+//    count at each instant is the Poisson-binomial of the threads' chances to run, and once the
+//    ramp is over the product form of threads that wake on their own. Taking where the segment
+//    ended only, a record or two a tick (1 ms) read six workers 41% too busy; a steady stream
+//    instead of the ramp, 4–7% at Flink's default 100 ms (tests/validation
+//    fluid_agreement_test.cpp).
 // A group of one is independent. A group's spells last many of an independent thread's records (a
 // batch, a buffer's worth), so the independent threads live in regimes, one per value z of the
 // groups' count Z: in each, the product form with the groups' z threads already runnable
@@ -72,6 +75,8 @@
 // plain product form. No allocation once the scratch has grown.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <vector>
 
 namespace flinksim::sim {
@@ -81,14 +86,11 @@ enum class Coupling : unsigned char { TakeTurns, Together };
 // A Together thread whose hash or random channels also end segments between the producers'
 // flushes (Flink: the output flusher ships a slice of the segment and the BufferBuilder goes on
 // filling it, so a segment ends where the channel's bytes reach a segment, at a phase of its own):
-// `at_tick` of its work comes with the flush, in step with its group, as a batch whose size
-// differs from thread to thread (coefficient of variation √tick_cv2), and the rest at the
-// segment ends, `per_tick` of them a tick, spread evenly over the tick (core_sharing.cpp
-// stream_profile).
+// `per_tick` of them a tick. Part of its work comes with the flush, in step with its group, as a
+// batch whose size differs from thread to thread, and the rest at the segment ends, which ramp up
+// from the flush (core_sharing.cpp stream_profile).
 struct SegmentEnds {
   double per_tick = 0;  // 0: none, all its work comes with the flush
-  double at_tick = 1;
-  double tick_cv2 = 0;
 };
 
 // An independent thread whose records a Together group's threads write while they run (full
@@ -113,6 +115,11 @@ class BatchLeft {
  public:
   BatchLeft() = default;
   BatchLeft(double lo, double hi, double cv2);
+  // Built for these (within 1e-7 of hi): the table need not be worked out again.
+  bool built_for(double lo, double hi, double cv2) const {
+    const double near = 1e-7 * std::max(hi, hi_);
+    return cv2 == cv2_ && std::abs(lo - lo_) <= near && std::abs(hi - hi_) <= near;
+  }
   double left(double v) const;
   double mean() const { return (lo_ + hi_) / 2; }
   double beyond(double d) const;  // E[(batch − d)⁺]: the work left once d is done
@@ -120,7 +127,7 @@ class BatchLeft {
  private:
   static constexpr int kKnots = 24;
   double knot(int q) const;  // v at knot q
-  double lo_ = 0, hi_ = 0;
+  double lo_ = 0, hi_ = 0, cv2_ = -1;
   double bottom_ = 0, top_ = 0;  // the table's span in v (top_ 0: exact, uniform)
   double table_[kKnots] = {};
 };
@@ -156,8 +163,10 @@ class CoreSharing {
   std::vector<double> shares_;      // a group's busy shares, largest first
   std::vector<double> member_share_, member_spread_, spell_scratch_;  // a group's members, in thread order
   std::vector<SegmentEnds> member_segments_;
-  std::vector<double> stream_rest_, stream_busy_;  // stream_profile's (busy per group and member)
-  std::vector<BatchLeft> batch_;     // stream groups' batches, group by group in member order
+  std::vector<double> stream_ramp_,
+      stream_busy_;  // stream_profile's (segment ends a tick; busy per group and member)
+  std::vector<BatchLeft>
+      batch_;  // stream groups' batches, group by group in member order (kept over rounds)
   std::vector<int> batch_first_;     // per group: where its members' batches start in batch_
   std::vector<double> group_speed_;  // per group and count running: its threads' speed
   std::vector<char> group_spreads_;  // per group: its batches spread (Together with some spread)

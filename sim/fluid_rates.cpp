@@ -14,8 +14,8 @@ namespace {
 constexpr double kMaxRate = 1e12;
 constexpr int kMaxPasses = 500;
 // A thread's inputs to its TaskManager's core-sharing solve: its demand, group, coupling, spread,
-// its SegmentEnds, and whom it follows: group, share, cycle and buffer's work.
-constexpr int kKeyFields = 11;
+// its segment ends a tick, and whom it follows: group, share, cycle and buffer's work.
+constexpr int kKeyFields = 9;
 // How far from taking turns toward independence three or more back-pressured threads that the
 // same consumers release through local channels go: fitted to buffer level, nine jobs of 8 seeds
 // (sim/README.md, "Threads that take turns"), each 0.40–0.88 of the way; with 0.7 all nine within
@@ -42,18 +42,16 @@ double at_segment_ends(double per_tick, double r) {
   return per_tick < r ? per_tick / (2 * r) : 1 - r / (2 * per_tick);
 }
 
-// A hash or random channel's segment ends a tick, what the tick ships (at_tick) and how much that
-// differs from channel to channel: n − U·n with probability p = n ÷ r (U uniform), else n, so
-// CV² = (p ÷ 3 − p² ÷ 4) ÷ (1 − p ÷ 2)²; past a segment a tick, uniform over one (CV² = ⅓).
+// A hash or random channel's segment ends a tick (SegmentEnds::per_tick), n records a tick into
+// segments of r.
 SegmentEnds segment_ends(double per_tick, double r) {
   SegmentEnds ends;
-  if (!(per_tick > 0)) return ends;
-  ends.per_tick = per_tick / r;
-  ends.at_tick = 1 - at_segment_ends(per_tick, r);
-  const double p = std::min(1.0, ends.per_tick);
-  ends.tick_cv2 = ends.per_tick < 1 ? (p / 3 - p * p / 4) / (ends.at_tick * ends.at_tick) : 1.0 / 3;
+  if (per_tick > 0) ends.per_tick = per_tick / r;
   return ends;
 }
+
+// The share of such a channel's records that the ticks ship (the rest leave at segment ends).
+double tick_share(const SegmentEnds& ends) { return 1 - at_segment_ends(ends.per_tick, 1.0); }
 
 // A dealt partition's channel whose record sizes vary: its segment ends part only with time, after
 // a start or a barrier made them end together (Rates::lock_time).
@@ -288,7 +286,7 @@ int RateSolver::flush_waker(int i, bool in_step, double& spread, SegmentEnds& se
     // Every channel's segments end apart (a mix with dealt channels is left independent).
     if (apart < batches) return -1;
     segments = segment_ends(per_tick / apart, per_segment / apart);
-    records = segments.at_tick * per_tick;  // what the ticks ship, on average
+    records = tick_share(segments) * per_tick;  // what the ticks ship, on average
   }
   // A batch of n records costs n · cost, n about Poisson unless dealt: its spread is
   // √((cv² of a record's cost + the count's) ÷ n).
@@ -340,7 +338,7 @@ Following RateSolver::follows(int i, int tm) const {
       // end them anywhere in the group's spells, in no order: only the share of the group's work
       // that comes with the flush, a spell from the top down, is lagged then.
       if (f.size_cv > 0 || !reads_one_size(f.from))
-        best.buffer_work *= segments_[local_[f.from]].at_tick;
+        best.buffer_work *= tick_share(segments_[local_[f.from]]);
     }
   }
   return best;
@@ -530,8 +528,6 @@ bool RateSolver::share_cores(const Conditions& c, std::size_t tm, int mode, bool
         group_[k] >= 0 ? static_cast<double>(coupling_[group_[k]]) : -1.0,
         spread_[k],
         ends.per_tick,
-        ends.at_tick,
-        ends.tick_cv2,
         static_cast<double>(follows_[k].group),
         follows_[k].share,
         follows_[k].cycle,

@@ -435,8 +435,9 @@ RunResult FluidRun::summarize(double wall) {
   set_state_peaks(state_layout_, 0, horizon_, r.taskmanagers);
   add_caveat(busy_high_s_, "may be too high",
              "a consumer's hash or random channels, carrying records of one size, end two "
-             "segments or more per buffer timeout (buffer level measured up to 25 ms/s, 5-13%, "
-             "less busy time in the cases measured), or a thread gets its records from consumers "
+             "segments or more per buffer timeout (buffer level measured up to 33 ms/s, 8%, less "
+             "busy time in the cases measured, most of it a thread those consumers feed), or a "
+             "thread gets its records from consumers "
              "of a dealt partition (rebalance, rescale) of one record size, whose segments to it "
              "end together, a segment or more per timeout (up to 55% less); only records of one "
              "size lock so: if yours vary, set record_size_distribution",
@@ -449,8 +450,8 @@ RunResult FluidRun::summarize(double wall) {
              r);
   add_caveat(near_limit_s_, "may be off by up to 10%",
              "its threads use 80% of its cores or more and wait for them; there buffer level "
-             "measured the estimate up to 8% too low (buffer timeouts of 0-5 ms) and 9% too "
-             "high (100 ms), at 60-75% of the cores within 7%",
+             "measured the estimate up to 9% too low (buffer timeouts of 0-1 ms) and 4% too "
+             "high (100 ms), at 60-75% of the cores within 3% but for a zero timeout (6% low)",
              r);
   if (checkpoint_.enabled) summarize_checkpoints(history_, r);
   r.recovery = result_recoveries(recoveries_, ran_no_task_);

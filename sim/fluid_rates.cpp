@@ -25,6 +25,15 @@ constexpr double kTurnsToIndependent = 0.7;
 // estimate was measured more than 5% off buffer level, up to 9% (sim/README.md, "A TaskManager
 // near its cores' limit"): a caveat says so.
 constexpr double kLoadedCores = 0.8;
+// With a zero buffer timeout, from this share of a TaskManager's cores in use (threads waiting),
+// buffer level measured the busy estimate more than 2% too low (sim/README.md, "Short buffer
+// timeouts": 2.7% at 52% of the cores, 5.7% at 74%); a caveat says so.
+constexpr double kTandemCores = 0.5;
+// The buffer timeouts over which a thread that follows a group was measured more than 2% too idle
+// (at 14k/s: 1.7% at 2 ms, 4.6% at 3 ms, 6.5% at 5 ms, 4.4% at 20 ms, 3.0% at 30 ms, 1.6% at 40
+// ms); below, a batch is a record or two (sim/README.md, "Batches of a record or two").
+constexpr Nanos kShortTimeoutFrom = 2 * model::kMillisecond,
+                kShortTimeoutTo = 30 * model::kMillisecond;
 
 // The records a channel brings over one buffer timeout.
 double records_a_tick(double inflow, Nanos timeout) { return inflow * static_cast<double>(timeout) * 1e-9; }
@@ -118,6 +127,7 @@ void Rates::size_for(const Network& net) {
   busy_high.assign(net.cores.size(), 0);
   routed_ends.assign(net.cores.size(), 0);
   near_limit.assign(net.cores.size(), 0);
+  short_timeout.assign(net.cores.size(), 0);
 }
 
 RateSolver::RateSolver(const Network& net) : net_(net) {
@@ -414,6 +424,7 @@ void RateSolver::classify(const Conditions& c) {
     r_.busy_high[tm] = blended_shares(c, tm, false);
     r_.routed_ends[tm] = 0;
     r_.near_limit[tm] = 0;
+    r_.short_timeout[tm] = 0;
     // Near the limit but below it: a TaskManager whose cores cap a thread is back-pressured, a
     // regime that agrees (fluid_agreement_test, CPU contention, sources that take turns).
     double used = 0;
@@ -423,9 +434,20 @@ void RateSolver::classify(const Conditions& c) {
       capped |= demand_[k] >= 1;
     }
     const bool near_limit = !capped && used >= kLoadedCores * net_.cores[tm];
+    // Short buffer timeouts where nothing models how the threads line up (sim/README.md): a zero
+    // timeout, whose producers' busy spells are their consumers' arrivals, from half the cores on
+    // (from 80% the near-limit caveat says more); a thread that follows a group's batches of
+    // (kShortTimeoutFrom, kShortTimeoutTo].
+    const Nanos timeout = net_.params.buffer_timeout;
+    const bool tandem =
+        timeout == 0 && !capped && !near_limit && used >= kTandemCores * net_.cores[tm];
     double lock = 0, weight = 0;  // the lock time of its Together groups, weighted by their CPU
     for (int k = 0; k < n; ++k) {
-      if (near_limit && share_[k] - demand_[k] >= 0.01) r_.near_limit[tm] = 1;
+      const bool waits = share_[k] - demand_[k] >= 0.01;
+      if (near_limit && waits) r_.near_limit[tm] = 1;
+      const bool short_batches = timeout > kShortTimeoutFrom && timeout <= kShortTimeoutTo;
+      if (waits && (tandem || (short_batches && follows_[k].group >= 0 && follows_[k].share > 0)))
+        r_.short_timeout[tm] = 1;
       r_.busy[on[k]] = share_[k];
       // The speed while runnable, as the latency estimate's service time needs it.
       r_.speed[on[k]] = share_[k] > 0 ? std::min(1.0, r_.cpu[on[k]] / share_[k]) : std::min(1.0, tm_level_[tm]);

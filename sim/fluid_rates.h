@@ -77,6 +77,10 @@ struct Rates {
   // without being CPU-bound: where the busy estimate was measured furthest off, both ways
   // (sim/README.md, "A TaskManager near its cores' limit").
   std::vector<char> near_limit;
+  // Per TaskManager: a thread waits for a core with a zero buffer timeout (from kTandemCores of its
+  // cores in use), or follows a group's batches of a short one: measured too low (sim/README.md,
+  // "Short buffer timeouts").
+  std::vector<char> short_timeout;
   // Segment ends that part only with time (sim/README.md, "Segment ends made to end together"):
   // Flink's barrier finishes every channel's BufferBuilder (BufferWritingResultPartition
   // .broadcastEvent), so at a start, restart or checkpoint the segments of a dealt partition whose

@@ -485,15 +485,17 @@ TEST_CASE("fluid and buffer level agree on dealt records whose sizes vary",
 // against buffer level's 366.1 at 1 ms, 473.7 against 434.2 at 5 ms (8 seeds). With the batch's
 // own variation (core_sharing.h BatchLeft) 368.2 and 428.0, with the carry of a batch that
 // outlasts its tick (below) 379.1 and 427.9, and with the segment ends' ramp and the batch's floor
-// (core_sharing.cpp stream_profile) 373.0 and 423.4; the sink at 5 ms reads 213.5 against 231.2.
+// (core_sharing.cpp stream_profile) 373.0 and 423.4; the sink at 5 ms reads 213.5 against 231.2,
+// 8% low, which the fluid level says (sim/README.md, "Short buffer timeouts").
 TEST_CASE("fluid and buffer level agree on batches of a record or two (short buffer timeouts)",
           "[fluid][agreement][adversarial]") {
-  for (const auto& [name, timeout] :
-       {std::pair{"short-timeout-1ms (8 seeds)", model::kMillisecond},
-        std::pair{"short-timeout-5ms (8 seeds)", 5 * model::kMillisecond}}) {
-    const auto f = agree_over_seeds(name, varied_sizes(six_workers(14'000), timeout));
-    CHECK(f.caveats.empty());
-  }
+  const auto one = agree_over_seeds("short-timeout-1ms (8 seeds)",
+                                    varied_sizes(six_workers(14'000), model::kMillisecond));
+  CHECK(one.caveats.empty());
+  const auto five = agree_over_seeds("short-timeout-5ms (8 seeds)",
+                                     varied_sizes(six_workers(14'000), 5 * model::kMillisecond));
+  REQUIRE(five.caveats.size() == 1);
+  CHECK_THAT(five.caveats[0], Catch::Contains("may be too low") && Catch::Contains("3-30 ms"));
 }
 
 // The same at 20k/s, 87% of the cores: a batch often outlasts its tick, and what is left of it

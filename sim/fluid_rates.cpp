@@ -441,11 +441,12 @@ void RateSolver::classify(const Conditions& c) {
     const Nanos timeout = net_.params.buffer_timeout;
     const bool tandem =
         timeout == 0 && !capped && !near_limit && used >= kTandemCores * net_.cores[tm];
+    const bool short_batches =
+        !near_limit && timeout > kShortTimeoutFrom && timeout <= kShortTimeoutTo;
     double lock = 0, weight = 0;  // the lock time of its Together groups, weighted by their CPU
     for (int k = 0; k < n; ++k) {
       const bool waits = share_[k] - demand_[k] >= 0.01;
       if (near_limit && waits) r_.near_limit[tm] = 1;
-      const bool short_batches = timeout > kShortTimeoutFrom && timeout <= kShortTimeoutTo;
       if (waits && (tandem || (short_batches && follows_[k].group >= 0 && follows_[k].share > 0)))
         r_.short_timeout[tm] = 1;
       r_.busy[on[k]] = share_[k];

@@ -78,8 +78,8 @@ struct Rates {
   // (sim/README.md, "A TaskManager near its cores' limit").
   std::vector<char> near_limit;
   // Per TaskManager: a thread waits for a core with a zero buffer timeout (from kTandemCores of its
-  // cores in use), or follows a group's batches of a short one: measured too low (sim/README.md,
-  // "Short buffer timeouts").
+  // cores in use), or follows a group's batches of a short one, below kLoadedCores (near_limit says
+  // more from there): measured too low (sim/README.md, "Short buffer timeouts").
   std::vector<char> short_timeout;
   // Segment ends that part only with time (sim/README.md, "Segment ends made to end together"):
   // Flink's barrier finishes every channel's BufferBuilder (BufferWritingResultPartition

@@ -246,7 +246,7 @@ void batch_work(const double* w, const double* sigma, int size, double* work, do
 }
 
 // A group whose threads also get segment ends at phases of their own (SegmentEnds), in time over
-// a tick (length 1), thread j with work[j] of work a tick and ramp[j] segment ends a tick (a; 0:
+// a tick (length 1), thread j with work[j] of work a tick and ends[j] segment ends a tick (a; 0:
 // none, all its work comes with the flush).
 //  - The flush's batch. The last end x before the flush (x uniform over [0, 1 ÷ a)) shipped what
 //    came since the end before it or the last flush; at its speed v the thread has done v · x of
@@ -285,8 +285,9 @@ constexpr int kCarryPasses = 12;
 // floor leaves out that a slice taken late (behind a queued segment, Flink's flushRequested)
 // shortens the next segment's shipment. Made up to match.
 constexpr double kFloor = 0.85;
-void stream_profile(BatchLeft* batch, const double* work, const double* spread, const double* ramp,
-                    int size, const double* speed, double* count, double* busy, double* scratch) {
+void stream_profile(BatchLeft* batch, const double* work, const double* spread,
+                    const SegmentEnds* ends, int size, const double* speed, double* count,
+                    double* busy, double* scratch) {
   double* drained = scratch;  // work done on the batch since the flush
   double* p = drained + (size + 1);
   double* all = p + (size + 1);
@@ -311,10 +312,11 @@ void stream_profile(BatchLeft* batch, const double* work, const double* spread, 
       v[j] = mass > 0 ? at / mass : speed[1];
     }
   };
-  const auto streams = [&](int j) { return ramp[j] > 0 && work[j] > 0; };
+  const auto ramp = [&](int j) { return ends[j].per_tick; };
+  const auto streams = [&](int j) { return ramp(j) > 0 && work[j] > 0; };
   // Thread j's segment ends' work at t into the tick.
   const auto stream_at = [&](int j, double at) {
-    return streams(j) ? work[j] * std::min(1.0, ramp[j] * at) : 0.0;
+    return streams(j) ? work[j] * std::min(1.0, ramp(j) * at) : 0.0;
   };
   // The end at s ships work · min(s, 1 ÷ a) (what came since the flush, or a whole segment), and
   // with c = work ÷ v the thread runs at t on ends in (t ÷ (1 + c), min(t, 1 ÷ a)] and
@@ -323,7 +325,7 @@ void stream_profile(BatchLeft* batch, const double* work, const double* spread, 
   const auto stream_share = [&](int j, double at = -1) {
     if (!streams(j)) return 0.0;
     if (!(v[j] > 0)) return 1.0;
-    const double c = work[j] / v[j], a = ramp[j];
+    const double c = work[j] / v[j], a = ramp(j);
     if (at < 0) return std::min(1.0, c);
     const double first = std::max(0.0, std::min(at, 1 / a) - at / (1 + c));
     const double later = std::max(0.0, at - std::max(1 / a, at - c / a));
@@ -331,7 +333,7 @@ void stream_profile(BatchLeft* batch, const double* work, const double* spread, 
   };
   const auto ramped_up = [&](double at) {
     for (int j = 0; j < size; ++j)
-      if (streams(j) && v[j] > 0 && at < (1 + work[j] / v[j]) / ramp[j]) return false;
+      if (streams(j) && v[j] > 0 && at < (1 + work[j] / v[j]) / ramp(j)) return false;
     return true;
   };
   // The stream alone: first independent presence, for the speeds (v) the batch starts from...
@@ -382,7 +384,7 @@ void stream_profile(BatchLeft* batch, const double* work, const double* spread, 
     if (!batch[j].built_for(lo, hi, cv2)) batch[j] = BatchLeft(lo, hi, cv2);
   };
   for (int j = 0; j < size; ++j) {
-    const double u = work[j], a = ramp[j], cv2 = spread[j] * spread[j];
+    const double u = work[j], a = ramp(j), cv2 = spread[j] * spread[j];
     if (!streams(j)) {
       set_batch(j, u, u, cv2);
       continue;
@@ -552,7 +554,7 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
   if (all_.size() < need)
     for (auto* v : {&all_, &others_, &next_, &without_, &given_, &shares_, &slow_, &member_share_,
                     &member_spread_, &free_share_, &tilt_, &rate_, &follow_arrival_, &follow_speed_,
-                    &follow_busy_, &stream_ramp_, &exit_})
+                    &follow_busy_, &exit_})
       v->resize(need);
   if (member_segments_.size() < need) member_segments_.resize(need);
   if (batch_.size() < need) batch_.resize(need);
@@ -648,9 +650,8 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
     const int size = gather(g);
     if (group_streams_[g]) {  // in time, from the speeds of this round
       const int m = members(g);
-      for (int j = 0; j < m; ++j) stream_ramp_[j] = member_segments_[j].per_tick;
       stream_profile(batch_.data() + batch_first_[g], member_share_.data(), member_spread_.data(),
-                     stream_ramp_.data(), m, speed_of(g), dist_of(g),
+                     member_segments_.data(), m, speed_of(g), dist_of(g),
                      stream_busy_.data() + static_cast<std::ptrdiff_t>(g) * need,
                      spell_scratch_.data());
     } else if (group_spreads_[g]) {

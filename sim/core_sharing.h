@@ -163,7 +163,6 @@ class CoreSharing {
   std::vector<double> shares_;      // a group's busy shares, largest first
   std::vector<double> member_share_, member_spread_, spell_scratch_;  // a group's members, in thread order
   std::vector<SegmentEnds> member_segments_;
-  std::vector<double> stream_ramp_;  // a stream group's members' segment ends a tick
   std::vector<double> stream_busy_;  // stream_profile's busy, per group and member
   std::vector<BatchLeft> batch_;  // stream groups' batches by group, member order, kept over rounds
   std::vector<int> batch_first_;     // per group: where its members' batches start in batch_

@@ -21,6 +21,14 @@
 //    buffer level (4.3% low at worst: 9 on 3 cores at 93%), where e = 1 − busy read them up to 13%
 //    low; two threads of 0.3 on one core, 0.4135 against the exact chain's 0.4130 (0.400
 //    with e = 1 − busy), 0.368 the other model, 3/7 for processor sharing of exponential records.
+//    Consumers dealt records one at a time in turn (Dealing: rebalance with a zero buffer timeout)
+//    are runnable together more than threads fed at random: a record goes to the consumer that
+//    got one longest ago, most likely idle. Their count replaces their binomial in the product
+//    form with a birth–death chain between that and an M/M/c queue (core_sharing.cpp
+//    dealt_count), from the chance that a record finds its consumer busy (dealt_found_busy, a
+//    GI/M/1 queue for a producer's own records). Read as fed at random, six workers on 3 cores at
+//    74% were 5.7% too idle; this reads them within 0.2% (sim/README.md, "Records dealt one at a
+//    time").
 //  - Taking turns: back-pressured threads that their consumers release through local channels
 //    (a LocalInputChannel recycles the buffer it has read straight into the producer's pool) are
 //    woken one freed buffer at a time, at the steady pace of consumers that are themselves
@@ -104,6 +112,18 @@ struct Following {
   double buffer_work = 0;  // s of work at full speed per buffer it receives from the group
 };
 
+// An independent thread whose records come one at a time, each of `producers` producers dealing its
+// records in turn over `channels` consumers (Flink's RebalancePartitioner, rescale's too, with a
+// zero buffer timeout: RecordWriter flushes every record as it is written). A record goes to the
+// consumer that got one of that producer's longest ago, most likely idle, so the consumers of a
+// deal on one TaskManager (the same `deal`) are runnable together more often than consumers fed
+// at random (core_sharing.cpp dealt_count).
+struct Dealing {
+  int deal = -1;  // −1: not dealt
+  int channels = 0;
+  int producers = 0;
+};
+
 // P(a stream group's batch from the flush has more than v of work left to do), v the work done
 // (core_sharing.cpp stream_profile): the batch is U · L, U uniform over [lo, hi] (where in the
 // tick the channel's segment ended), L its work's own variation (records' costs, their count),
@@ -151,8 +171,11 @@ class CoreSharing {
   // flush).
   // follows[i]: for an independent thread, the group whose running writes part of its work (null:
   // none).
-  void solve(const double* cpu, const int* group, const Coupling* coupling, const double* spread, int k,
-             double cores, double* busy, const SegmentEnds* segments = nullptr, const Following* follows = nullptr);
+  // dealing[i]: for an independent thread, the deal that brings it its records one at a time
+  // (null: none).
+  void solve(const double* cpu, const int* group, const Coupling* coupling, const double* spread,
+             int k, double cores, double* busy, const SegmentEnds* segments = nullptr,
+             const Following* follows = nullptr, const Dealing* dealing = nullptr);
   void solve(const double* cpu, int k, double cores, double* busy) {
     solve(cpu, nullptr, nullptr, nullptr, k, cores, busy);
   }
@@ -181,6 +204,11 @@ class CoreSharing {
   std::vector<double> group_work_by_z_;  // per group: the share of its work done with Z = z
   std::vector<double> rate_;             // the independent threads' CPU share in a regime
   std::vector<double> follow_arrival_, follow_speed_, follow_busy_;  // a follower's, per regime
+  // Deals of two consumers or more on the TaskManager: per independent thread its deal (−1: none);
+  // per deal its consumers, channels, producers, the share θ of its records that go to a consumer
+  // as if at random (the rest to an idle one), its count's weights and the count of the others.
+  std::vector<int> deal_of_, deal_size_, deal_channels_, deal_producers_;
+  std::vector<double> deal_theta_, deal_count_, deal_rest_;
   CycleScratch cycle_;
 };
 

@@ -162,6 +162,9 @@ Network build_network(const model::Scenario& sc, const model::JobGraph& g, const
         f.remote = !model::is_local_channel(placement, edge, t.index, d);
         f.dealt = edge.partition == model::Partition::Rebalance || edge.partition == model::Partition::Rescale ||
                   edge.partition == model::Partition::Broadcast;
+        if (edge.partition == model::Partition::Rebalance ||
+            edge.partition == model::Partition::Rescale)
+          f.turns = static_cast<int>(consumers.size());
         f.ends_apart = !f.dealt || (edge.partition != model::Partition::Broadcast && size_cv > 0);
         f.size_cv = size_cv;
         // The partition's pool is shared by its subpartitions: under backpressure each holds an

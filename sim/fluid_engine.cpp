@@ -58,6 +58,7 @@ FluidRun::FluidRun(const model::Scenario& sc, const model::JobGraph& g, const mo
   busy_low_s_.assign(net_.cores.size(), 0.0);
   near_limit_s_.assign(net_.cores.size(), 0.0);
   short_timeout_s_.assign(net_.cores.size(), 0.0);
+  zero_timeout_s_.assign(net_.cores.size(), 0.0);
   position_.assign(nt, 0.0);
   processed_.assign(nt, 0.0);
   processed_at_completed_.assign(nt, 0.0);
@@ -187,6 +188,7 @@ void FluidRun::accumulate(double dt) {
       if (r_->routed_ends[tm] && frequent) busy_low_s_[tm] += dt;
       if (r_->near_limit[tm]) near_limit_s_[tm] += dt;
       if (r_->short_timeout[tm]) short_timeout_s_[tm] += dt;
+      if (r_->zero_timeout[tm]) zero_timeout_s_[tm] += dt;
     }
   }
   interval_taken_ += taken_now_ * dt;
@@ -451,11 +453,17 @@ RunResult FluidRun::summarize(double wall) {
              "25 ms/s, 6%, every 5s)",
              r);
   add_caveat(short_timeout_s_, "may be too low",
-             "with a buffer timeout of 0 its threads use half its cores or more and wait for them "
-             "(each record a producer writes wakes a consumer at once, so they run together more "
-             "than the estimate takes: buffer level measured 3% more busy time at 52% of the "
-             "cores, 6% at 74%), or with one of 3-30 ms a thread fed by consumers that one flush "
-             "wakes waits for them (up to 7% more)",
+             "with a buffer timeout of 3-30 ms a thread fed by consumers that one flush wakes "
+             "waits for a core (buffer level measured up to 7% more busy time)",
+             r);
+  add_caveat(zero_timeout_s_, "may be off by up to 6%",
+             "with a buffer timeout of 0 its threads use half its cores or more and wait for them: "
+             "each record a producer writes wakes its consumer at once, so a producer's busy "
+             "spells bring its consumers' records, which the estimate does not follow (buffer "
+             "level measured the sources up to 4% busier at 61-70% of the cores), and consumers "
+             "dealt records in turn (rebalance) run together by how regular their costs are and "
+             "how many producers deal to them (estimated as exponential costs: up to 5% too low "
+             "with costs of one size, 5% too high with one producer, at 74% of the cores)",
              r);
   add_caveat(near_limit_s_, "may be off by up to 10%",
              "its threads use 80% of its cores or more and wait for them; there buffer level "

@@ -66,6 +66,9 @@ struct Flow {  // one channel that carries records
   // one (broadcast), so each channel gets its share of every batch; hash and random route each
   // record by a draw.
   bool dealt = false;
+  // Dealt in turn, a record at a time, over this many channels (rebalance, rescale: the producer's
+  // subpartitions of the edge); 0 otherwise (a copy to each, or a draw).
+  int turns = 0;
   // A producer's segments to its consumers end at moments of their own: routed by a draw, or dealt
   // records of sizes that vary (record_size_distribution), so that each channel's segment holds a
   // count of its own. Dealt records of one size fill them in step, and a copy (broadcast) too.

@@ -14,8 +14,9 @@ namespace {
 constexpr double kMaxRate = 1e12;
 constexpr int kMaxPasses = 500;
 // A thread's inputs to its TaskManager's core-sharing solve: its demand, group, coupling, spread,
-// its segment ends a tick, and whom it follows: group, share, cycle and buffer's work.
-constexpr int kKeyFields = 9;
+// its segment ends a tick, whom it follows (group, share, cycle and buffer's work), and its deal
+// (the deal, its channels and producers).
+constexpr int kKeyFields = 12;
 // How far from taking turns toward independence three or more back-pressured threads that the
 // same consumers release through local channels go: fitted to buffer level, nine jobs of 8 seeds
 // (sim/README.md, "Threads that take turns"), each 0.40–0.88 of the way; with 0.7 all nine within
@@ -26,8 +27,9 @@ constexpr double kTurnsToIndependent = 0.7;
 // near its cores' limit"): a caveat says so.
 constexpr double kLoadedCores = 0.8;
 // With a zero buffer timeout, from this share of a TaskManager's cores in use (threads waiting),
-// buffer level measured the busy estimate more than 2% too low (sim/README.md, "Short buffer
-// timeouts": 2.7% at 52% of the cores, 5.7% at 74%); a caveat says so.
+// buffer level measured the busy estimate more than 2% off (sim/README.md, "Short buffer
+// timeouts": within 2.2% at 52% of the cores, up to 4% off at 61% and 6% at 74%, both ways); a
+// caveat says so.
 constexpr double kTandemCores = 0.5;
 // The buffer timeouts over which a thread that follows a group was measured more than 2% too idle
 // (at 14k/s: 1.7% at 2 ms, 4.6% at 3 ms, 6.5% at 5 ms, 4.4% at 20 ms, 3.0% at 30 ms, 1.6% at 40
@@ -128,6 +130,7 @@ void Rates::size_for(const Network& net) {
   routed_ends.assign(net.cores.size(), 0);
   near_limit.assign(net.cores.size(), 0);
   short_timeout.assign(net.cores.size(), 0);
+  zero_timeout.assign(net.cores.size(), 0);
 }
 
 RateSolver::RateSolver(const Network& net) : net_(net) {
@@ -145,6 +148,7 @@ RateSolver::RateSolver(const Network& net) : net_(net) {
   turns_share_.assign(widest, 0.0);
   for (const auto& f : net.flows) parting_ |= parts_with_time(f);
   follows_.assign(widest, Following{});
+  dealing_.assign(widest, Dealing{});
   members_.assign(widest, 0);
   local_.assign(nt, 0);
   for (const auto& on : net.threads_on)
@@ -304,6 +308,27 @@ int RateSolver::flush_waker(int i, bool in_step, double& spread, SegmentEnds& se
   return waker;
 }
 
+// With a zero buffer timeout, the deal whose producers hand a thread its records one at a time, in
+// turn with the edge's other consumers (core_sharing.h Dealing): every channel that brings it
+// records is of one edge that deals them. None otherwise.
+Dealing RateSolver::dealt_to(int i) const {
+  const Thread& t = net_.threads[i];
+  Dealing deal;
+  if (t.source || net_.params.buffer_timeout != 0) return deal;
+  int edge = -1, producers = 0, channels = 0;
+  for (int k = 0; k < t.ins; ++k) {
+    const int q = net_.in_flows[t.first_in + k];
+    const Flow& f = net_.flows[q];
+    if (!(r_.inflow[q] > 0)) continue;
+    if (f.turns < 2 || (edge >= 0 && f.edge != edge)) return deal;
+    edge = f.edge;
+    ++producers;
+    channels = std::max(channels, f.turns);
+  }
+  if (edge < 0) return deal;
+  return Dealing{edge, channels, producers};
+}
+
 // For a thread outside the groups: the Together group on its TaskManager whose threads write most
 // of its records, and the share of its records that leave them in full buffers, finished while
 // those threads run (what their output flushers ship comes at the flushers' own phases instead).
@@ -425,6 +450,7 @@ void RateSolver::classify(const Conditions& c) {
     r_.routed_ends[tm] = 0;
     r_.near_limit[tm] = 0;
     r_.short_timeout[tm] = 0;
+    r_.zero_timeout[tm] = 0;
     // Near the limit but below it: a TaskManager whose cores cap a thread is back-pressured, a
     // regime that agrees (fluid_agreement_test, CPU contention, sources that take turns).
     double used = 0;
@@ -434,8 +460,8 @@ void RateSolver::classify(const Conditions& c) {
       capped |= demand_[k] >= 1;
     }
     const bool near_limit = !capped && used >= kLoadedCores * net_.cores[tm];
-    // Short buffer timeouts where nothing models how the threads line up (sim/README.md): a zero
-    // timeout, whose producers' busy spells are their consumers' arrivals, from half the cores on
+    // Short buffer timeouts where the threads line up in ways not modelled (sim/README.md): a zero
+    // timeout, whose producers' busy spells are their consumers' arrivals, from kTandemCores on
     // (from 80% the near-limit caveat says more); a thread that follows a group's batches of
     // (kShortTimeoutFrom, kShortTimeoutTo].
     const Nanos timeout = net_.params.buffer_timeout;
@@ -447,7 +473,8 @@ void RateSolver::classify(const Conditions& c) {
     for (int k = 0; k < n; ++k) {
       const bool waits = share_[k] - demand_[k] >= 0.01;
       if (near_limit && waits) r_.near_limit[tm] = 1;
-      if (waits && (tandem || (short_batches && follows_[k].group >= 0 && follows_[k].share > 0)))
+      if (waits && tandem) r_.zero_timeout[tm] = 1;
+      if (waits && short_batches && follows_[k].group >= 0 && follows_[k].share > 0)
         r_.short_timeout[tm] = 1;
       r_.busy[on[k]] = share_[k];
       // The speed while runnable, as the latency estimate's service time needs it.
@@ -537,9 +564,11 @@ bool RateSolver::share_cores(const Conditions& c, std::size_t tm, int mode, bool
     taking_turns = true;
     if (mode & kTurnsApart) group_[k] = -1;  // each on its own, independent of the others
   }
-  for (int k = 0; k < n; ++k)
-    follows_[k] = (group_[k] < 0 || members_[group_[k]] < 2) && demand_[k] < 1 ? follows(on[k], tm)
-                                                                               : Following{};
+  for (int k = 0; k < n; ++k) {
+    const bool alone = (group_[k] < 0 || members_[group_[k]] < 2) && demand_[k] < 1;
+    follows_[k] = alone ? follows(on[k], tm) : Following{};
+    dealing_[k] = alone ? dealt_to(on[k]) : Dealing{};
+  }
   // The same inputs as this TaskManager's last solve (most events change a few TaskManagers' rates
   // only): the same shares, without solving again.
   bool same = true;
@@ -554,7 +583,10 @@ bool RateSolver::share_cores(const Conditions& c, std::size_t tm, int mode, bool
         static_cast<double>(follows_[k].group),
         follows_[k].share,
         follows_[k].cycle,
-        follows_[k].buffer_work};
+        follows_[k].buffer_work,
+        static_cast<double>(dealing_[k].deal),
+        static_cast<double>(dealing_[k].channels),
+        static_cast<double>(dealing_[k].producers)};
     for (int f = 0; f < kKeyFields; ++f) {
       same &= key[kKeyFields * k + f] == in[f];
       key[kKeyFields * k + f] = in[f];
@@ -564,7 +596,8 @@ bool RateSolver::share_cores(const Conditions& c, std::size_t tm, int mode, bool
     std::copy(shares.begin(), shares.end(), share_.begin());
   } else {
     sharing_.solve(demand_.data(), group_.data(), coupling_.data(), spread_.data(), n,
-                   net_.cores[tm], share_.data(), segments_.data(), follows_.data());
+                   net_.cores[tm], share_.data(), segments_.data(), follows_.data(),
+                   dealing_.data());
     std::copy(share_.begin(), share_.begin() + n, shares.begin());
   }
   bool high = false;

@@ -77,10 +77,11 @@ struct Rates {
   // without being CPU-bound: where the busy estimate was measured furthest off, both ways
   // (sim/README.md, "A TaskManager near its cores' limit").
   std::vector<char> near_limit;
-  // Per TaskManager: a thread waits for a core with a zero buffer timeout (from kTandemCores of its
-  // cores in use), or follows a group's batches of a short one, below kLoadedCores (near_limit says
-  // more from there): measured too low (sim/README.md, "Short buffer timeouts").
-  std::vector<char> short_timeout;
+  // Per TaskManager, below kLoadedCores (near_limit says more from there): a thread follows a
+  // group's batches of a short buffer timeout and waits for a core, measured too low; or a thread
+  // waits for a core with a zero timeout, from kTandemCores of its cores in use, measured off both
+  // ways (zero_timeout) (sim/README.md, "Short buffer timeouts").
+  std::vector<char> short_timeout, zero_timeout;
   // Segment ends that part only with time (sim/README.md, "Segment ends made to end together"):
   // Flink's barrier finishes every channel's BufferBuilder (BufferWritingResultPartition
   // .broadcastEvent), so at a start, restart or checkpoint the segments of a dealt partition whose
@@ -109,6 +110,7 @@ class RateSolver {
   bool blocked(int thread) const;
   int local_releaser(const Conditions& c, int thread) const;
   int flush_waker(int thread, bool in_step, double& spread, SegmentEnds& segments) const;
+  Dealing dealt_to(int thread) const;
   double lock_time(int thread) const;
   Following follows(int thread, int taskmanager) const;
   bool follows_in_lumps(int k, std::size_t taskmanager) const;
@@ -132,6 +134,7 @@ class RateSolver {
   std::vector<double> spread_;          // per thread of a TaskManager: its batch's spread
   std::vector<SegmentEnds> segments_;   // per thread of a TaskManager: its own segment ends
   std::vector<Following> follows_;      // per thread of a TaskManager: the group whose running feeds it
+  std::vector<Dealing> dealing_;  // per thread of a TaskManager: the deal that brings its records
   std::vector<int> members_;            // per group of a TaskManager: its threads
   std::vector<int> local_;              // per thread: its index on its TaskManager
   static constexpr int kInStep = 1, kTurnsApart = 2, kSolveModes = 4;

@@ -335,3 +335,50 @@ TEST_CASE("threads whose work all comes at their own segment ends run in the pro
                 busy.data(), segments.data());
   for (double b : busy) CHECK(b == Approx(0.4).epsilon(1e-3));
 }
+
+namespace {
+
+// Two sources of 0.17 and six consumers of 0.28 on three cores (shared-cores-record-sizes.toml at
+// 17k/s), the consumers dealt `producers`' records in turn, or fed at random (producers 0).
+std::vector<double> dealt_six(int producers, int channels = 6) {
+  std::vector<double> cpu{0.17, 0.17};
+  cpu.insert(cpu.end(), 6, 0.28);
+  std::vector<flinksim::sim::Dealing> dealing(cpu.size());
+  if (producers > 0)
+    for (std::size_t i = 2; i < cpu.size(); ++i) dealing[i] = {7, channels, producers};
+  std::vector<double> busy(cpu.size());
+  CoreSharing sharing;
+  sharing.solve(cpu.data(), nullptr, nullptr, nullptr, static_cast<int>(cpu.size()), 3.0,
+                busy.data(), nullptr, nullptr, dealing.data());
+  return busy;
+}
+
+}  // namespace
+
+TEST_CASE("consumers dealt records in turn run together more than consumers fed at random") {
+  // A record goes to the consumer that got one longest ago, most likely idle: more of them run at
+  // once than when each record picks one at random, the more so the fewer producers deal (with
+  // many, a consumer's records come at random times all the same: the binomial of threads fed at
+  // random, read with the threads' common chance to leave the runnable set rather than each one's
+  // own, 0.2% apart).
+  const auto random = dealt_six(0), two = dealt_six(2), one = dealt_six(1),
+             many = dealt_six(100000);
+  for (std::size_t i = 2; i < random.size(); ++i) {
+    CHECK(two[i] > random[i] + 0.01);
+    CHECK(one[i] > two[i] + 0.005);
+    CHECK(many[i] == Approx(random[i]).epsilon(0.003));
+  }
+  // The sources wait for the consumers, which run together more often.
+  CHECK(two[0] > random[0]);
+  // Dealt over one channel there is no turn to take.
+  const auto alone = dealt_six(2, 1);
+  for (std::size_t i = 0; i < random.size(); ++i)
+    CHECK(alone[i] == Approx(random[i]).margin(1e-12));
+  // With a core each, nobody waits.
+  std::vector<double> cpu(6, 0.28), busy(6);
+  std::vector<flinksim::sim::Dealing> dealing(6, flinksim::sim::Dealing{0, 6, 2});
+  CoreSharing sharing;
+  sharing.solve(cpu.data(), nullptr, nullptr, nullptr, 6, 6.0, busy.data(), nullptr, nullptr,
+                dealing.data());
+  for (double b : busy) CHECK(b == Approx(0.28));
+}

@@ -332,18 +332,24 @@ TEST_CASE("fluid: says where its busy time is known to be off", "[fluid]") {
       CHECK(run_with(14'000, model::Partition::Rebalance, timeout, 0.3).caveats.empty());
   }
   // Short buffer timeouts (sim/README.md, measured on shared-cores-record-sizes.toml, this job with
-  // exponential enrichment costs): with none, a source's records wake the workers one by one as it
-  // writes them, and buffer level reads them 2.7% busier than the estimate at 12k/s (52% of the
-  // cores), 3.8% at 14k/s; with 3-30 ms the sink behind the workers' batches up to 6.5% (5 ms),
-  // 1.7% at 2 ms and 0.9% at 50 ms.
-  for (const model::Nanos timeout : {model::Nanos{0}, 5 * ms, 30 * ms}) {
+  // exponential enrichment costs): with 3-30 ms the sink behind the workers' batches reads up to
+  // 6.5% (5 ms) too idle, 1.7% at 2 ms and 0.9% at 50 ms.
+  for (const model::Nanos timeout : {5 * ms, 30 * ms}) {
     INFO(timeout);
     const auto short_batches = run_with(14'000, model::Partition::Rebalance, timeout, 0.3);
     REQUIRE(short_batches.caveats.size() == 1);
-    CHECK_THAT(short_batches.caveats[0],
-               Catch::Contains("TaskManager 0 may be too low throughout") &&
-                   Catch::Contains(timeout == 0 ? "buffer timeout of 0" : "3-30 ms"));
+    CHECK_THAT(
+        short_batches.caveats[0],
+        Catch::Contains("TaskManager 0 may be too low throughout") && Catch::Contains("3-30 ms"));
   }
+  // With none, a source's records wake the workers one by one as it writes them: its busy spells
+  // bring them, not modelled (the sources 1.5% too idle at 14k/s, 61% of the cores), and how much
+  // the dealt workers run together depends on their costs and producers (within 1% here; with
+  // costs of one size 1.4% low, with one producer 3.2% high).
+  const auto none = run_with(14'000, model::Partition::Rebalance, 0, 0.3);
+  REQUIRE(none.caveats.size() == 1);
+  CHECK_THAT(none.caveats[0], Catch::Contains("TaskManager 0 may be off by up to 6% throughout") &&
+                                  Catch::Contains("buffer timeout of 0"));
   CHECK(run_with(9'000, model::Partition::Rebalance, 0, 0.3).caveats.empty());
   CHECK(run_with(14'000, model::Partition::Rebalance, 2 * ms, 0.3).caveats.empty());
   CHECK(run_with(14'000, model::Partition::Rebalance, 50 * ms, 0.3).caveats.empty());

@@ -498,6 +498,25 @@ TEST_CASE("fluid and buffer level agree on batches of a record or two (short buf
   CHECK_THAT(five.caveats[0], Catch::Contains("may be too low") && Catch::Contains("3-30 ms"));
 }
 
+// A zero buffer timeout flushes every record as it is written (Flink's flushAlways), and rebalance
+// deals each to the next consumer in turn, most likely one that is idle: the six workers run
+// together more than threads fed at random (core_sharing.h Dealing). Read as fed at random they
+// were 3.8% too idle at 14k/s and 5.7% at 17k/s, 74% of the cores (264.3 against 274.7, 357.0
+// against 378.4: 4 seeds over 4 min); now 275.2 and 377.9. Hash channels, which do route at
+// random, agreed as they were (357.0 against 357.4). The sources, whose busy spells bring the
+// workers' records, are still read 3% too idle at 17k/s, and the caveat says so. Tolerance 2% of
+// the workers' busy time rather than 2% of the second.
+TEST_CASE("fluid and buffer level agree on records dealt one at a time (a zero buffer timeout)",
+          "[fluid][agreement][adversarial]") {
+  Tolerance close;
+  close.ms_per_s = 8;
+  const auto dealt = agree_over_seeds("zero-timeout-rebalance-17k (8 seeds)",
+                                      varied_sizes(six_workers(17'000), 0), close);
+  REQUIRE(dealt.caveats.size() == 1);
+  CHECK_THAT(dealt.caveats[0],
+             Catch::Contains("may be off by up to 6%") && Catch::Contains("buffer timeout of 0"));
+}
+
 // The same at 20k/s, 87% of the cores: a batch often outlasts its tick, and what is left of it
 // comes before the next one (core_sharing.cpp stream_profile's carry). Without it the workers
 // read 567 ms/s against buffer level's 642 (4 seeds over 4 min); with it 615.8 against 643.5 (8

@@ -202,24 +202,47 @@ void poisson_binomial(const double* p, int size, double* dist) {
     for (int m = j + 1; m >= 0; --m) dist[m] = dist[m] * (1 - p[j]) + (m > 0 ? dist[m - 1] * p[j] : 0.0);
 }
 
+// I_x(a, b), the regularized incomplete beta function, for a whole a ≥ 1: 1 − P(N < a), N negative
+// binomial (failures before the b-th success of chance 1 − x).
+double incomplete_beta(double x, int a, double b) {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  double term = std::pow(1 - x, b), below = term;
+  for (int j = 1; j < a; ++j) {
+    term *= (b + j - 1) / j * x;
+    below += term;
+  }
+  return std::clamp(1 - below, 0.0, 1.0);
+}
+
 // The chance that a record dealt in turn finds its consumer runnable, b the consumer's busy share,
-// dealt over g channels by n producers (core_sharing.h Dealing). A producer's own records reach it
-// g of that producer's records apart, Erlang-g for Poisson arrivals: a GI/M/1 queue, whose
-// arrivals find it busy with σ = A*(μ · (1 − σ)), A* the Laplace transform of the gap, here
-// σ = (g·b ÷ (g·b + 1 − σ))^g (its least root; b for g = 1, as for Poisson arrivals). The other
-// producers' records come at random times for it: b. Weighted 1 ÷ n and 1 − 1 ÷ n. Against a
-// simulation of six consumers of exponential cost at a fixed speed (a temporary script, not kept),
-// 20–50% busy: exact with one producer (0.028 at 20% to 0.272 at 50%), up to 0.04 high with two
-// and four (two at 50%: 0.386 against 0.347), that is, a little nearer random than it is.
-double dealt_found_busy(double b, int channels, int producers) {
+// dealt over g channels by n producers, its records' cost of squared coefficient of variation cv2
+// (core_sharing.h Dealing). A producer's own records reach it g of that producer's records apart,
+// a gap G of Erlang-g for Poisson arrivals, and find it busy when the one before, g records ago,
+// is still there: σ = P(T > G), T that record's time at the consumer. For exponential costs (a
+// GI/M/1 queue) T is exponential of mean S ÷ (1 − σ) (S the cost at its speed), so
+// σ = (g·b ÷ (g·b + 1 − σ))^g. For other costs T is taken as gamma of the costs' cv2, its wait
+// σ ÷ (1 − σ) of S scaled by (1 ÷ g + cv2) ÷ (1 ÷ g + 1) (Allen–Cunneen's GI/G/1 against GI/M/1),
+// so σ = I_x(g, κ) with κ = 1 ÷ cv2 and x = g·b ÷ (g·b + κ ÷ (E[T] ÷ S)): the least root, by
+// bisection. The other producers' records come at random times for it: b. Weighted 1 ÷ n and
+// 1 − 1 ÷ n. Against a simulation of six consumers at a fixed speed (a temporary script, not kept),
+// 20–60% busy, exponential, gamma (cv² 0.5, 0.25) or constant costs: within 0.02 with one producer
+// (exponential exact: 0.028 at 20% to 0.392 at 60%; constant 0.002 to 0.174 against 0.182), up to
+// 0.04 high with two and four (two, exponential, at 50%: 0.386 against 0.347), that is, a little
+// nearer random than it is.
+double dealt_found_busy(double b, int channels, int producers, double cv2) {
   b = std::clamp(b, 0.0, 0.999);
   if (channels < 2 || producers < 1 || b <= 0) return b;
   const double g = channels, gb = g * b;
-  // (gb ÷ (gb + 1 − σ))^g − σ is positive at 0 and negative just below the root: bisection.
+  cv2 = std::max(cv2, 0.01);
+  const double kappa = 1 / cv2, wait_scale = (1 / g + cv2) / (1 / g + 1);
+  // P(T > G) − σ is positive at 0 and negative just below the least root: bisection.
   double lo = 0, hi = 1;
   for (int step = 0; step < 40; ++step) {
     const double mid = (lo + hi) / 2;
-    (std::pow(gb / (gb + 1 - mid), g) > mid ? lo : hi) = mid;
+    const double sojourn = 1 + mid / (1 - mid) * wait_scale;  // E[T] ÷ S
+    const double x = gb / (gb + kappa / sojourn);
+    (incomplete_beta(x, channels, kappa) > mid ? lo : hi) = mid;
   }
   const double own = (lo + hi) / 2, n = producers;
   return own / n + (1 - 1 / n) * b;
@@ -638,6 +661,7 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
   deal_size_.clear();
   deal_channels_.clear();
   deal_producers_.clear();
+  deal_cv2_.clear();
   int deals = 0;
   if (dealing)
     for (int i = 0; i < k; ++i) {
@@ -657,6 +681,7 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
     const Dealing& first = dealing[deal_size_[d]];
     deal_channels_.push_back(first.channels);
     deal_producers_.push_back(first.producers);
+    deal_cv2_.push_back(first.cost_cv2);
     deal_size_[d] = 0;
   }
   for (int i = 0; i < k; ++i)
@@ -843,8 +868,8 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
             a += rate_[j];
             b += in_regime(z, j);
           }
-        const double sigma =
-            dealt_found_busy(b / deal_size_[d], deal_channels_[d], deal_producers_[d]);
+        const double sigma = dealt_found_busy(b / deal_size_[d], deal_channels_[d],
+                                              deal_producers_[d], deal_cv2_[d]);
         double* count = deal_count_.data() + static_cast<std::size_t>(d) * need;
         dealt_count(a, sigma, deal_theta_[static_cast<std::size_t>(d) * need + z], deal_size_[d],
                     count);
@@ -920,7 +945,8 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
           next_[i] += slow_[z] * std::min(1.0, share);
         }
         const double b = runnable / size;
-        const double sigma = dealt_found_busy(b, deal_channels_[d], deal_producers_[d]);
+        const double sigma =
+            dealt_found_busy(b, deal_channels_[d], deal_producers_[d], deal_cv2_[d]);
         deal_theta_[static_cast<std::size_t>(d) * need + z] =
             b - all_busy > 1e-12 ? std::clamp((sigma - all_busy) / (b - all_busy), 0.0, 1.0) : 1.0;
       }

@@ -122,6 +122,7 @@ struct Dealing {
   int deal = -1;  // −1: not dealt
   int channels = 0;
   int producers = 0;
+  double cost_cv2 = 1;  // the squared coefficient of variation of its records' cost (exponential 1)
 };
 
 // P(a stream group's batch from the flush has more than v of work left to do), v the work done
@@ -205,10 +206,11 @@ class CoreSharing {
   std::vector<double> rate_;             // the independent threads' CPU share in a regime
   std::vector<double> follow_arrival_, follow_speed_, follow_busy_;  // a follower's, per regime
   // Deals of two consumers or more on the TaskManager: per independent thread its deal (−1: none);
-  // per deal its consumers, channels, producers, the share θ of its records that go to a consumer
-  // as if at random (the rest to an idle one), its count's weights and the count of the others.
+  // per deal its consumers, channels, producers, its costs' cv², the share θ of its records that go
+  // to a consumer as if at random (the rest to an idle one), its count's weights and the count of
+  // the others.
   std::vector<int> deal_of_, deal_size_, deal_channels_, deal_producers_;
-  std::vector<double> deal_theta_, deal_count_, deal_rest_;
+  std::vector<double> deal_cv2_, deal_theta_, deal_count_, deal_rest_;
   CycleScratch cycle_;
 };
 

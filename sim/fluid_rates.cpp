@@ -326,7 +326,7 @@ Dealing RateSolver::dealt_to(int i) const {
     channels = std::max(channels, f.turns);
   }
   if (edge < 0) return deal;
-  return Dealing{edge, channels, producers};
+  return Dealing{edge, channels, producers, t.cost_cv2};
 }
 
 // For a thread outside the groups: the Together group on its TaskManager whose threads write most

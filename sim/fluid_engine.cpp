@@ -460,16 +460,16 @@ RunResult FluidRun::summarize(double wall) {
              "with a buffer timeout of 0 its threads use half its cores or more and wait for them: "
              "each record a producer writes wakes its consumer at once, so a producer's busy "
              "spells bring its consumers' records, which the estimate does not follow (buffer "
-             "level measured the sources up to 4% busier at 61-70% of the cores), and consumers "
-             "dealt records in turn (rebalance) run together by how regular their costs are and "
-             "how many producers deal to them (estimated as exponential costs: up to 5% too low "
-             "with costs of one size, 5% too high with one producer, at 74% of the cores)",
+             "level measured the producers, and a thread behind a rebalance's consumers, up to 4% "
+             "busier than the estimate at 61-74% of the cores, and the consumers of a single "
+             "producer's rebalance up to 5% less busy)",
              r);
-  add_caveat(near_limit_s_, "may be off by up to 10%",
-             "its threads use 80% of its cores or more and wait for them; there buffer level "
-             "measured the estimate up to 9% too low (buffer timeouts of 0-1 ms) and 4% too "
-             "high (100 ms), at 60-75% of the cores within 3% but for a zero timeout (6% low)",
-             r);
+  add_caveat(
+      near_limit_s_, "may be off by up to 10%",
+      "its threads use 80% of its cores or more and wait for them; there buffer level "
+      "measured the estimate up to 9% too low (buffer timeouts of 0-1 ms) and 4% too "
+      "high (100 ms), at 60-75% of the cores within 3% but for a zero timeout (up to 5% off)",
+      r);
   if (checkpoint_.enabled) summarize_checkpoints(history_, r);
   r.recovery = result_recoveries(recoveries_, ran_no_task_);
   r.job_lost = job_lost_;

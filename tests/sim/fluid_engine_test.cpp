@@ -343,9 +343,8 @@ TEST_CASE("fluid: says where its busy time is known to be off", "[fluid]") {
         Catch::Contains("TaskManager 0 may be too low throughout") && Catch::Contains("3-30 ms"));
   }
   // With none, a source's records wake the workers one by one as it writes them: its busy spells
-  // bring them, not modelled (the sources 1.5% too idle at 14k/s, 61% of the cores), and how much
-  // the dealt workers run together depends on their costs and producers (within 1% here; with
-  // costs of one size 1.4% low, with one producer 3.2% high).
+  // bring them, not modelled (the sources 1.5% too idle at 14k/s, 61% of the cores, 4% at 74%),
+  // and the workers of a single source's rebalance read 3.2% too busy.
   const auto none = run_with(14'000, model::Partition::Rebalance, 0, 0.3);
   REQUIRE(none.caveats.size() == 1);
   CHECK_THAT(none.caveats[0], Catch::Contains("TaskManager 0 may be off by up to 6% throughout") &&

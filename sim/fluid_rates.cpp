@@ -310,12 +310,14 @@ int RateSolver::flush_waker(int i, bool in_step, double& spread, SegmentEnds& se
 
 // With a zero buffer timeout, the deal whose producers hand a thread its records one at a time, in
 // turn with the edge's other consumers (core_sharing.h Dealing): every channel that brings it
-// records is of one edge that deals them. None otherwise.
+// records is of one edge that deals them. Consumers of the same producers share a deal (a
+// rebalance's all, a rescale's block); its id is the edge's and the lowest producer's. None
+// otherwise.
 Dealing RateSolver::dealt_to(int i) const {
   const Thread& t = net_.threads[i];
   Dealing deal;
   if (t.source || net_.params.buffer_timeout != 0) return deal;
-  int edge = -1, producers = 0, channels = 0;
+  int edge = -1, producers = 0, channels = 0, lowest = -1;
   for (int k = 0; k < t.ins; ++k) {
     const int q = net_.in_flows[t.first_in + k];
     const Flow& f = net_.flows[q];
@@ -324,9 +326,11 @@ Dealing RateSolver::dealt_to(int i) const {
     edge = f.edge;
     ++producers;
     channels = std::max(channels, f.turns);
+    lowest = lowest < 0 ? f.from : std::min(lowest, f.from);
   }
   if (edge < 0) return deal;
-  return Dealing{edge, channels, producers, t.cost_cv2};
+  const int id = edge * static_cast<int>(net_.threads.size()) + lowest;
+  return Dealing{id, channels, producers, t.cost_cv2};
 }
 
 // For a thread outside the groups: the Together group on its TaskManager whose threads write most

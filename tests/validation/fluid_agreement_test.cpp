@@ -525,6 +525,15 @@ TEST_CASE("fluid and buffer level agree on records dealt one at a time (a zero b
                                            stage(1, 10 * kMicrosecond, Partition::Rebalance, {0})},
                                           17'000, 1, 3.0, 13);
   agree_over_seeds("zero-timeout-rebalance-constant-17k (8 seeds)", varied_sizes(constant, 0));
+  // A rescale deals each source's records over its own block of three: two deals of one producer
+  // each. Taken as one deal of six, it read the workers 389.1 against buffer level's 378.5 (4 seeds
+  // over 4 min); as two, 379.3.
+  const auto rescale =
+      testing::line_job({stage(2, 20 * kMicrosecond, Partition::Forward, {0, 0}),
+                         stage(6, 100 * kMicrosecond, Partition::Rescale, {0, 0, 0, 0, 0, 0}),
+                         stage(1, 10 * kMicrosecond, Partition::Rebalance, {0})},
+                        17'000, 1, 3.0, 13);
+  agree_over_seeds("zero-timeout-rescale-17k (8 seeds)", varied_sizes(rescale, 0), close);
 }
 
 // The same at 20k/s, 87% of the cores: a batch often outlasts its tick, and what is left of it

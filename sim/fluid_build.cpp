@@ -150,6 +150,10 @@ Network build_network(const model::Scenario& sc, const model::JobGraph& g, const
       const double size_cv = steady.operators[edge.from_operator].record_size_cv;
       const double rpb = std::max(1.0, std::floor(static_cast<double>(p.segment_size) / size));
       const int pool_max = consumers.size() * p.buffers_per_channel + p.floating_buffers_per_gate;
+      // Flink's BroadcastPartitioner serializes each record into every subpartition: the copies
+      // beyond the first are created, as at buffer level (subtask.cpp).
+      if (edge.partition == model::Partition::Broadcast)
+        t.created += m * static_cast<double>(std::max(0, consumers.size() - 1));
       for (int d = consumers.first; d < consumers.end; ++d) {
         const double gain = m * channel_share(edge, consumers, d, hash[e]);
         if (gain <= 0) continue;

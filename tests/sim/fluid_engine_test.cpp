@@ -44,6 +44,21 @@ TEST_CASE("fluid: a lightly loaded line follows the traffic and uses cost × rat
   CHECK(stats.samples == 10);
 }
 
+TEST_CASE("fluid: a broadcast's copies are created records, as at buffer level", "[fluid]") {
+  // 1000/s broadcast to four 20 µs subtasks: each takes every record, the three copies beyond the
+  // first are created (a fluid run failed its ledger on them before).
+  auto job = testing::line_job(
+      {stage(1, 10 * kMicrosecond), stage(4, 20 * kMicrosecond, model::Partition::Broadcast)}, 1000,
+      1, 2.0);
+  sim::RunOptions options;
+  const auto r = sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, options);
+  INFO(r.conservation_error);
+  REQUIRE(r.conserved);
+  CHECK(r.vertices[1].records_in_per_s == Approx(4000));
+  CHECK(r.records.created == 3 * r.records.in);
+  CHECK(r.records.out == 4 * r.records.in);
+}
+
 TEST_CASE("fluid: an overloaded sink back-pressures the source; the backlog grows at arrival − capacity",
           "[fluid][backpressure]") {
   // Sink 500 µs → 2000/s capacity; arrivals 3000/s. Source (10 µs) blocks on its full channel

@@ -195,6 +195,9 @@ void Engine::build() {
         p.size_params = Rng::lognormal_params(static_cast<double>(record_size), edge_size_cv[e]);
         p.size_rng = Rng(scenario_.seed, Stream::kRecordSize, partitions_.size());
       }
+      // Flink's broadcastRecord serializes a record once into one BufferBuilder shared by every
+      // subpartition: its copies are of one size.
+      const std::int32_t first_size = p.sizes_vary ? draw_record_size(p) : record_size;
       for (int d = first; d < last; ++d) {
         ChannelState c;
         c.producer = idx;
@@ -202,7 +205,9 @@ void Engine::build() {
         c.gate = gate_base[c.consumer] + edge.target_input;
         c.partition = static_cast<int>(partitions_.size());
         c.remote = subtasks_[c.consumer].taskmanager != s.taskmanager;
-        c.next_size = p.sizes_vary ? draw_record_size(p) : record_size;
+        c.next_size = d == first || p.kind == model::Partition::Broadcast ? first_size
+                      : p.sizes_vary                                      ? draw_record_size(p)
+                                                                          : record_size;
         // Plus room for barriers (one per pending checkpoint, and inert ones of a checkpoint that
         // went unaligned) and the buffer of restored in-flight data.
         const int held = params_.max_buffers_per_channel +

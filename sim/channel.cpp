@@ -52,7 +52,15 @@ void Engine::write_record(int channel, Nanos origin) {
   c.filling.last_origin = origin;
   ++c.written;
   // Records do not span segments here: the segment ends when the next one would not fit.
-  if (p.sizes_vary) c.next_size = draw_record_size(p);
+  if (p.sizes_vary) {
+    // Flink's broadcastRecord writes a record's bytes once for every subpartition (one shared
+    // BufferBuilder): the copies are of one size, drawn as the first channel takes it.
+    if (p.kind != model::Partition::Broadcast)
+      c.next_size = draw_record_size(p);
+    else
+      c.next_size =
+          channel == p.first_channel ? (p.broadcast_size = draw_record_size(p)) : p.broadcast_size;
+  }
   if (c.segment_bytes + c.next_size > params_.segment_size) {
     finish_buffer(channel);
   } else if (params_.buffer_timeout == 0) {

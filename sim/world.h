@@ -153,6 +153,7 @@ struct PartitionState {
   // record_size_distribution: each record's size is drawn (size_rng: lognormal, mean the edge's
   // record size), so the partition's channels end their segments after counts of their own.
   bool sizes_vary = false;
+  std::int32_t broadcast_size = 0;  // a broadcast's next record's size, the same in every channel
   model::Partition kind = model::Partition::Forward;
   int edge = 0;
   std::uint32_t round_robin = 0;  // rebalance / rescale cursor

@@ -131,6 +131,7 @@ void Rates::size_for(const Network& net) {
   near_limit.assign(net.cores.size(), 0);
   short_timeout.assign(net.cores.size(), 0);
   zero_timeout.assign(net.cores.size(), 0);
+  broadcast_zero.assign(net.cores.size(), 0);
 }
 
 RateSolver::RateSolver(const Network& net) : net_(net) {
@@ -275,7 +276,14 @@ int RateSolver::local_releaser(const Conditions& c, int i) const {
 int RateSolver::flush_waker(int i, bool in_step, double& spread, SegmentEnds& segments) const {
   const Thread& t = net_.threads[i];
   const Nanos timeout = net_.params.buffer_timeout;
-  if (t.source || t.ins == 0 || timeout == 0 || blocked(i)) return -1;
+  if (t.source || t.ins == 0 || blocked(i)) return -1;
+  // A zero timeout ships each record alone: only a copy to every channel (broadcast) wakes the
+  // consumers together, a record at a time.
+  if (timeout == 0)
+    for (int k = 0; k < t.ins; ++k) {
+      const int q = net_.in_flows[t.first_in + k];
+      if (r_.inflow[q] > 0 && !(net_.flows[q].dealt && net_.flows[q].turns == 0)) return -1;
+    }
   int waker = -1;
   double records = 0, count_variance = 0;
   int batches = 0, apart = 0;  // channels, and of them those whose segments end apart
@@ -455,6 +463,7 @@ void RateSolver::classify(const Conditions& c) {
     r_.near_limit[tm] = 0;
     r_.short_timeout[tm] = 0;
     r_.zero_timeout[tm] = 0;
+    r_.broadcast_zero[tm] = 0;
     // Near the limit but below it: a TaskManager whose cores cap a thread is back-pressured, a
     // regime that agrees (fluid_agreement_test, CPU contention, sources that take turns).
     double used = 0;
@@ -478,6 +487,9 @@ void RateSolver::classify(const Conditions& c) {
       const bool waits = share_[k] - demand_[k] >= 0.01;
       if (near_limit && waits) r_.near_limit[tm] = 1;
       if (waits && tandem) r_.zero_timeout[tm] = 1;
+      if (waits && timeout == 0 && group_[k] >= 0 && members_[group_[k]] > 1 &&
+          coupling_[group_[k]] == Coupling::Together)
+        r_.broadcast_zero[tm] = 1;
       if (waits && short_batches && follows_[k].group >= 0 && follows_[k].share > 0)
         r_.short_timeout[tm] = 1;
       r_.busy[on[k]] = share_[k];

@@ -82,6 +82,10 @@ struct Rates {
   // waits for a core with a zero timeout, from kTandemCores of its cores in use, measured off both
   // ways (zero_timeout) (sim/README.md, "Short buffer timeouts").
   std::vector<char> short_timeout, zero_timeout;
+  // Per TaskManager: with a zero buffer timeout, consumers that each broadcast record wakes
+  // together wait for a core: measured too low, they and the thread they feed (sim/README.md,
+  // "Records dealt one at a time").
+  std::vector<char> broadcast_zero;
   // Segment ends that part only with time (sim/README.md, "Segment ends made to end together"):
   // Flink's barrier finishes every channel's BufferBuilder (BufferWritingResultPartition
   // .broadcastEvent), so at a start, restart or checkpoint the segments of a dealt partition whose

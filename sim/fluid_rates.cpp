@@ -13,6 +13,7 @@ namespace {
 // front of it empties within nanoseconds, as at buffer level where it takes no time at all).
 constexpr double kMaxRate = 1e12;
 constexpr int kMaxPasses = 500;
+constexpr int kRelaxFrom = 50;
 // A thread's inputs to its TaskManager's core-sharing solve: its demand, group, coupling, spread,
 // its segment ends a tick, whom it follows (group, share, cycle and buffer's work), and its deal
 // (the deal, its channels and producers).
@@ -138,6 +139,8 @@ RateSolver::RateSolver(const Network& net) : net_(net) {
   const std::size_t nt = net.threads.size();
   r_.size_for(net);
   previous_.assign(nt, 0.0);
+  previous_cpu_cap_.assign(nt, 0.0);
+  previous_bp_cap_.assign(nt, 0.0);
   std::size_t widest = nt;
   for (const auto& t : net.threads) widest = std::max(widest, static_cast<std::size_t>(t.ins));
   demand_.assign(widest, 0.0);
@@ -177,11 +180,31 @@ const Rates& RateSolver::solve(const Conditions& c) {
   for (int pass = 0; pass < kMaxPasses; ++pass) {
     double moved = 0;
     previous_ = r_.take;  // same size: no allocation
+    previous_cpu_cap_ = r_.cpu_cap;
+    previous_bp_cap_ = r_.bp_cap;
     forward(c);
     backward(c);
     cpu_shares();
+    // Past kRelaxFrom passes the caps may be caught in a cycle (a reader whose CPU share and
+    // backpressure cap take turns binding): each moves half way from where it was.
+    if (pass >= kRelaxFrom)
+      for (std::size_t i = 0; i < nt; ++i) {
+        if (r_.bp_cap[i] < kUnbounded && previous_bp_cap_[i] < kUnbounded)
+          r_.bp_cap[i] = 0.5 * (r_.bp_cap[i] + previous_bp_cap_[i]);
+        r_.cpu_cap[i] = 0.5 * (r_.cpu_cap[i] + previous_cpu_cap_[i]);
+      }
+    // Settled when neither the takes nor the caps move: a cap that this pass changed moves the next
+    // pass's takes and drains, and a writer's backpressure cap set from the old drains would let
+    // it overfill a full channel.
+    const auto change = [](double now, double before) {
+      if (now == before) return 0.0;
+      if (!std::isfinite(now) || !std::isfinite(before)) return 1.0;  // a cap came or went
+      return std::abs(now - before) / (1.0 + std::abs(now));
+    };
     for (std::size_t i = 0; i < nt; ++i)
-      moved = std::max(moved, std::abs(r_.take[i] - previous_[i]) / (1.0 + std::abs(r_.take[i])));
+      moved = std::max({moved, change(r_.take[i], previous_[i]),
+                        change(r_.cpu_cap[i], previous_cpu_cap_[i]),
+                        change(r_.bp_cap[i], previous_bp_cap_[i])});
     r_.passes = pass + 1;
     if (pass > 0 && moved <= 1e-12) break;
   }

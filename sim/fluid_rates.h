@@ -131,7 +131,7 @@ class RateSolver {
 
   const Network& net_;
   Rates r_;
-  std::vector<double> demand_, share_, previous_;  // scratch
+  std::vector<double> demand_, share_, previous_, previous_cpu_cap_, previous_bp_cap_;  // scratch
   std::vector<int> order_;
   std::vector<int> group_, group_key_;  // per thread of a TaskManager, per group (scratch)
   std::vector<Coupling> coupling_;      // per group

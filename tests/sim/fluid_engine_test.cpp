@@ -59,6 +59,34 @@ TEST_CASE("fluid: a broadcast's copies are created records, as at buffer level",
   CHECK(r.records.out == 4 * r.records.in);
 }
 
+TEST_CASE(
+    "fluid: a full channel's writer never outruns its reader, even where the solve's caps cycle",
+    "[fluid]") {
+  // Two sources → two 50 µs enrich subtasks (rescale) → a 30 µs sink on two cores, offered 25.7k/s:
+  // the sink is the bottleneck. The rate solve's caps took turns (an enrich subtask's CPU share and
+  // its backpressure cap) and it stopped on the takes alone, leaving a writer's cap from old
+  // drains: enrich wrote 20.9k/s into full channels the sink drained at 17.9k/s, 137k records in
+  // channels of 296, and the run took 2245 events (buffer level: 20.0k/s through the sink, 4
+  // seeds).
+  auto enrich = stage(2, 50 * kMicrosecond, model::Partition::Rescale);
+  enrich.distribution = model::CostDistribution::Exponential;
+  auto job = testing::line_job({stage(2, 20 * kMicrosecond), enrich,
+                                stage(1, 30 * kMicrosecond, model::Partition::Rebalance)},
+                               25'654, 1, 2.0);
+  for (auto& op : job.scenario.operators) op.record_size = 1000;
+  job.params.buffer_timeout = 5 * model::kMillisecond;
+  sim::RunOptions options;
+  options.horizon = 90 * kSecond;
+  options.warmup = 20 * kSecond;
+  const auto r = sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, options);
+  REQUIRE(r.conserved);
+  CHECK(r.vertices[2].records_in_per_s == Approx(r.vertices[1].records_in_per_s).epsilon(0.001));
+  CHECK(r.vertices[2].records_in_per_s == Approx(20'000).epsilon(0.02));
+  // What is in flight is the sources' backlog and at most the channels' bounds.
+  CHECK(r.records.in_flight - r.vertices[0].pending_records < 2'000);
+  CHECK(r.events < 100);
+}
+
 TEST_CASE("fluid: an overloaded sink back-pressures the source; the backlog grows at arrival − capacity",
           "[fluid][backpressure]") {
   // Sink 500 µs → 2000/s capacity; arrivals 3000/s. Source (10 µs) blocks on its full channel

@@ -21,7 +21,8 @@ constexpr int kKeyFields = 12;
 // How far from taking turns toward independence three or more back-pressured threads that the
 // same consumers release through local channels go: fitted to buffer level, nine jobs of 8 seeds
 // (sim/README.md, "Threads that take turns"), each 0.40–0.88 of the way; with 0.7 all nine within
-// 11 ms/s. A made-up interpolation, no mechanism.
+// 11 ms/s. A made-up interpolation, no mechanism. All nine are released by several consumers; those
+// that one consumer releases take turns strictly (released_by_one).
 constexpr double kTurnsToIndependent = 0.7;
 // From this share of a TaskManager's cores in use, with threads waiting for them, the busy
 // estimate was measured more than 5% off buffer level, up to 9% (sim/README.md, "A TaskManager
@@ -288,6 +289,20 @@ int RateSolver::local_releaser(const Conditions& c, int i) const {
   return releaser;
 }
 
+// Every full out-flow of a back-pressured thread goes to one consumer: that thread alone frees
+// the buffers it waits for, one at a time, so the threads it releases take turns strictly.
+bool RateSolver::released_by_one(const Conditions& c, int i) const {
+  const Thread& t = net_.threads[i];
+  int consumer = -1;
+  for (int k = 0; k < t.outs; ++k) {
+    const int q = net_.out_flows[t.first_out + k];
+    if (!c.flow_full[q]) continue;
+    if (consumer >= 0 && net_.flows[q].to != consumer) return false;
+    consumer = net_.flows[q].to;
+  }
+  return consumer >= 0;
+}
+
 // The producer whose output flush wakes a thread: the lowest of its producers, when every channel
 // that brings it records hands them over with the producer's other channels — dealt in turn, of
 // one size (their segments fill and end at the same moment), or shipped at the output flusher's
@@ -544,7 +559,8 @@ void RateSolver::classify(const Conditions& c) {
 
 // Three or more back-pressured threads that the same consumers release neither take turns nor run
 // independently of each other (sim/README.md, "Threads that take turns"): their busy time is read
-// kTurnsToIndependent of the way from the one to the other.
+// kTurnsToIndependent of the way from the one to the other. Not when one consumer releases them
+// all: it frees their buffers one at a time, and they take turns.
 bool RateSolver::blended_shares(const Conditions& c, std::size_t tm, bool in_step) {
   const int n = static_cast<int>(net_.threads_on[tm].size());
   const int mode = in_step ? kInStep : 0;
@@ -599,7 +615,9 @@ bool RateSolver::share_cores(const Conditions& c, std::size_t tm, int mode, bool
   taking_turns = false;
   for (int k = 0; k < n; ++k) {
     const int g = group_[k];
-    if (g < 0 || coupling_[g] != Coupling::TakeTurns || members_[g] < 3) continue;
+    if (g < 0 || coupling_[g] != Coupling::TakeTurns || members_[g] < 3 ||
+        released_by_one(c, on[k]))
+      continue;
     taking_turns = true;
     if (mode & kTurnsApart) group_[k] = -1;  // each on its own, independent of the others
   }

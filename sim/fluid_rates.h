@@ -113,6 +113,7 @@ class RateSolver {
   void classify(const Conditions& c);
   bool blocked(int thread) const;
   int local_releaser(const Conditions& c, int thread) const;
+  bool released_by_one(const Conditions& c, int thread) const;
   int flush_waker(int thread, bool in_step, double& spread, SegmentEnds& segments) const;
   Dealing dealt_to(int thread) const;
   double lock_time(int thread) const;

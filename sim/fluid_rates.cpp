@@ -14,6 +14,7 @@ namespace {
 constexpr double kMaxRate = 1e12;
 constexpr int kMaxPasses = 500;
 constexpr int kRelaxFrom = 50;
+constexpr int kCapacityRounds = 12;
 // A thread's inputs to its TaskManager's core-sharing solve: its demand, group, coupling, spread,
 // its segment ends a tick, whom it follows (group, share, cycle and buffer's work), and its deal
 // (the deal, its channels and producers).
@@ -161,6 +162,8 @@ RateSolver::RateSolver(const Network& net) : net_(net) {
   group_key_.assign(widest, -1);
   coupling_.assign(widest, Coupling::Together);
   tm_level_.assign(net.cores.size(), kUnbounded);
+  capacity_ = net.cores;
+  idle_dist_.assign(nt + 2, 0.0);
   for (const auto& on : net.threads_on) {
     for (int mode = 0; mode < kSolveModes; ++mode) {
       sharing_key_[mode].emplace_back(
@@ -171,6 +174,75 @@ RateSolver::RateSolver(const Network& net) : net_(net) {
 }
 
 const Rates& RateSolver::solve(const Conditions& c) {
+  std::copy(net_.cores.begin(), net_.cores.end(), capacity_.begin());
+  for (int round = 0; round < kCapacityRounds; ++round) {
+    settle(c);
+    // A TaskManager whose cores the threads would use up leaves some idle all the same while fewer
+    // threads than cores are runnable (a bottleneck alone while those it releases wait): its
+    // capacity is what the runnable threads can use, E[min(cores, runnable)].
+    double moved = 0;
+    for (std::size_t tm = 0; tm < capacity_.size(); ++tm) {
+      if (!(tm_level_[tm] < kUnbounded)) continue;  // not saturated: every thread gets its demand
+      const double target = net_.cores[tm] - idle_cores(c, tm);
+      const double next = round == 0 ? target : 0.5 * (capacity_[tm] + target);
+      moved = std::max(moved, std::abs(next - capacity_[tm]) / net_.cores[tm]);
+      capacity_[tm] = next;
+    }
+    if (moved < 1e-4) break;
+  }
+  return r_;
+}
+
+// The cores a saturated TaskManager leaves idle: Σ (cores − n)⁺ P(n runnable), its threads
+// runnable with their busy shares, independently but for back-pressured threads that one local
+// consumer releases (they take turns: ⌊S⌋ or ⌈S⌉ of them) and threads capped by the cores (always).
+double RateSolver::idle_cores(const Conditions& c, std::size_t tm) {
+  const auto& on = net_.threads_on[tm];
+  const int n = static_cast<int>(on.size());
+  std::fill(idle_dist_.begin(), idle_dist_.begin() + n + 1, 0.0);
+  idle_dist_[0] = 1;
+  int size = 0;                                                    // the count's support so far
+  const auto add = [&](double p0, double p1, double p2, int up) {  // a part with 0, up, up + 1
+    for (int m = size + up + 1; m >= 0; --m) {
+      double v = p0 * idle_dist_[m];
+      if (m >= up) v += p1 * idle_dist_[m - up];
+      if (m >= up + 1) v += p2 * idle_dist_[m - up - 1];
+      idle_dist_[m] = v;
+    }
+    size += up + (p2 > 0 ? 1 : 0);
+  };
+  for (int k = 0; k < n; ++k) {
+    const int i = on[k];
+    if (net_.threads[i].cost <= 0) continue;
+    const double b = std::clamp(r_.busy[i], 0.0, 1.0);
+    const int releaser = local_releaser(c, i);
+    if (releaser >= 0 && released_by_one(c, i)) {
+      bool first = true;  // the group once, at its first member
+      double sum = 0;
+      for (int j = 0; j < n; ++j) {
+        const int o = on[j];
+        if (local_releaser(c, o) != releaser || !released_by_one(c, o)) continue;
+        if (o < i) first = false;
+        sum += std::clamp(r_.busy[o], 0.0, 1.0);
+      }
+      if (!first) continue;
+      const int low = static_cast<int>(std::floor(sum));
+      const double up = sum - low;
+      if (low == 0)
+        add(1 - up, 0, up, 0);
+      else
+        add(0, 1 - up, up, low);
+      continue;
+    }
+    add(1 - b, b, 0, 1);
+  }
+  double idle = 0;
+  for (int m = 0; m <= std::min(size, n); ++m)
+    idle += std::max(0.0, net_.cores[tm] - m) * idle_dist_[m];
+  return idle;
+}
+
+void RateSolver::settle(const Conditions& c) {
   const std::size_t nt = net_.threads.size();
   std::fill(r_.bp_cap.begin(), r_.bp_cap.end(), kUnbounded);
   for (std::size_t i = 0; i < nt; ++i) {
@@ -211,7 +283,6 @@ const Rates& RateSolver::solve(const Conditions& c) {
   }
   forward(c);  // takes and drains consistent with the final caps
   classify(c);
-  return r_;
 }
 
 void RateSolver::forward(const Conditions& c) {
@@ -260,7 +331,7 @@ void RateSolver::cpu_shares() {
       const Thread& t = net_.threads[on[k]];
       demand_[k] = t.cost > 0 ? std::min(1.0, r_.want[on[k]] * t.cost) : 0.0;
     }
-    tm_level_[tm] = water_fill(demand_.data(), share_.data(), n, net_.cores[tm], 1.0, order_.data());
+    tm_level_[tm] = water_fill(demand_.data(), share_.data(), n, capacity_[tm], 1.0, order_.data());
     for (int k = 0; k < n; ++k) {
       const Thread& t = net_.threads[on[k]];
       r_.cpu_cap[on[k]] = t.cost > 0 ? share_[k] / t.cost : kMaxRate;

@@ -4,7 +4,10 @@
 // Constraints (all at once, solved as a fixed point):
 //  - CPU: a TaskManager's cores are shared max-min fair among its threads, one core at most per
 //    thread (water_fill below); a thread's demand is the rate it would take without a CPU limit
-//    × its cost per record. A thread takes at most share ÷ cost records/s.
+//    × its cost per record. A thread takes at most share ÷ cost records/s. A TaskManager whose
+//    threads would use up its cores offers only what its runnable threads can use,
+//    E[min(cores, runnable)] (idle_cores: a bottleneck that runs alone at times leaves cores idle),
+//    solved with the rates.
 //  - Input: a source with an empty backlog takes at most its arrival rate; a downstream thread
 //    reads an empty channel at most as fast as records flow in. A non-empty channel holds work,
 //    and the gate serves channels with data in turn (Flink's inputChannelsWithData), so the
@@ -114,6 +117,8 @@ class RateSolver {
   bool blocked(int thread) const;
   int local_releaser(const Conditions& c, int thread) const;
   bool released_by_one(const Conditions& c, int thread) const;
+  void settle(const Conditions& c);  // the passes to a fixed point at capacity_, then classify
+  double idle_cores(const Conditions& c, std::size_t taskmanager);
   int flush_waker(int thread, bool in_step, double& spread, SegmentEnds& segments) const;
   Dealing dealt_to(int thread) const;
   double lock_time(int thread) const;
@@ -149,6 +154,8 @@ class RateSolver {
   std::vector<double> turns_share_;  // scratch: shares with the groups taking turns
   bool parting_ = false;             // a dealt partition's segment ends part with time (lock_time)
   std::vector<double> tm_level_;
+  std::vector<double> capacity_;   // per TaskManager: the cores its runnable threads can use
+  std::vector<double> idle_dist_;  // scratch: a TaskManager's runnable count
   CoreSharing sharing_;
 };
 

@@ -199,7 +199,7 @@ const Rates& RateSolver::solve(const Conditions& c) {
 double RateSolver::idle_cores(const Conditions& c, std::size_t tm) {
   const auto& on = net_.threads_on[tm];
   const int n = static_cast<int>(on.size());
-  std::fill(idle_dist_.begin(), idle_dist_.begin() + n + 1, 0.0);
+  std::fill(idle_dist_.begin(), idle_dist_.begin() + n + 2, 0.0);
   idle_dist_[0] = 1;
   int size = 0;                                                    // the count's support so far
   const auto add = [&](double p0, double p1, double p2, int up) {  // a part with 0, up, up + 1

@@ -658,10 +658,7 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
   // Deals of two consumers or more among the independent threads (core_sharing.h Dealing); the
   // others fed by a deal are independent as they were.
   deal_of_.assign(static_cast<std::size_t>(k), -1);
-  deal_size_.clear();
-  deal_channels_.clear();
-  deal_producers_.clear();
-  deal_cv2_.clear();
+  deal_first_.clear();
   int deals = 0;
   if (dealing)
     for (int i = 0; i < k; ++i) {
@@ -670,20 +667,21 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
           (follows && follows[i].group >= 0))
         continue;
       int found = 0;
-      while (found < deals && dealing[deal_size_[found]].deal != d.deal) ++found;
+      while (found < deals && dealing[deal_first_[found]].deal != d.deal) ++found;
       if (found == deals) {
-        deal_size_.push_back(i);  // its first member, for now
+        deal_first_.push_back(i);
         ++deals;
       }
       deal_of_[i] = found;
     }
-  for (int d = 0; d < deals; ++d) {
-    const Dealing& first = dealing[deal_size_[d]];
-    deal_channels_.push_back(first.channels);
-    deal_producers_.push_back(first.producers);
-    deal_cv2_.push_back(first.cost_cv2);
-    deal_size_[d] = 0;
-  }
+  deal_size_.assign(static_cast<std::size_t>(deals), 0);
+  deal_rate_.assign(static_cast<std::size_t>(deals), 0.0);
+  // σ for deal d at its consumers' busy share b (the deal's channels, producers and costs are its
+  // first member's, as every member's).
+  const auto found_busy = [&](int d, double b) {
+    const Dealing& first = dealing[deal_first_[d]];
+    return dealt_found_busy(b, first.channels, first.producers, first.cost_cv2);
+  };
   for (int i = 0; i < k; ++i)
     if (deal_of_[i] >= 0) ++deal_size_[deal_of_[i]];
   for (int i = 0; i < k; ++i)
@@ -862,14 +860,15 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
       std::copy(all, all + n, deal_rest_.begin());
       for (int d = 0; d < deals; ++d) {
         if (deal_size_[d] < 2) continue;
-        double a = 0, b = 0;
+        double& a = deal_rate_[d];
+        double b = 0;
+        a = 0;
         for (int j = 0; j < k; ++j)
           if (deal_of_[j] == d) {
             a += rate_[j];
             b += in_regime(z, j);
           }
-        const double sigma = dealt_found_busy(b / deal_size_[d], deal_channels_[d],
-                                              deal_producers_[d], deal_cv2_[d]);
+        const double sigma = found_busy(d, b / deal_size_[d]);
         double* count = deal_count_.data() + static_cast<std::size_t>(d) * need;
         dealt_count(a, sigma, deal_theta_[static_cast<std::size_t>(d) * need + z], deal_size_[d],
                     count);
@@ -934,9 +933,7 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
         if (!(weight > 0)) continue;
         runnable /= weight;
         all_busy /= weight;
-        double a = 0;
-        for (int j = 0; j < k; ++j)
-          if (deal_of_[j] == d) a += rate_[j];
+        const double a = deal_rate_[d];
         for (int i = 0; i < k; ++i) {
           if (deal_of_[i] != d) continue;
           const double share = a > 0 ? runnable * rate_[i] / a : runnable / size;
@@ -945,8 +942,7 @@ void CoreSharing::solve(const double* cpu, const int* group, const Coupling* cou
           next_[i] += slow_[z] * std::min(1.0, share);
         }
         const double b = runnable / size;
-        const double sigma =
-            dealt_found_busy(b, deal_channels_[d], deal_producers_[d], deal_cv2_[d]);
+        const double sigma = found_busy(d, b);
         deal_theta_[static_cast<std::size_t>(d) * need + z] =
             b - all_busy > 1e-12 ? std::clamp((sigma - all_busy) / (b - all_busy), 0.0, 1.0) : 1.0;
       }

@@ -206,11 +206,11 @@ class CoreSharing {
   std::vector<double> rate_;             // the independent threads' CPU share in a regime
   std::vector<double> follow_arrival_, follow_speed_, follow_busy_;  // a follower's, per regime
   // Deals of two consumers or more on the TaskManager: per independent thread its deal (−1: none);
-  // per deal its consumers, channels, producers, its costs' cv², the share θ of its records that go
-  // to a consumer as if at random (the rest to an idle one), its count's weights and the count of
-  // the others.
-  std::vector<int> deal_of_, deal_size_, deal_channels_, deal_producers_;
-  std::vector<double> deal_cv2_, deal_theta_, deal_count_, deal_rest_;
+  // per deal its first member (whose Dealing is the deal's), its consumers, their CPU share in the
+  // regime, the share θ of its records that go to a consumer as if at random (the rest to an idle
+  // one), its count's weights and the count of the others.
+  std::vector<int> deal_of_, deal_first_, deal_size_;
+  std::vector<double> deal_rate_, deal_theta_, deal_count_, deal_rest_;
   CycleScratch cycle_;
 };
 

@@ -164,6 +164,7 @@ RateSolver::RateSolver(const Network& net) : net_(net) {
   tm_level_.assign(net.cores.size(), kUnbounded);
   capacity_ = net.cores;
   idle_dist_.assign(nt + 2, 0.0);
+  releaser_.assign(widest, -1);
   for (const auto& on : net.threads_on) {
     for (int mode = 0; mode < kSolveModes; ++mode) {
       sharing_key_[mode].emplace_back(
@@ -211,19 +212,23 @@ double RateSolver::idle_cores(const Conditions& c, std::size_t tm) {
     }
     size += up + (p2 > 0 ? 1 : 0);
   };
+  // Per thread: the one local consumer that alone releases it, or −1.
+  for (int k = 0; k < n; ++k) {
+    const int i = on[k];
+    const int releaser = local_releaser(c, i);
+    releaser_[k] = releaser >= 0 && released_by_one(c, i) ? releaser : -1;
+  }
   for (int k = 0; k < n; ++k) {
     const int i = on[k];
     if (net_.threads[i].cost <= 0) continue;
     const double b = std::clamp(r_.busy[i], 0.0, 1.0);
-    const int releaser = local_releaser(c, i);
-    if (releaser >= 0 && released_by_one(c, i)) {
+    if (releaser_[k] >= 0) {
       bool first = true;  // the group once, at its first member
       double sum = 0;
       for (int j = 0; j < n; ++j) {
-        const int o = on[j];
-        if (local_releaser(c, o) != releaser || !released_by_one(c, o)) continue;
-        if (o < i) first = false;
-        sum += std::clamp(r_.busy[o], 0.0, 1.0);
+        if (releaser_[j] != releaser_[k]) continue;
+        if (j < k) first = false;
+        sum += std::clamp(r_.busy[on[j]], 0.0, 1.0);
       }
       if (!first) continue;
       const int low = static_cast<int>(std::floor(sum));

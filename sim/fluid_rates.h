@@ -156,6 +156,7 @@ class RateSolver {
   std::vector<double> tm_level_;
   std::vector<double> capacity_;   // per TaskManager: the cores its runnable threads can use
   std::vector<double> idle_dist_;  // scratch: a TaskManager's runnable count
+  std::vector<int> releaser_;      // scratch: per thread of a TaskManager, its one releaser or −1
   CoreSharing sharing_;
 };
 

@@ -29,6 +29,17 @@
 //    GI/M/1 queue for a producer's own records). Read as fed at random, six workers on 3 cores at
 //    74% were 5.7% too idle; this reads them within 0.2% (sim/README.md, "Records dealt one at a
 //    time").
+//    Paced threads get their records from a thread that the cores cap (cpu 1: always runnable,
+//    its speed the cores' share), directly or through others, or are woken by it as it frees
+//    their buffers: their records come at the speed every runnable thread has, so where more run,
+//    all of them run slower alike and fewer records come. Counted in work done instead of time,
+//    nobody waits: each is runnable independently with ρ = u ÷ E[speed], and a set lasts
+//    1 ÷ its speed, so P(S) ∝ Π ρ_j ÷ speed(|S|) (each step of Φ is speed(l − 1) ÷ speed(l)).
+//    Taken as fed at random, six 200 µs threads that a 50 µs source beside them on 1.5 cores feeds
+//    read up to 705 ms/s against buffer level's 566; paced, 554 (sim/README.md, "Threads that a
+//    capped thread paces").
+//    Where some threads are paced and some not, the tilt is paced as far as their work is, and
+//    each thread's own odds take its own step.
 //  - Taking turns: back-pressured threads that their consumers release through local channels
 //    (a LocalInputChannel recycles the buffer it has read straight into the producer's pool) are
 //    woken one freed buffer at a time, at the steady pace of consumers that are themselves
@@ -174,9 +185,12 @@ class CoreSharing {
   // none).
   // dealing[i]: for an independent thread, the deal that brings it its records one at a time
   // (null: none).
+  // paced[i]: for an independent thread, the share of its records that threads capped by the
+  // cores (cpu 1) write, directly or through other paced threads of the TaskManager (null: none).
   void solve(const double* cpu, const int* group, const Coupling* coupling, const double* spread,
              int k, double cores, double* busy, const SegmentEnds* segments = nullptr,
-             const Following* follows = nullptr, const Dealing* dealing = nullptr);
+             const Following* follows = nullptr, const Dealing* dealing = nullptr,
+             const double* paced = nullptr);
   void solve(const double* cpu, int k, double cores, double* busy) {
     solve(cpu, nullptr, nullptr, nullptr, k, cores, busy);
   }

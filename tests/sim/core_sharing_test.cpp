@@ -386,3 +386,66 @@ TEST_CASE("consumers dealt records in turn run together more than consumers fed 
                 dealing.data());
   for (double b : busy) CHECK(b == Approx(0.28));
 }
+
+// Threads whose records a thread capped by the cores writes (a CPU-bound source and the threads it
+// feeds on its TaskManager) get them at the speed the cores give it: where more threads run, all of
+// them, the writer too, run slower alike. Measured in the work they do instead of in time, nobody
+// waits, so each is runnable independently with its unhurried share ρ = u ÷ E[speed], and a state
+// lasts 1 ÷ its speed: P(S) ∝ Π ρ ÷ speed(1 + |S|). Reference: every set of them, weighed so, with
+// E[speed] iterated until it is the speed the writer gets over time.
+namespace {
+std::vector<double> paced_reference(const std::vector<double>& cpu, double cores) {
+  const std::size_t k = cpu.size();
+  const auto speed = [&](std::size_t runnable) {
+    return std::min(1.0, cores / static_cast<double>(runnable));
+  };
+  double mean_speed = 1;
+  std::vector<double> busy(k);
+  for (int round = 0; round < 10000; ++round) {
+    double time = 0;
+    std::vector<double> runnable(k, 0.0);
+    for (unsigned set = 0; set < (1u << k); ++set) {
+      double w = 1;
+      std::size_t size = 1;  // the writer, always runnable
+      for (std::size_t j = 0; j < k; ++j) {
+        const double rho = cpu[j] / mean_speed;
+        w *= set >> j & 1u ? rho : 1 - rho;
+        size += set >> j & 1u;
+      }
+      w /= speed(size);
+      time += w;
+      for (std::size_t j = 0; j < k; ++j)
+        if (set >> j & 1u) runnable[j] += w;
+    }
+    const double next = 1 / time;  // E[speed] = 1 ÷ E[1 ÷ speed] over the sets as work weighs them
+    for (std::size_t j = 0; j < k; ++j) busy[j] = runnable[j] / time;
+    if (std::abs(next - mean_speed) < 1e-13) break;
+    mean_speed = next;
+  }
+  return busy;
+}
+}  // namespace
+
+TEST_CASE("threads paced by a thread the cores cap run as if the cores were theirs, slowed alike") {
+  // A capped writer (cpu 1) and five threads it feeds, on 1.5 cores (sweep case #14's TaskManager:
+  // a 50 µs source dealing to six 200 µs enrich subtasks, and their sink, at 6.5k/s).
+  const std::vector<double> fed = {0.16, 0.16, 0.16, 0.12, 0.2};
+  std::vector<double> cpu = {1.0};
+  cpu.insert(cpu.end(), fed.begin(), fed.end());
+  const int k = static_cast<int>(cpu.size());
+  std::vector<double> paced(cpu.size(), 1.0), busy(cpu.size()), unpaced(cpu.size());
+  paced[0] = 0;
+  CoreSharing sharing;
+  sharing.solve(cpu.data(), nullptr, nullptr, nullptr, k, 1.5, busy.data(), nullptr, nullptr,
+                nullptr, paced.data());
+  const auto expected = paced_reference(fed, 1.5);
+  CHECK(busy[0] == 1.0);
+  for (std::size_t j = 0; j < fed.size(); ++j)
+    CHECK(busy[j + 1] == Approx(expected[j]).margin(1e-6));
+  // None paced: as if not given.
+  sharing.solve(cpu.data(), k, 1.5, unpaced.data());
+  std::vector<double> none(cpu.size(), 0.0), same(cpu.size());
+  sharing.solve(cpu.data(), nullptr, nullptr, nullptr, k, 1.5, same.data(), nullptr, nullptr,
+                nullptr, none.data());
+  for (std::size_t j = 0; j < cpu.size(); ++j) CHECK(same[j] == unpaced[j]);
+}

@@ -16,9 +16,9 @@ constexpr int kMaxPasses = 500;
 constexpr int kRelaxFrom = 50;
 constexpr int kCapacityRounds = 12;
 // A thread's inputs to its TaskManager's core-sharing solve: its demand, group, coupling, spread,
-// its segment ends a tick, whom it follows (group, share, cycle and buffer's work), and its deal
-// (the deal, its channels and producers).
-constexpr int kKeyFields = 12;
+// its segment ends a tick, whom it follows (group, share, cycle and buffer's work), its deal (the
+// deal, its channels and producers) and how far capped threads pace it.
+constexpr int kKeyFields = 13;
 // How far from taking turns toward independence three or more back-pressured threads that the
 // same consumers release through local channels go: fitted to buffer level, nine jobs of 8 seeds
 // (sim/README.md, "Threads that take turns"), each 0.40–0.88 of the way; with 0.7 all nine within
@@ -155,6 +155,8 @@ RateSolver::RateSolver(const Network& net) : net_(net) {
   for (const auto& f : net.flows) parting_ |= parts_with_time(f);
   follows_.assign(widest, Following{});
   dealing_.assign(widest, Dealing{});
+  paced_.assign(widest, 0.0);
+  drive_.assign(nt, 0.0);
   members_.assign(widest, 0);
   local_.assign(nt, 0);
   for (const auto& on : net.threads_on)
@@ -162,6 +164,8 @@ RateSolver::RateSolver(const Network& net) : net_(net) {
   group_key_.assign(widest, -1);
   coupling_.assign(widest, Coupling::Together);
   tm_level_.assign(net.cores.size(), kUnbounded);
+  level_.assign(net.cores.size(), 1.0);
+  level_search_.assign(net.cores.size(), LevelSearch{});
   capacity_ = net.cores;
   idle_dist_.assign(nt + 2, 0.0);
   releaser_.assign(widest, -1);
@@ -255,22 +259,32 @@ void RateSolver::settle(const Conditions& c) {
     r_.cpu_cap[i] = cost > 0 ? 1.0 / cost : kMaxRate;  // a core each until shares say otherwise
   }
   r_.passes = 0;
+  bool inner_settled = false;
   for (int pass = 0; pass < kMaxPasses; ++pass) {
-    double moved = 0;
+    double moved = 0, inner = 0;
     previous_ = r_.take;  // same size: no allocation
     previous_cpu_cap_ = r_.cpu_cap;
     previous_bp_cap_ = r_.bp_cap;
     forward(c);
     backward(c);
-    cpu_shares();
-    // Past kRelaxFrom passes the caps may be caught in a cycle (a reader whose CPU share and
-    // backpressure cap take turns binding): each moves half way from where it was.
-    if (pass >= kRelaxFrom)
-      for (std::size_t i = 0; i < nt; ++i) {
-        if (r_.bp_cap[i] < kUnbounded && previous_bp_cap_[i] < kUnbounded)
-          r_.bp_cap[i] = 0.5 * (r_.bp_cap[i] + previous_bp_cap_[i]);
-        r_.cpu_cap[i] = 0.5 * (r_.cpu_cap[i] + previous_cpu_cap_[i]);
+    // Past kRelaxFrom passes the caps are caught in a cycle: a reader whose CPU share and
+    // backpressure cap take turns binding, or a capped producer whose consumers share its cores
+    // (their demand, and so the share left to it, moves against its own). From there the caps
+    // come from one water level per TaskManager, searched for (cpu_shares), and moved only once
+    // the takes and backpressure caps have settled at the last one.
+    const bool searched = pass >= kRelaxFrom && (pass == kRelaxFrom || inner_settled);
+    if (pass < kRelaxFrom) {
+      cpu_shares(false);
+    } else if (pass == kRelaxFrom) {  // the search starts at the last water level, no end known
+      for (std::size_t tm = 0; tm < level_.size(); ++tm) {
+        level_[tm] = std::min(1.0, tm_level_[tm]);
+        level_search_[tm] = LevelSearch{};
+        for (const int i : net_.threads_on[tm])
+          r_.cpu_cap[i] = net_.threads[i].cost > 0 ? level_[tm] / net_.threads[i].cost : kMaxRate;
       }
+    } else if (searched) {
+      cpu_shares(true);
+    }
     // Settled when neither the takes nor the caps move: a cap that this pass changed moves the next
     // pass's takes and drains, and a writer's backpressure cap set from the old drains would let
     // it overfill a full channel.
@@ -280,11 +294,15 @@ void RateSolver::settle(const Conditions& c) {
       return std::abs(now - before) / (1.0 + std::abs(now));
     };
     for (std::size_t i = 0; i < nt; ++i)
-      moved = std::max({moved, change(r_.take[i], previous_[i]),
-                        change(r_.cpu_cap[i], previous_cpu_cap_[i]),
-                        change(r_.bp_cap[i], previous_bp_cap_[i])});
+      inner = std::max(
+          {inner, change(r_.take[i], previous_[i]), change(r_.bp_cap[i], previous_bp_cap_[i])});
+    inner_settled =
+        inner <= 1e-9 && pass > kRelaxFrom && !searched;  // at caps set a pass ago or more
+    for (std::size_t i = 0; i < nt; ++i)
+      moved = std::max(moved, change(r_.cpu_cap[i], previous_cpu_cap_[i]));
+    moved = std::max(moved, inner);
     r_.passes = pass + 1;
-    if (pass > 0 && moved <= 1e-12) break;
+    if (pass > 0 && moved <= 1e-12 && (pass < kRelaxFrom || searched)) break;
   }
   forward(c);  // takes and drains consistent with the final caps
   classify(c);
@@ -328,7 +346,7 @@ void RateSolver::backward(const Conditions& c) {
   }
 }
 
-void RateSolver::cpu_shares() {
+void RateSolver::cpu_shares(bool by_level) {
   for (std::size_t tm = 0; tm < net_.threads_on.size(); ++tm) {
     const auto& on = net_.threads_on[tm];
     const int n = static_cast<int>(on.size());
@@ -337,11 +355,59 @@ void RateSolver::cpu_shares() {
       demand_[k] = t.cost > 0 ? std::min(1.0, r_.want[on[k]] * t.cost) : 0.0;
     }
     tm_level_[tm] = water_fill(demand_.data(), share_.data(), n, capacity_[tm], 1.0, order_.data());
+    if (!by_level) {
+      for (int k = 0; k < n; ++k) {
+        const Thread& t = net_.threads[on[k]];
+        r_.cpu_cap[on[k]] = t.cost > 0 ? share_[k] / t.cost : kMaxRate;
+      }
+      continue;
+    }
+    // The level the caps use is the root of h(level) = level − the water-fill's level at the
+    // demands that it lets through, within [0, 1] (a level of a core or more caps nobody). The
+    // water level falls as the caps' level rises (more CPU to a capped producer, more demand from
+    // its consumers), so h rises and each pass brackets the root: regula falsi (Illinois) once
+    // both ends are known, a plain step before. Plain steps alone swing: a capped producer whose
+    // consumers share its cores leaves a level that moves the other way by more than it did.
+    level_[tm] = next_level(tm, std::min(1.0, tm_level_[tm]));
     for (int k = 0; k < n; ++k) {
       const Thread& t = net_.threads[on[k]];
-      r_.cpu_cap[on[k]] = t.cost > 0 ? share_[k] / t.cost : kMaxRate;
+      r_.cpu_cap[on[k]] = t.cost > 0 ? level_[tm] / t.cost : kMaxRate;
     }
   }
+}
+
+double RateSolver::next_level(std::size_t tm, double target) {
+  LevelSearch& s = level_search_[tm];
+  const double level = level_[tm], h = level - target;
+  if (h <= 0) {
+    if (s.side < 0) s.h_high *= 0.5;  // the low end moved twice: Illinois
+    s.low = level;
+    s.h_low = h;
+    s.side = -1;
+  } else {
+    if (s.side > 0) s.h_low *= 0.5;
+    s.high = level;
+    s.h_high = h;
+    s.side = 1;
+  }
+  if (h == 0) return level;
+  if (!(s.h_high > 0) || !(s.h_low < 0)) return target;  // one end known: a plain step
+  const double next = s.low - s.h_low * (s.high - s.low) / (s.h_high - s.h_low);
+  if (s.high - s.low < 1e-9 * std::max(1e-3, level) && std::abs(h) > 1e-6) {
+    s = LevelSearch{};  // a bracket that other TaskManagers' rates moved: start again from here
+    return target;
+  }
+  return next;
+}
+
+// A thread whose rate its CPU share caps. So is one whose demand meets the water level of a
+// saturated TaskManager: fed exactly as fast as the cores let it read, its queue drifts neither
+// way and is seldom empty (buffer level, a 50 µs source capped beside four 200 µs consumers that
+// it feeds: 993 ms/s).
+bool RateSolver::capped(int i) const {
+  const double cost = net_.threads[i].cost, level = tm_level_[net_.threads[i].taskmanager];
+  return cost > 0 && (r_.cpu_cap[i] < r_.want[i] * (1 - 1e-9) ||
+                      (level < 1 && r_.want[i] * cost >= level * (1 - 1e-9)));
 }
 
 bool RateSolver::blocked(int i) const {
@@ -650,6 +716,51 @@ bool RateSolver::blended_shares(const Conditions& c, std::size_t tm, bool in_ste
   return high;
 }
 
+// drive_ ← per thread, the share of its records that threads of TaskManager `tm` capped by its
+// cores write, directly or through any threads (sim/core_sharing.h, paced): those come at the
+// speed the cores give their writer, so they come slower where more threads are runnable. A thread
+// of another TaskManager passes them on a record's service later, which the pacing outlasts: a
+// TaskManager's runnable count changes at its threads' records, not faster. A back-pressured
+// thread is woken by its readers instead, as they free buffers: paced as they are. Threads in
+// thread order, a topological one: the back-pressured ones backwards from their readers, then the
+// others forwards again.
+void RateSolver::pace(const Conditions& c, std::size_t tm) {
+  const std::size_t nt = net_.threads.size();
+  const auto pacer = [&](std::size_t i) {
+    return net_.threads[i].taskmanager == static_cast<int>(tm) && demand_[local_[i]] >= 1;
+  };
+  const auto from_inputs = [&](std::size_t i) {
+    const Thread& t = net_.threads[i];
+    double paced = 0, total = 0;
+    for (int k = 0; k < t.ins; ++k) {
+      const int q = net_.in_flows[t.first_in + k];
+      total += r_.drain[q];
+      paced += r_.drain[q] * drive_[net_.flows[q].from];
+    }
+    return total > 0 ? paced / total : 0.0;
+  };
+  const auto from_releasers = [&](std::size_t i) {
+    const Thread& t = net_.threads[i];
+    double paced = 0, total = 0;
+    for (int k = 0; k < t.outs; ++k) {
+      const int q = net_.out_flows[t.first_out + k];
+      if (!c.flow_full[q]) continue;
+      total += r_.drain[q];
+      paced += r_.drain[q] * drive_[net_.flows[q].to];
+    }
+    return total > 0 ? paced / total : 0.0;
+  };
+  const auto woken_by_readers = [&](std::size_t i) {
+    return !pacer(i) && blocked(static_cast<int>(i));
+  };
+  for (std::size_t i = 0; i < nt; ++i)
+    drive_[i] = pacer(i) ? 1.0 : woken_by_readers(i) ? 0.0 : from_inputs(i);
+  for (std::size_t i = nt; i-- > 0;)
+    if (woken_by_readers(i)) drive_[i] = from_releasers(i);
+  for (std::size_t i = 0; i < nt; ++i)
+    if (!pacer(i) && !woken_by_readers(i)) drive_[i] = from_inputs(i);
+}
+
 bool RateSolver::share_cores(const Conditions& c, std::size_t tm, int mode, bool& taking_turns) {
   const bool in_step = mode & kInStep;
   auto& key = sharing_key_[mode][tm];
@@ -673,7 +784,7 @@ bool RateSolver::share_cores(const Conditions& c, std::size_t tm, int mode, bool
     const int i = on[k];
     // A thread whose rate its CPU share caps is runnable all the time (busy 1 whatever the
     // overlap).
-    const bool cpu_bound = net_.threads[i].cost > 0 && r_.cpu_cap[i] < r_.want[i] * (1 - 1e-9);
+    const bool cpu_bound = capped(i);
     demand_[k] = cpu_bound ? 1.0 : r_.cpu[i];
     group_[k] = -1;
     spread_[k] = 0;
@@ -702,6 +813,15 @@ bool RateSolver::share_cores(const Conditions& c, std::size_t tm, int mode, bool
     follows_[k] = alone ? follows(on[k], tm) : Following{};
     dealing_[k] = alone ? dealt_to(on[k]) : Dealing{};
   }
+  // Paced threads, on a TaskManager whose cores cap some of them (elsewhere the cores are shared
+  // as the other threads were measured at buffer level: fed at random).
+  bool pacer = false;
+  for (int k = 0; k < n; ++k) pacer |= demand_[k] >= 1;
+  if (pacer && tm_level_[tm] < kUnbounded) pace(c, tm);
+  for (int k = 0; k < n; ++k) {
+    const bool alone = (group_[k] < 0 || members_[group_[k]] < 2) && demand_[k] < 1;
+    paced_[k] = alone && pacer && tm_level_[tm] < kUnbounded ? drive_[on[k]] : 0.0;
+  }
   // The same inputs as this TaskManager's last solve (most events change a few TaskManagers' rates
   // only): the same shares, without solving again.
   bool same = true;
@@ -719,7 +839,8 @@ bool RateSolver::share_cores(const Conditions& c, std::size_t tm, int mode, bool
         follows_[k].buffer_work,
         static_cast<double>(dealing_[k].deal),
         static_cast<double>(dealing_[k].channels),
-        static_cast<double>(dealing_[k].producers)};
+        static_cast<double>(dealing_[k].producers),
+        paced_[k]};
     for (int f = 0; f < kKeyFields; ++f) {
       same &= key[kKeyFields * k + f] == in[f];
       key[kKeyFields * k + f] = in[f];
@@ -730,7 +851,7 @@ bool RateSolver::share_cores(const Conditions& c, std::size_t tm, int mode, bool
   } else {
     sharing_.solve(demand_.data(), group_.data(), coupling_.data(), spread_.data(), n,
                    net_.cores[tm], share_.data(), segments_.data(), follows_.data(),
-                   dealing_.data());
+                   dealing_.data(), paced_.data());
     std::copy(share_.begin(), share_.begin() + n, shares.begin());
   }
   bool high = false;

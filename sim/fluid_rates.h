@@ -7,7 +7,10 @@
 //    × its cost per record. A thread takes at most share ÷ cost records/s. A TaskManager whose
 //    threads would use up its cores offers only what its runnable threads can use,
 //    E[min(cores, runnable)] (idle_cores: a bottleneck that runs alone at times leaves cores idle),
-//    solved with the rates.
+//    solved with the rates. Where the passes cycle (past kRelaxFrom), every thread of a
+//    TaskManager is capped at one water level instead, searched for by regula falsi (next_level):
+//    a capped producer whose consumers share its cores leaves itself a share that swings against
+//    its own, 4.6 times as far in sweep case #14.
 //  - Input: a source with an empty backlog takes at most its arrival rate; a downstream thread
 //    reads an empty channel at most as fast as records flow in. A non-empty channel holds work,
 //    and the gate serves channels with data in turn (Flink's inputChannelsWithData), so the
@@ -28,8 +31,9 @@
 // (local_releaser; three or more are read between that and independence, blended_shares);
 // consumers that the same producer's flush wakes are runnable together (flush_waker: every
 // channel into them ships at the flusher's tick, at most half a buffer a timeout unless the
-// partition deals records in turn). The rest of the second is back-pressured when a full out-flow
-// is what limits the thread, else idle.
+// partition deals records in turn); threads whose records a thread capped by the cores writes, or
+// whose buffers it frees, are paced by it (pace). The rest of the second is back-pressured when a
+// full out-flow is what limits the thread, else idle.
 //
 // Cost: O(passes × (flows log flows + threads log threads)); no allocation after construction.
 #pragma once
@@ -112,8 +116,9 @@ class RateSolver {
  private:
   void forward(const Conditions& c);
   void backward(const Conditions& c);
-  void cpu_shares();
+  void cpu_shares(bool by_level);  // by_level: caps from a searched water level (settle)
   void classify(const Conditions& c);
+  bool capped(int thread) const;  // its CPU share caps its rate (busy all the time)
   bool blocked(int thread) const;
   int local_releaser(const Conditions& c, int thread) const;
   bool released_by_one(const Conditions& c, int thread) const;
@@ -121,6 +126,8 @@ class RateSolver {
   double idle_cores(const Conditions& c, std::size_t taskmanager);
   int flush_waker(int thread, bool in_step, double& spread, SegmentEnds& segments) const;
   Dealing dealt_to(int thread) const;
+  // drive_ for the TaskManager's threads: how far a thread capped there paces them.
+  void pace(const Conditions& c, std::size_t taskmanager);
   double lock_time(int thread) const;
   Following follows(int thread, int taskmanager) const;
   bool follows_in_lumps(int k, std::size_t taskmanager) const;
@@ -144,6 +151,8 @@ class RateSolver {
   std::vector<double> spread_;          // per thread of a TaskManager: its batch's spread
   std::vector<SegmentEnds> segments_;   // per thread of a TaskManager: its own segment ends
   std::vector<Following> follows_;      // per thread of a TaskManager: the group whose running feeds it
+  std::vector<double> paced_;  // per thread of a TaskManager: its records' share paced by the cores
+  std::vector<double> drive_;  // per thread: its records' share paced by one TaskManager's cores
   std::vector<Dealing> dealing_;  // per thread of a TaskManager: the deal that brings its records
   std::vector<int> members_;            // per group of a TaskManager: its threads
   std::vector<int> local_;              // per thread: its index on its TaskManager
@@ -154,6 +163,15 @@ class RateSolver {
   std::vector<double> turns_share_;  // scratch: shares with the groups taking turns
   bool parting_ = false;             // a dealt partition's segment ends part with time (lock_time)
   std::vector<double> tm_level_;
+  // Per TaskManager: the water level the CPU caps use (cpu_shares), and the search for it: the
+  // ends of the bracket, h at each (level − the water-fill's level), which end moved last.
+  struct LevelSearch {
+    double low = 0, high = 1, h_low = 0, h_high = 0;
+    int side = 0;
+  };
+  double next_level(std::size_t taskmanager, double target);
+  std::vector<double> level_;
+  std::vector<LevelSearch> level_search_;
   std::vector<double> capacity_;   // per TaskManager: the cores its runnable threads can use
   std::vector<double> idle_dist_;  // scratch: a TaskManager's runnable count
   std::vector<int> releaser_;      // scratch: per thread of a TaskManager, its one releaser or −1

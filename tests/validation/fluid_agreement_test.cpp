@@ -536,6 +536,36 @@ TEST_CASE("fluid and buffer level agree on records dealt one at a time (a zero b
   agree_over_seeds("zero-timeout-rescale-17k (8 seeds)", varied_sizes(rescale, 0), close);
 }
 
+// A source that the cores cap (its TaskManager saturated, its backlog growing) writes its records
+// at the speed the cores give it, and so do the threads it feeds: where more threads run, all of
+// them run slower alike, the source too, and its records come slower (core_sharing.h, paced). Sweep
+// case #14 (scripts/agreement_sweep.py --seed 1): a 50 µs source dealing to eight 200 µs enrich
+// subtasks, six beside it on 1.5 cores and two on another TaskManager, a 30 µs sink beside it, a
+// zero timeout. The rate solve swung there and left enrich capped (890 ms/s against buffer level's
+// 448, the sink 1000 against 632, 4 seeds over 90 s); searched for as one water level
+// (fluid_rates.cpp next_level) with the threads fed at random, 571 and 803; paced, 457 and 651.
+// Paced, dealt records run together no more than random ones (core_sharing.cpp). The sink behind
+// them reads up to 22 ms/s (3.5%) too busy: it runs mostly while its producers do not, having just
+// been handed their records (buffer level: P(sink runnable) 0.41 with all six enrich subtasks
+// runnable, 0.98 with one), which runnable sets of independent threads cannot show.
+TEST_CASE("fluid and buffer level agree behind a source the cores cap",
+          "[fluid][agreement][adversarial]") {
+  const auto capped = [](std::vector<int> enrich_on, double rate) {
+    auto job = testing::line_job(
+        {stage(1, 50 * kMicrosecond, Partition::Forward, {0}, CostDistribution::Constant),
+         stage(static_cast<int>(enrich_on.size()), 200 * kMicrosecond, Partition::Rebalance,
+               enrich_on),
+         stage(1, 30 * kMicrosecond, Partition::Rebalance, {0})},
+        rate, 2, 1.5, 13);
+    return varied_sizes(job, 0, 4000);
+  };
+  Tolerance tandem;
+  tandem.ms_per_s = 25;
+  agree_over_seeds("capped-source-2-tms (8 seeds)", capped({0, 0, 0, 0, 0, 0, 1, 1}, 6'982),
+                   tandem);
+  agree_over_seeds("capped-source-1-tm (8 seeds)", capped({0, 0, 0, 0, 0, 0}, 8'000), tandem);
+}
+
 // A broadcast copies each record to every consumer, and Flink writes it once into a BufferBuilder
 // that every subpartition shares, so its segments end together whatever the sizes: the six workers
 // get each one at once (a Together group; buffer level drew a size per channel and read them apart

@@ -93,6 +93,10 @@ struct Rates {
   // together wait for a core: measured too low, they and the thread they feed (sim/README.md,
   // "Records dealt one at a time").
   std::vector<char> broadcast_zero;
+  // Per TaskManager, below kLoadedCores: a thread waits for a core and gets most of its records in
+  // segments that fill before the flusher ships them, from threads beside it that run on their own
+  // (reads_full_segments): measured off both ways (sim/README.md, "Jobs nobody thought of").
+  std::vector<char> full_segments;
   // Segment ends that part only with time (sim/README.md, "Segment ends made to end together"):
   // Flink's barrier finishes every channel's BufferBuilder (BufferWritingResultPartition
   // .broadcastEvent), so at a start, restart or checkpoint the segments of a dealt partition whose
@@ -131,6 +135,7 @@ class RateSolver {
   double lock_time(int thread) const;
   Following follows(int thread, int taskmanager) const;
   bool follows_in_lumps(int k, std::size_t taskmanager) const;
+  bool reads_full_segments(int k, std::size_t taskmanager) const;
   // The TaskManager's threads' busy shares into share_, as they line up (groups, segment ends,
   // followers) in `mode` (kInStep: dealt segment ends in step, else parted; kTurnsApart: groups of
   // three or more that take turns counted as independent threads), reusing the last solve's shares

@@ -510,6 +510,34 @@ sim::RunResult six_workers_100b(model::Partition partition, double size_cv, cons
 
 }  // namespace
 
+TEST_CASE("fluid: says where a thread gets full segments from a thread beside it", "[fluid]") {
+  // Sweep case #9 of scripts/agreement_sweep.py --seed 2: two 50 µs sources each forward to a
+  // 100 µs enrich subtask, both to a 30 µs sink, on one core at 62%; 1 KB records, 100 ms. Each
+  // channel carries 1725 records a second, a 32 KiB segment every 18.5 ms: the sink gets a
+  // segment's work at a time, at a point of an enrich subtask's spell (buffer level reads it 250.4
+  // ms/s, the estimate 195.4).
+  const auto run_at = [](double rate, double cores) {
+    auto job = testing::line_job({stage(2, 50 * kMicrosecond), stage(2, 100 * kMicrosecond),
+                                  stage(1, 30 * kMicrosecond, model::Partition::Rebalance)},
+                                 rate, 1, cores);
+    for (auto& op : job.scenario.operators) {
+      op.record_size = 1000;
+      op.record_size_cv = 0.3;
+    }
+    sim::RunOptions options;
+    options.horizon = 20 * kSecond;
+    options.warmup = 5 * kSecond;
+    return sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, options);
+  };
+  const auto full = run_at(3'451, 1.0);
+  REQUIRE(full.caveats.size() == 1);
+  CHECK_THAT(full.caveats[0], Catch::Contains("TaskManager 0 may be off by up to 25% throughout") &&
+                                  Catch::Contains("segments that fill"));
+  // With a core each nobody waits; at 300/s a segment takes longer than the timeout to fill.
+  CHECK(run_at(3'451, 5.0).caveats.empty());
+  CHECK(run_at(300, 1.0).caveats.empty());
+}
+
 TEST_CASE("fluid: a barrier or a start puts dealt segment ends of varied sizes in step for a while",
           "[fluid]") {
   // The job above with 100 B records (327 to a segment): Flink's barrier finishes every channel's

@@ -168,6 +168,7 @@ RateSolver::RateSolver(const Network& net) : net_(net) {
   level_.assign(net.cores.size(), 1.0);
   level_search_.assign(net.cores.size(), LevelSearch{});
   capacity_ = net.cores;
+  core_cap_.assign(net.cores.size(), 1.0);
   idle_dist_.assign(nt + 2, 0.0);
   releaser_.assign(widest, -1);
   for (const auto& on : net.threads_on) {
@@ -181,18 +182,31 @@ RateSolver::RateSolver(const Network& net) : net_(net) {
 
 const Rates& RateSolver::solve(const Conditions& c) {
   std::copy(net_.cores.begin(), net_.cores.end(), capacity_.begin());
+  std::fill(core_cap_.begin(), core_cap_.end(), 1.0);
   for (int round = 0; round < kCapacityRounds; ++round) {
     settle(c);
-    // A TaskManager whose cores the threads would use up leaves some idle all the same while fewer
-    // threads than cores are runnable (a bottleneck alone while those it releases wait): its
-    // capacity is what the runnable threads can use, E[min(cores, runnable)].
     double moved = 0;
     for (std::size_t tm = 0; tm < capacity_.size(); ++tm) {
-      if (!(tm_level_[tm] < kUnbounded)) continue;  // not saturated: every thread gets its demand
-      const double target = net_.cores[tm] - idle_cores(c, tm);
-      const double next = round == 0 ? target : 0.5 * (capacity_[tm] + target);
-      moved = std::max(moved, std::abs(next - capacity_[tm]) / net_.cores[tm]);
-      capacity_[tm] = next;
+      // A TaskManager whose cores the threads would use up leaves some idle all the same while
+      // fewer threads than cores are runnable (a bottleneck alone while those it releases wait):
+      // its capacity is what the runnable threads can use, E[min(cores, runnable)].
+      if (tm_level_[tm] < kUnbounded) {
+        const double target = net_.cores[tm] - idle_cores(c, tm);
+        const double next = round == 0 ? target : 0.5 * (capacity_[tm] + target);
+        moved = std::max(moved, std::abs(next - capacity_[tm]) / net_.cores[tm]);
+        capacity_[tm] = next;
+        continue;
+      }
+      // One that has cores to spare still slows a thread that a whole core caps whenever more
+      // threads than cores are runnable: it gets E[min(1, cores ÷ runnable)] of one, itself
+      // runnable all the time (Flink: a task's mailbox thread is one thread; processor sharing).
+      bool whole_core = false;
+      for (const int i : net_.threads_on[tm]) whole_core |= capped(i);
+      if (!whole_core && core_cap_[tm] == 1.0) continue;
+      const double target = whole_core ? core_speed(c, tm) : 1.0;
+      const double next = round == 0 ? target : 0.5 * (core_cap_[tm] + target);
+      moved = std::max(moved, std::abs(next - core_cap_[tm]));
+      core_cap_[tm] = next;
     }
     if (moved < 1e-4) break;
   }
@@ -249,7 +263,20 @@ double RateSolver::idle_cores(const Conditions& c, std::size_t tm) {
   double idle = 0;
   for (int m = 0; m <= std::min(size, n); ++m)
     idle += std::max(0.0, net_.cores[tm] - m) * idle_dist_[m];
+  last_count_size_ = std::min(size, n);
   return idle;
+}
+
+// The share of a core that a thread runnable all the time gets, E[min(1, cores ÷ runnable)], the
+// runnable count as idle_cores builds it (the thread itself one of them).
+double RateSolver::core_speed(const Conditions& c, std::size_t tm) {
+  idle_cores(c, tm);
+  double speed = 0, mass = 0;
+  for (int m = 1; m <= last_count_size_; ++m) {
+    speed += idle_dist_[m] * std::min(1.0, net_.cores[tm] / m);
+    mass += idle_dist_[m];
+  }
+  return mass > 0 ? speed / mass : 1.0;
 }
 
 void RateSolver::settle(const Conditions& c) {
@@ -281,7 +308,9 @@ void RateSolver::settle(const Conditions& c) {
         level_[tm] = std::min(1.0, tm_level_[tm]);
         level_search_[tm] = LevelSearch{};
         for (const int i : net_.threads_on[tm])
-          r_.cpu_cap[i] = net_.threads[i].cost > 0 ? level_[tm] / net_.threads[i].cost : kMaxRate;
+          r_.cpu_cap[i] = net_.threads[i].cost > 0
+                              ? std::min(level_[tm], core_cap_[tm]) / net_.threads[i].cost
+                              : kMaxRate;
       }
     } else if (searched) {
       cpu_shares(true);
@@ -355,7 +384,8 @@ void RateSolver::cpu_shares(bool by_level) {
       const Thread& t = net_.threads[on[k]];
       demand_[k] = t.cost > 0 ? std::min(1.0, r_.want[on[k]] * t.cost) : 0.0;
     }
-    tm_level_[tm] = water_fill(demand_.data(), share_.data(), n, capacity_[tm], 1.0, order_.data());
+    tm_level_[tm] =
+        water_fill(demand_.data(), share_.data(), n, capacity_[tm], core_cap_[tm], order_.data());
     if (!by_level) {
       for (int k = 0; k < n; ++k) {
         const Thread& t = net_.threads[on[k]];
@@ -372,7 +402,7 @@ void RateSolver::cpu_shares(bool by_level) {
     level_[tm] = next_level(tm, std::min(1.0, tm_level_[tm]));
     for (int k = 0; k < n; ++k) {
       const Thread& t = net_.threads[on[k]];
-      r_.cpu_cap[on[k]] = t.cost > 0 ? level_[tm] / t.cost : kMaxRate;
+      r_.cpu_cap[on[k]] = t.cost > 0 ? std::min(level_[tm], core_cap_[tm]) / t.cost : kMaxRate;
     }
   }
 }

@@ -7,10 +7,11 @@
 //    × its cost per record. A thread takes at most share ÷ cost records/s. A TaskManager whose
 //    threads would use up its cores offers only what its runnable threads can use,
 //    E[min(cores, runnable)] (idle_cores: a bottleneck that runs alone at times leaves cores idle),
-//    solved with the rates. Where the passes cycle (past kRelaxFrom), every thread of a
-//    TaskManager is capped at one water level instead, searched for by regula falsi (next_level):
-//    a capped producer whose consumers share its cores leaves itself a share that swings against
-//    its own, 4.6 times as far in sweep case #14.
+//    solved with the rates; one with cores to spare gives a thread at most E[min(1, cores ÷
+//    runnable)] of a core (core_speed), not a whole one. Where the passes cycle (past kRelaxFrom),
+//    every thread of a TaskManager is capped at one water level instead, searched for by regula
+//    falsi (next_level): a capped producer whose consumers share its cores leaves itself a share
+//    that swings against its own, 4.6 times as far in sweep case #14.
 //  - Input: a source with an empty backlog takes at most its arrival rate; a downstream thread
 //    reads an empty channel at most as fast as records flow in. A non-empty channel holds work,
 //    and the gate serves channels with data in turn (Flink's inputChannelsWithData), so the
@@ -128,6 +129,7 @@ class RateSolver {
   bool released_by_one(const Conditions& c, int thread) const;
   void settle(const Conditions& c);  // the passes to a fixed point at capacity_, then classify
   double idle_cores(const Conditions& c, std::size_t taskmanager);
+  double core_speed(const Conditions& c, std::size_t taskmanager);
   int flush_waker(int thread, bool in_step, double& spread, SegmentEnds& segments) const;
   Dealing dealt_to(int thread) const;
   // drive_ for the TaskManager's threads: how far a thread capped there paces them.
@@ -178,6 +180,9 @@ class RateSolver {
   std::vector<double> level_;
   std::vector<LevelSearch> level_search_;
   std::vector<double> capacity_;   // per TaskManager: the cores its runnable threads can use
+  std::vector<double>
+      core_cap_;             // per TaskManager: the most of a core one thread gets (core_speed)
+  int last_count_size_ = 0;  // idle_cores: idle_dist_'s last entry
   std::vector<double> idle_dist_;  // scratch: a TaskManager's runnable count
   std::vector<int> releaser_;      // scratch: per thread of a TaskManager, its one releaser or −1
   CoreSharing sharing_;

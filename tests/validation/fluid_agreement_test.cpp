@@ -566,6 +566,29 @@ TEST_CASE("fluid and buffer level agree behind a source the cores cap",
   agree_over_seeds("capped-source-1-tm (8 seeds)", capped({0, 0, 0, 0, 0, 0}, 8'000), tandem);
 }
 
+// A thread that a whole core caps, on a TaskManager with cores to spare, still shares them: while
+// more threads than cores are runnable it gets less than its core (processor sharing). Two 5 µs
+// sources forward to two 20 µs enrich subtasks, all into a 30 µs sink, one TaskManager of 2 cores,
+// offered 40k/s against the sink's 33.3k: buffer level passes 31.0k/s (CPU 0.853, seed 13). Given
+// its whole core the sink passed 33.3k/s (+7.4%); given E[min(1, cores ÷ runnable)] of one
+// (fluid_rates.cpp core_speed), 31.6k/s (sweep case #18 of scripts/agreement_sweep.py --seed 4).
+// Over 8 seeds that is still 2.1% high, and the sources' backlog after 60 s 7.5% low: the runnable
+// count is taken from the others' busy shares as if independent (but for threads that take turns),
+// and buffer level has them runnable together more often. A known gap: throughput within 3%, the
+// backlog within 8%.
+TEST_CASE("fluid and buffer level agree on a thread a whole core caps beside others",
+          "[fluid][agreement][adversarial]") {
+  const auto job = testing::line_job(
+      {stage(2, 5 * kMicrosecond, Partition::Forward, {0, 0}, CostDistribution::Constant),
+       stage(2, 20 * kMicrosecond, Partition::Forward, {0, 0}, CostDistribution::Constant),
+       stage(1, 30 * kMicrosecond, Partition::Rebalance, {0})},
+      40'000, 1, 2.0, 13);
+  Tolerance shared;
+  shared.throughput = 0.03;
+  shared.lag = 0.08;
+  agree_over_seeds("whole-core-sink (8 seeds)", varied_sizes(job, model::kMillisecond), shared);
+}
+
 // A broadcast copies each record to every consumer, and Flink writes it once into a BufferBuilder
 // that every subpartition shares, so its segments end together whatever the sizes: the six workers
 // get each one at once (a Together group; buffer level drew a size per channel and read them apart

@@ -180,9 +180,9 @@ class RateSolver {
   std::vector<double> level_;
   std::vector<LevelSearch> level_search_;
   std::vector<double> capacity_;   // per TaskManager: the cores its runnable threads can use
-  std::vector<double>
-      core_cap_;             // per TaskManager: the most of a core one thread gets (core_speed)
-  int last_count_size_ = 0;  // idle_cores: idle_dist_'s last entry
+  // Per TaskManager: the most of a core one thread gets (core_speed).
+  std::vector<double> core_cap_;
+  int last_count_size_ = 0;        // idle_cores: idle_dist_'s last entry
   std::vector<double> idle_dist_;  // scratch: a TaskManager's runnable count
   std::vector<int> releaser_;      // scratch: per thread of a TaskManager, its one releaser or −1
   CoreSharing sharing_;

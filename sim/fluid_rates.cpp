@@ -213,10 +213,10 @@ const Rates& RateSolver::solve(const Conditions& c) {
   return r_;
 }
 
-// The cores a saturated TaskManager leaves idle: Σ (cores − n)⁺ P(n runnable), its threads
-// runnable with their busy shares, independently but for back-pressured threads that one local
-// consumer releases (they take turns: ⌊S⌋ or ⌈S⌉ of them) and threads capped by the cores (always).
-double RateSolver::idle_cores(const Conditions& c, std::size_t tm) {
+// idle_dist_ ← P(n of the TaskManager's threads runnable), its threads runnable with their busy
+// shares, independently but for back-pressured threads that one local consumer releases (they take
+// turns: ⌊S⌋ or ⌈S⌉ of them) and threads capped by the cores (always). Returns the largest n.
+int RateSolver::runnable_count(const Conditions& c, std::size_t tm) {
   const auto& on = net_.threads_on[tm];
   const int n = static_cast<int>(on.size());
   std::fill(idle_dist_.begin(), idle_dist_.begin() + n + 2, 0.0);
@@ -260,19 +260,23 @@ double RateSolver::idle_cores(const Conditions& c, std::size_t tm) {
     }
     add(1 - b, b, 0, 1);
   }
+  return std::min(size, n);
+}
+
+// The cores a saturated TaskManager leaves idle: Σ (cores − n)⁺ P(n runnable).
+double RateSolver::idle_cores(const Conditions& c, std::size_t tm) {
+  const int most = runnable_count(c, tm);
   double idle = 0;
-  for (int m = 0; m <= std::min(size, n); ++m)
-    idle += std::max(0.0, net_.cores[tm] - m) * idle_dist_[m];
-  last_count_size_ = std::min(size, n);
+  for (int m = 0; m <= most; ++m) idle += std::max(0.0, net_.cores[tm] - m) * idle_dist_[m];
   return idle;
 }
 
-// The share of a core that a thread runnable all the time gets, E[min(1, cores ÷ runnable)], the
-// runnable count as idle_cores builds it (the thread itself one of them).
+// The share of a core that a thread runnable all the time gets, E[min(1, cores ÷ runnable)] (the
+// thread itself one of them).
 double RateSolver::core_speed(const Conditions& c, std::size_t tm) {
-  idle_cores(c, tm);
+  const int most = runnable_count(c, tm);
   double speed = 0, mass = 0;
-  for (int m = 1; m <= last_count_size_; ++m) {
+  for (int m = 1; m <= most; ++m) {
     speed += idle_dist_[m] * std::min(1.0, net_.cores[tm] / m);
     mass += idle_dist_[m];
   }

@@ -128,6 +128,7 @@ class RateSolver {
   int local_releaser(const Conditions& c, int thread) const;
   bool released_by_one(const Conditions& c, int thread) const;
   void settle(const Conditions& c);  // the passes to a fixed point at capacity_, then classify
+  int runnable_count(const Conditions& c, std::size_t taskmanager);  // into idle_dist_
   double idle_cores(const Conditions& c, std::size_t taskmanager);
   double core_speed(const Conditions& c, std::size_t taskmanager);
   int flush_waker(int thread, bool in_step, double& spread, SegmentEnds& segments) const;
@@ -182,7 +183,6 @@ class RateSolver {
   std::vector<double> capacity_;   // per TaskManager: the cores its runnable threads can use
   // Per TaskManager: the most of a core one thread gets (core_speed).
   std::vector<double> core_cap_;
-  int last_count_size_ = 0;        // idle_cores: idle_dist_'s last entry
   std::vector<double> idle_dist_;  // scratch: a TaskManager's runnable count
   std::vector<int> releaser_;      // scratch: per thread of a TaskManager, its one releaser or −1
   CoreSharing sharing_;

@@ -311,10 +311,7 @@ void RateSolver::settle(const Conditions& c) {
       for (std::size_t tm = 0; tm < level_.size(); ++tm) {
         level_[tm] = std::min(1.0, tm_level_[tm]);
         level_search_[tm] = LevelSearch{};
-        for (const int i : net_.threads_on[tm])
-          r_.cpu_cap[i] = net_.threads[i].cost > 0
-                              ? std::min(level_[tm], core_cap_[tm]) / net_.threads[i].cost
-                              : kMaxRate;
+        cap_at_level(tm);
       }
     } else if (searched) {
       cpu_shares(true);
@@ -404,10 +401,16 @@ void RateSolver::cpu_shares(bool by_level) {
     // both ends are known, a plain step before. Plain steps alone swing: a capped producer whose
     // consumers share its cores leaves a level that moves the other way by more than it did.
     level_[tm] = next_level(tm, std::min(1.0, tm_level_[tm]));
-    for (int k = 0; k < n; ++k) {
-      const Thread& t = net_.threads[on[k]];
-      r_.cpu_cap[on[k]] = t.cost > 0 ? std::min(level_[tm], core_cap_[tm]) / t.cost : kMaxRate;
-    }
+    cap_at_level(tm);
+  }
+}
+
+// Every thread of the TaskManager capped at its level (and at what one thread gets of a core).
+void RateSolver::cap_at_level(std::size_t tm) {
+  const double share = std::min(level_[tm], core_cap_[tm]);
+  for (const int i : net_.threads_on[tm]) {
+    const double cost = net_.threads[i].cost;
+    r_.cpu_cap[i] = cost > 0 ? share / cost : kMaxRate;
   }
 }
 
@@ -444,6 +447,9 @@ bool RateSolver::capped(int i) const {
   return cost > 0 && (r_.cpu_cap[i] < r_.want[i] * (1 - 1e-9) ||
                       (level < 1 && r_.want[i] * cost >= level * (1 - 1e-9)));
 }
+
+// Runnable all the time, whatever the overlap: capped, or using a whole core.
+bool RateSolver::always_runnable(int i) const { return capped(i) || r_.cpu[i] >= 1; }
 
 bool RateSolver::blocked(int i) const {
   return r_.bp_cap[i] < kUnbounded && r_.bp_cap[i] <= std::min(r_.offer[i], r_.cpu_cap[i]) * (1 + 1e-9);
@@ -709,6 +715,13 @@ void RateSolver::classify(const Conditions& c) {
   for (std::size_t tm = 0; tm < net_.threads_on.size(); ++tm) {
     const auto& on = net_.threads_on[tm];
     const int n = static_cast<int>(on.size());
+    // Paced threads (pace), on a TaskManager whose cores cap some of them; elsewhere the cores are
+    // shared as the other threads were measured at buffer level, fed at random. The same for
+    // every way of lining the threads up below.
+    pacing_ = false;
+    if (tm_level_[tm] < kUnbounded)
+      for (const int i : on) pacing_ |= always_runnable(i);
+    if (pacing_) pace(c, tm);
     r_.busy_high[tm] = blended_shares(c, tm, false);
     r_.routed_ends[tm] = 0;
     r_.near_limit[tm] = 0;
@@ -801,7 +814,8 @@ bool RateSolver::blended_shares(const Conditions& c, std::size_t tm, bool in_ste
 void RateSolver::pace(const Conditions& c, std::size_t tm) {
   const std::size_t nt = net_.threads.size();
   const auto pacer = [&](std::size_t i) {
-    return net_.threads[i].taskmanager == static_cast<int>(tm) && demand_[local_[i]] >= 1;
+    return net_.threads[i].taskmanager == static_cast<int>(tm) &&
+           always_runnable(static_cast<int>(i));
   };
   const auto from_inputs = [&](std::size_t i) {
     const Thread& t = net_.threads[i];
@@ -859,7 +873,7 @@ bool RateSolver::share_cores(const Conditions& c, std::size_t tm, int mode, bool
     // A thread whose rate its CPU share caps is runnable all the time (busy 1 whatever the
     // overlap).
     const bool cpu_bound = capped(i);
-    demand_[k] = cpu_bound ? 1.0 : r_.cpu[i];
+    demand_[k] = cpu_bound ? 1.0 : r_.cpu[i];  // 1 exactly where always_runnable
     group_[k] = -1;
     spread_[k] = 0;
     segments_[k] = SegmentEnds{};
@@ -886,15 +900,7 @@ bool RateSolver::share_cores(const Conditions& c, std::size_t tm, int mode, bool
     const bool alone = (group_[k] < 0 || members_[group_[k]] < 2) && demand_[k] < 1;
     follows_[k] = alone ? follows(on[k], tm) : Following{};
     dealing_[k] = alone ? dealt_to(on[k]) : Dealing{};
-  }
-  // Paced threads, on a TaskManager whose cores cap some of them (elsewhere the cores are shared
-  // as the other threads were measured at buffer level: fed at random).
-  bool pacer = false;
-  for (int k = 0; k < n; ++k) pacer |= demand_[k] >= 1;
-  if (pacer && tm_level_[tm] < kUnbounded) pace(c, tm);
-  for (int k = 0; k < n; ++k) {
-    const bool alone = (group_[k] < 0 || members_[group_[k]] < 2) && demand_[k] < 1;
-    paced_[k] = alone && pacer && tm_level_[tm] < kUnbounded ? drive_[on[k]] : 0.0;
+    paced_[k] = alone && pacing_ ? drive_[on[k]] : 0.0;
   }
   // The same inputs as this TaskManager's last solve (most events change a few TaskManagers' rates
   // only): the same shares, without solving again.

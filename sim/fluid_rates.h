@@ -124,6 +124,7 @@ class RateSolver {
   void cpu_shares(bool by_level);  // by_level: caps from a searched water level (settle)
   void classify(const Conditions& c);
   bool capped(int thread) const;  // its CPU share caps its rate (busy all the time)
+  bool always_runnable(int thread) const;
   bool blocked(int thread) const;
   int local_releaser(const Conditions& c, int thread) const;
   bool released_by_one(const Conditions& c, int thread) const;
@@ -160,6 +161,7 @@ class RateSolver {
   std::vector<SegmentEnds> segments_;   // per thread of a TaskManager: its own segment ends
   std::vector<Following> follows_;      // per thread of a TaskManager: the group whose running feeds it
   std::vector<double> paced_;  // per thread of a TaskManager: its records' share paced by the cores
+  bool pacing_ = false;  // classify: the TaskManager being classified has paced threads (drive_)
   std::vector<double> drive_;  // per thread: its records' share paced by one TaskManager's cores
   std::vector<Dealing> dealing_;  // per thread of a TaskManager: the deal that brings its records
   std::vector<int> members_;            // per group of a TaskManager: its threads
@@ -178,6 +180,7 @@ class RateSolver {
     int side = 0;
   };
   double next_level(std::size_t taskmanager, double target);
+  void cap_at_level(std::size_t taskmanager);
   std::vector<double> level_;
   std::vector<LevelSearch> level_search_;
   std::vector<double> capacity_;   // per TaskManager: the cores its runnable threads can use

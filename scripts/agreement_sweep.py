@@ -11,7 +11,7 @@ throughput more than 2%, a TaskManager's CPU more than 0.02 of its cores), and
 whether the fluid level printed a caveat for it ("CAVEAT"). A gap without a caveat is one the fluid
 level does not know about.
 
-    scripts/agreement_sweep.py [--seed N] [--cases N] [--binary build/flinksim]
+    scripts/agreement_sweep.py [--seed N] [--cases N] [--binary build/flinksim] [--sinks]
 
 The same seed draws the same cases. Takes about 5 s a case on two cores. Prints a summary last.
 """
@@ -59,8 +59,9 @@ def run(binary, scenario, sets, granularity, seed):
             "caveats": result["engine"].get("caveats") or []}
 
 
-def draw(rnd):
-    """One case: the partition and the --set overrides."""
+def draw(rnd, sinks=False):
+    """One case: the partition and the --set overrides (`sinks`: the sink's parallelism drawn too,
+    1 or enrich's; without, the template's 1)."""
     partition = rnd.choice(PARTITIONS)
     taskmanagers = rnd.choice([1, 1, 2])
     slots = rnd.choice([2, 3, 4, 6])
@@ -84,6 +85,8 @@ def draw(rnd):
         f"operator.kafka-source.record_size_distribution={rnd.choice(['constant', 'lognormal:0.3'])}",
         f"flink.execution.buffer-timeout.interval={rnd.choice(['0ms', '1ms', '5ms', '100ms', '300ms'])}",
     ]
+    if sinks:  # drawn last: the other draws of a seed stay as they were
+        sets.append(f"operator.sink.parallelism={rnd.choice([1, parallelism])}")
     return partition, sets, load
 
 
@@ -92,6 +95,9 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--cases", type=int, default=25)
     parser.add_argument("--binary", default=os.path.join(ROOT, "build", "flinksim"))
+    parser.add_argument("--sinks", action="store_true",
+                        help="draw the sink's parallelism too (1 or enrich's): a second network edge "
+                             "whose readers share the TaskManager")
     args = parser.parse_args()
     rnd = random.Random(args.seed)
     gaps = silent = 0
@@ -99,7 +105,7 @@ def main():
     with tempfile.TemporaryDirectory() as directory:
         scenarios = {p: scenario_with(p, directory) for p in PARTITIONS}
         for case in range(args.cases):
-            partition, sets, load = draw(rnd)
+            partition, sets, load = draw(rnd, args.sinks)
             shown = " ".join(s.split("=", 1)[1] for s in sets[2:])
             label = f"#{case} {partition} load {load:.2f}: {shown}"
             with concurrent.futures.ThreadPoolExecutor(2) as pool:

@@ -134,6 +134,7 @@ void Rates::size_for(const Network& net) {
   near_limit.assign(net.cores.size(), 0);
   short_timeout.assign(net.cores.size(), 0);
   full_segments.assign(net.cores.size(), 0);
+  grouped_writers.assign(net.cores.size(), 0);
   zero_timeout.assign(net.cores.size(), 0);
   broadcast_zero.assign(net.cores.size(), 0);
 }
@@ -672,6 +673,32 @@ bool RateSolver::reads_full_segments(int k, std::size_t tm) const {
   return full_share(net_.threads[net_.threads_on[tm][k]], beside) >= 0.5;
 }
 
+// A thread of a group that one flush wakes (Together), most of whose records come from threads
+// that are consumers woken so themselves, on whatever TaskManager: each writer's busy spell over
+// the records it took in one go (a segment's, a tick's slice) ends segments to several of the
+// group at once, which then run together, and on this TaskManager while their writer does. The
+// estimate takes the groups' counts as independent of each other and the segment ends as coming
+// on their own: buffer level measured such readers, their writers and the sources beside them
+// 17-50% busier on three stages of one TaskManager, and jobs drawn at random off either way
+// (sim/README.md, "Two network edges in a row").
+bool RateSolver::reads_grouped_writers(int k, std::size_t tm) const {
+  const int g = group_[k];
+  if (g < 0 || members_[g] < 2 || coupling_[g] != Coupling::Together) return false;
+  const Thread& t = net_.threads[net_.threads_on[tm][k]];
+  double all = 0;
+  for (int j = 0; j < t.ins; ++j) all += std::max(0.0, r_.inflow[net_.in_flows[t.first_in + j]]);
+  double grouped = 0;
+  for (int j = 0; j < t.ins && all > 0 && grouped < 0.5 * all; ++j) {
+    const int q = net_.in_flows[t.first_in + j];
+    if (!(r_.inflow[q] > 0)) continue;
+    const int w = net_.flows[q].from;
+    double spread = 0;
+    SegmentEnds ends;
+    if (!capped(w) && flush_waker(w, false, spread, ends) >= 0) grouped += r_.inflow[q];
+  }
+  return all > 0 && grouped >= 0.5 * all;
+}
+
 // How long a lock of the thread's dealt channels whose record sizes vary lasts (parting_time,
 // weighted by their records), or 0. Without a timeout nothing was measured: 0.
 double RateSolver::lock_time(int i) const {
@@ -729,6 +756,7 @@ void RateSolver::classify(const Conditions& c) {
     r_.zero_timeout[tm] = 0;
     r_.broadcast_zero[tm] = 0;
     r_.full_segments[tm] = 0;
+    r_.grouped_writers[tm] = 0;
     // Near the limit but below it: a TaskManager whose cores cap a thread is back-pressured, a
     // regime that agrees (fluid_agreement_test, CPU contention, sources that take turns).
     double used = 0;
@@ -759,6 +787,9 @@ void RateSolver::classify(const Conditions& c) {
         r_.short_timeout[tm] = 1;
       if (waits && timeout > 0 && !near_limit && reads_full_segments(k, tm))
         r_.full_segments[tm] = 1;
+      if (waits && timeout > 0 && !near_limit && !r_.grouped_writers[tm] &&
+          reads_grouped_writers(k, tm))
+        r_.grouped_writers[tm] = 1;
       r_.busy[on[k]] = share_[k];
       // The speed while runnable, as the latency estimate's service time needs it.
       r_.speed[on[k]] = share_[k] > 0 ? std::min(1.0, r_.cpu[on[k]] / share_[k]) : std::min(1.0, tm_level_[tm]);

@@ -98,6 +98,11 @@ struct Rates {
   // segments that fill before the flusher ships them, from threads beside it that run on their own
   // (reads_full_segments): measured off both ways (sim/README.md, "Jobs nobody thought of").
   std::vector<char> full_segments;
+  // Per TaskManager, below kLoadedCores: a thread waits for a core in a group that one flush wakes,
+  // and most of its records come from threads that are such a group's themselves
+  // (reads_grouped_writers): measured off, mostly too low (sim/README.md, "Two network edges in
+  // a row").
+  std::vector<char> grouped_writers;
   // Segment ends that part only with time (sim/README.md, "Segment ends made to end together"):
   // Flink's barrier finishes every channel's BufferBuilder (BufferWritingResultPartition
   // .broadcastEvent), so at a start, restart or checkpoint the segments of a dealt partition whose
@@ -140,6 +145,7 @@ class RateSolver {
   Following follows(int thread, int taskmanager) const;
   bool follows_in_lumps(int k, std::size_t taskmanager) const;
   bool reads_full_segments(int k, std::size_t taskmanager) const;
+  bool reads_grouped_writers(int k, std::size_t taskmanager) const;
   // The TaskManager's threads' busy shares into share_, as they line up (groups, segment ends,
   // followers) in `mode` (kInStep: dealt segment ends in step, else parted; kTurnsApart: groups of
   // three or more that take turns counted as independent threads), reusing the last solve's shares

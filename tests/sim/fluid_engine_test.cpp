@@ -538,6 +538,38 @@ TEST_CASE("fluid: says where a thread gets full segments from a thread beside it
   CHECK(run_at(300, 1.0).caveats.empty());
 }
 
+TEST_CASE("fluid: says where readers of two network edges in a row wait for a core", "[fluid]") {
+  // Three 20 µs sources deal 1 KB records (cv 0.3) to six 20 µs enrich subtasks, which deal them to
+  // six 30 µs sinks, all on one TaskManager of 2 cores at 54% (15.5k/s, 300 ms). An enrich
+  // subtask takes a segment's 32 records in one go and writes 5.3 to each sink's channel: a spell
+  // ends a segment to each sink with chance 1/6, and wakes them together. Buffer level (two seeds
+  // over 90 s) reads the sources, enrich and sinks 164.9, 93.8 and 154.7 ms/s busy; the estimate
+  // 137.4, 65.8 and 111.2 (sim/README.md, "Two network edges in a row").
+  const auto run_with = [](int sinks, double cores) {
+    auto job = testing::line_job(
+        {stage(3, 20 * kMicrosecond), stage(6, 20 * kMicrosecond, model::Partition::Rebalance),
+         stage(sinks, 30 * kMicrosecond, model::Partition::Rebalance)},
+        15'535, 1, cores);
+    for (auto& op : job.scenario.operators) {
+      op.record_size = 1000;
+      op.record_size_cv = 0.3;
+    }
+    job.params.buffer_timeout = 300 * model::kMillisecond;
+    sim::RunOptions options;
+    options.horizon = 20 * kSecond;
+    options.warmup = 5 * kSecond;
+    return sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, options);
+  };
+  const auto six = run_with(6, 2.0);
+  REQUIRE(six.caveats.size() == 1);
+  CHECK_THAT(six.caveats[0], Catch::Contains("TaskManager 0 may be off by up to 50% throughout") &&
+                                 Catch::Contains("two network edges in a row"));
+  // One sink follows the enrich group, which the estimate models (Following); with a core for
+  // every thread nobody waits.
+  CHECK(run_with(1, 2.0).caveats.empty());
+  CHECK(run_with(6, 16.0).caveats.empty());
+}
+
 TEST_CASE("fluid: a barrier or a start puts dealt segment ends of varied sizes in step for a while",
           "[fluid]") {
   // The job above with 100 B records (327 to a segment): Flink's barrier finishes every channel's

@@ -39,11 +39,11 @@ constexpr double kTandemCores = 0.5;
 // ms); below, a batch is a record or two (sim/README.md, "Batches of a record or two").
 constexpr Nanos kShortTimeoutFrom = 2 * model::kMillisecond,
                 kShortTimeoutTo = 30 * model::kMillisecond;
-// Up to kShortTimeoutFrom, on a TaskManager of fewer cores than this, jobs drawn at random were
-// mostly more than 5% off where threads wait for a core (7 of 9 in the sweep's seeds 1-8, which
-// the rule was made from, 3 of 15 on 2-4 cores; held out, seeds 9 and 10: 2 of 5): a caveat says so
-// (sim/README.md, "Jobs nobody thought of").
-constexpr double kFewCores = 2;
+// Where threads wait for a core on a TaskManager of fewer cores than kFewCores with a buffer
+// timeout of up to kShortTimeoutFrom, or of fewer than kOneCore at any timeout, jobs drawn at
+// random were mostly more than 5% off: 30 of the 51 such TaskManagers in the sweep's seeds 1-10,
+// against 18 of 125 jobs on 3-4 cores. A caveat says so (sim/README.md, "Jobs nobody thought of").
+constexpr double kFewCores = 2, kOneCore = 1.5;
 
 // The records a channel brings over one buffer timeout.
 double records_a_tick(double inflow, Nanos timeout) { return inflow * static_cast<double>(timeout) * 1e-9; }
@@ -140,7 +140,7 @@ void Rates::size_for(const Network& net) {
   short_timeout.assign(net.cores.size(), 0);
   full_segments.assign(net.cores.size(), 0);
   grouped_writers.assign(net.cores.size(), 0);
-  millisecond_ticks.assign(net.cores.size(), 0);
+  few_cores.assign(net.cores.size(), 0);
   zero_timeout.assign(net.cores.size(), 0);
   broadcast_zero.assign(net.cores.size(), 0);
 }
@@ -763,7 +763,7 @@ void RateSolver::classify(const Conditions& c) {
     r_.broadcast_zero[tm] = 0;
     r_.full_segments[tm] = 0;
     r_.grouped_writers[tm] = 0;
-    r_.millisecond_ticks[tm] = 0;
+    r_.few_cores[tm] = 0;
     // Near the limit but below it: a TaskManager whose cores cap a thread is back-pressured, a
     // regime that agrees (fluid_agreement_test, CPU contention, sources that take turns).
     double used = 0;
@@ -797,9 +797,10 @@ void RateSolver::classify(const Conditions& c) {
       if (waits && timeout > 0 && !near_limit && !r_.grouped_writers[tm] &&
           reads_grouped_writers(k, tm))
         r_.grouped_writers[tm] = 1;
-      if (waits && timeout > 0 && timeout <= kShortTimeoutFrom && !near_limit &&
-          net_.cores[tm] < kFewCores)
-        r_.millisecond_ticks[tm] = 1;
+      if (waits && timeout > 0 && !near_limit &&
+          ((timeout <= kShortTimeoutFrom && net_.cores[tm] < kFewCores) ||
+           net_.cores[tm] < kOneCore))
+        r_.few_cores[tm] = 1;
       r_.busy[on[k]] = share_[k];
       // The speed while runnable, as the latency estimate's service time needs it.
       r_.speed[on[k]] = share_[k] > 0 ? std::min(1.0, r_.cpu[on[k]] / share_[k]) : std::min(1.0, tm_level_[tm]);

@@ -103,10 +103,10 @@ struct Rates {
   // (reads_grouped_writers): measured off, mostly too low (sim/README.md, "Two network edges in
   // a row").
   std::vector<char> grouped_writers;
-  // Per TaskManager of fewer than kFewCores cores, below kLoadedCores: with a buffer timeout of up
-  // to kShortTimeoutFrom a thread waits for a core: measured off both ways, mostly too high
-  // (sim/README.md, "Jobs nobody thought of").
-  std::vector<char> millisecond_ticks;
+  // Per TaskManager of fewer than kFewCores cores with a buffer timeout of up to
+  // kShortTimeoutFrom, or of a single core (kOneCore) at any timeout, below kLoadedCores: a thread
+  // waits for a core: measured off both ways (sim/README.md, "Jobs nobody thought of").
+  std::vector<char> few_cores;
   // Segment ends that part only with time (sim/README.md, "Segment ends made to end together"):
   // Flink's barrier finishes every channel's BufferBuilder (BufferWritingResultPartition
   // .broadcastEvent), so at a start, restart or checkpoint the segments of a dealt partition whose

@@ -128,7 +128,7 @@ class FluidRun {
   std::vector<double> tm_cpu_, tm_total_;   // core-seconds
   // Per TaskManager: measured seconds where its busy estimate is known to be off (Rates).
   std::vector<double> busy_high_s_, busy_low_s_, near_limit_s_, short_timeout_s_, zero_timeout_s_,
-      broadcast_zero_s_, full_segments_s_, grouped_writers_s_, millisecond_ticks_s_;
+      broadcast_zero_s_, full_segments_s_, grouped_writers_s_, few_cores_s_;
   model::StateLayout state_layout_;         // stateful jobs: heapUsed / managedUsed over time
   double arrivals_now_ = 0, leave_now_ = 0, taken_now_ = 0, created_now_ = 0, dropped_now_ = 0;
   double latency_now_ = 0, latency_worst_now_ = 0, latency_spread_now_ = 0;  // seconds

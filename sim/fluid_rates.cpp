@@ -40,8 +40,8 @@ constexpr double kTandemCores = 0.5;
 constexpr Nanos kShortTimeoutFrom = 2 * model::kMillisecond,
                 kShortTimeoutTo = 30 * model::kMillisecond;
 // Where threads wait for a core on a TaskManager of fewer cores than kFewCores with a buffer
-// timeout of up to kShortTimeoutFrom, or of fewer than kOneCore at any timeout, jobs drawn at
-// random were mostly more than 5% off: 30 of the 51 such TaskManagers in the sweep's seeds 1-10,
+// timeout of up to kShortTimeoutFrom, or of fewer than kOneCore at any timeout above 0, jobs drawn
+// at random were mostly more than 5% off: 30 of the 51 such TaskManagers in the sweep's seeds 1-10,
 // against 18 of 125 jobs on 3-4 cores. A caveat says so (sim/README.md, "Jobs nobody thought of").
 constexpr double kFewCores = 2, kOneCore = 1.5;
 

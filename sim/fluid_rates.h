@@ -99,13 +99,13 @@ struct Rates {
   // (reads_full_segments): measured off both ways (sim/README.md, "Jobs nobody thought of").
   std::vector<char> full_segments;
   // Per TaskManager, below kLoadedCores: a thread waits for a core in a group that one flush wakes,
-  // and most of its records come from threads that are such a group's themselves
-  // (reads_grouped_writers): measured off, mostly too low (sim/README.md, "Two network edges in
-  // a row").
+  // and most of its records come from threads that a flush wakes themselves
+  // (reads_grouped_writers): measured off, mostly too low (sim/README.md, "Two network edges in a
+  // row").
   std::vector<char> grouped_writers;
   // Per TaskManager of fewer than kFewCores cores with a buffer timeout of up to
-  // kShortTimeoutFrom, or of a single core (kOneCore) at any timeout, below kLoadedCores: a thread
-  // waits for a core: measured off both ways (sim/README.md, "Jobs nobody thought of").
+  // kShortTimeoutFrom, or of a single core (kOneCore) at any timeout above 0, below kLoadedCores: a
+  // thread waits for a core: measured off both ways (sim/README.md, "Jobs nobody thought of").
   std::vector<char> few_cores;
   // Segment ends that part only with time (sim/README.md, "Segment ends made to end together"):
   // Flink's barrier finishes every channel's BufferBuilder (BufferWritingResultPartition

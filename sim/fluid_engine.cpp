@@ -19,7 +19,7 @@ namespace flinksim::sim::fluid {
 namespace {
 
 // Checkpoints closer than this make hash and random channels' segment ends, which every barrier
-// ends together, in step often enough to matter (Rates::routed_ends; 3% at 10 s, sim/README.md).
+// ends together, in step often enough to matter (kRoutedEnds; 3% at 10 s, sim/README.md).
 constexpr Nanos kRoutedRelock = 10 * model::kSecond;
 
 }  // namespace
@@ -54,15 +54,7 @@ FluidRun::FluidRun(const model::Scenario& sc, const model::JobGraph& g, const mo
   for (std::size_t i = 0; i < sc.failures.size(); ++i)  // outside the run: never happens
     failure_done_[i] = sc.failures[i].at < 0 || sc.failures[i].at > horizon_;
   stopped_rates_.size_for(net_);
-  busy_high_s_.assign(net_.cores.size(), 0.0);
-  busy_low_s_.assign(net_.cores.size(), 0.0);
-  near_limit_s_.assign(net_.cores.size(), 0.0);
-  short_timeout_s_.assign(net_.cores.size(), 0.0);
-  zero_timeout_s_.assign(net_.cores.size(), 0.0);
-  broadcast_zero_s_.assign(net_.cores.size(), 0.0);
-  full_segments_s_.assign(net_.cores.size(), 0.0);
-  grouped_writers_s_.assign(net_.cores.size(), 0.0);
-  few_cores_s_.assign(net_.cores.size(), 0.0);
+  off_s_.assign(net_.cores.size(), {});
   position_.assign(nt, 0.0);
   processed_.assign(nt, 0.0);
   processed_at_completed_.assign(nt, 0.0);
@@ -187,17 +179,9 @@ void FluidRun::accumulate(double dt) {
   }
   if (now_ >= warmup_) {
     const bool frequent = checkpoint_.enabled && checkpoint_.interval < kRoutedRelock;
-    for (std::size_t tm = 0; tm < busy_high_s_.size(); ++tm) {
-      if (r_->busy_high[tm]) busy_high_s_[tm] += dt;
-      if (r_->routed_ends[tm] && frequent) busy_low_s_[tm] += dt;
-      if (r_->near_limit[tm]) near_limit_s_[tm] += dt;
-      if (r_->short_timeout[tm]) short_timeout_s_[tm] += dt;
-      if (r_->zero_timeout[tm]) zero_timeout_s_[tm] += dt;
-      if (r_->broadcast_zero[tm]) broadcast_zero_s_[tm] += dt;
-      if (r_->full_segments[tm]) full_segments_s_[tm] += dt;
-      if (r_->grouped_writers[tm]) grouped_writers_s_[tm] += dt;
-      if (r_->few_cores[tm]) few_cores_s_[tm] += dt;
-    }
+    for (std::size_t tm = 0; tm < off_s_.size(); ++tm)
+      for (int which = 0; which < kOffCases; ++which)
+        if (r_->off[tm][which] && (which != kRoutedEnds || frequent)) off_s_[tm][which] += dt;
   }
   interval_taken_ += taken_now_ * dt;
   interval_left_ += leave_now_ * dt;
@@ -377,25 +361,26 @@ std::string FluidRun::check_conservation(RecordLedger& ledger) const {
 }
 
 // A caveat for the TaskManagers that spent measured time where the busy estimate is known to be
-// off (Rates::busy_high, routed_ends): which, for how long, why, and what measures it.
-void FluidRun::add_caveat(const std::vector<double>& seconds, const std::string& how, const std::string& why,
+// off (Rates::off): which, for how long, why, and what measures it.
+void FluidRun::add_caveat(Off which, const std::string& how, const std::string& why,
                           RunResult& r) const {
-  std::string which;
+  std::string tms;
   double longest = 0;
   int count = 0;
-  for (std::size_t tm = 0; tm < seconds.size(); ++tm) {
-    if (seconds[tm] <= 0) continue;
-    which += (which.empty() ? "" : ", ") + std::to_string(tm);
-    longest = std::max(longest, seconds[tm]);
+  for (std::size_t tm = 0; tm < off_s_.size(); ++tm) {
+    const double seconds = off_s_[tm][which];
+    if (seconds <= 0) continue;
+    tms += (tms.empty() ? "" : ", ") + std::to_string(tm);
+    longest = std::max(longest, seconds);
     ++count;
   }
-  if (which.empty()) return;
+  if (tms.empty()) return;
   const auto duration = [](double s) { return model::format_duration(static_cast<Nanos>(s * 1e9)); };
   const std::string when = longest >= measured_ * (1 - 1e-9)
                                ? "throughout"
                                : "for up to " + duration(longest) + " of the " + duration(measured_) + " measured";
-  r.caveats.push_back("busy time on TaskManager" + std::string(count > 1 ? "s " : " ") + which + " " + how + " " + when +
-                      ": " + why +
+  r.caveats.push_back("busy time on TaskManager" + std::string(count > 1 ? "s " : " ") + tms + " " +
+                      how + " " + when + ": " + why +
                       " (sim/README.md); granularity = \"buffer\" measures it");
 }
 
@@ -445,7 +430,7 @@ RunResult FluidRun::summarize(double wall) {
     r.taskmanagers.push_back(summary);
   }
   set_state_peaks(state_layout_, 0, horizon_, r.taskmanagers);
-  add_caveat(busy_high_s_, "may be too high",
+  add_caveat(kBusyHigh, "may be too high",
              "a consumer's hash or random channels, carrying records of one size, end two "
              "segments or more per buffer timeout (buffer level measured up to 33 ms/s, 8%, less "
              "busy time in the cases measured, most of it a thread those consumers feed), or a "
@@ -454,17 +439,17 @@ RunResult FluidRun::summarize(double wall) {
              "(up to 55% less); only records of one size lock so: if yours vary, set "
              "record_size_distribution",
              r);
-  add_caveat(busy_low_s_, "may be too low",
+  add_caveat(kRoutedEnds, "may be too low",
              "checkpoints come less than 10s apart, and each barrier ends every hash or random "
              "channel's segment at once, so a consumer's segment ends are in step for about a "
              "second after it (buffer level measured 12 ms/s, 3%, more busy time every 10s, "
              "25 ms/s, 6%, every 5s)",
              r);
-  add_caveat(short_timeout_s_, "may be too low",
+  add_caveat(kShortTimeout, "may be too low",
              "with a buffer timeout of 3-30 ms a thread fed by consumers that one flush wakes "
              "waits for a core (buffer level measured up to 7% more busy time)",
              r);
-  add_caveat(zero_timeout_s_, "may be off by up to 6%",
+  add_caveat(kZeroTimeout, "may be off by up to 6%",
              "with a buffer timeout of 0 its threads use half its cores or more and wait for them: "
              "each record a producer writes wakes its consumer at once, so a producer's busy "
              "spells bring its consumers' records, which the estimate does not follow (buffer "
@@ -472,20 +457,20 @@ RunResult FluidRun::summarize(double wall) {
              "busier than the estimate at 61-74% of the cores, and the consumers of a single "
              "producer's rebalance up to 5% less busy)",
              r);
-  add_caveat(broadcast_zero_s_, "may be too low by up to 20%",
+  add_caveat(kBroadcastZero, "may be too low by up to 20%",
              "with a buffer timeout of 0 each record of a broadcast wakes all its consumers at "
              "once, and they wait for a core (buffer level measured them 2% busier than the "
              "estimate at 23% of the cores, 7% at 45% and 13% at 68%, and the thread they feed up "
              "to 19%)",
              r);
-  add_caveat(full_segments_s_, "may be off by up to 25%",
+  add_caveat(kFullSegments, "may be off by up to 25%",
              "a thread waits for a core and gets most of its records in segments that fill before "
              "the buffer timeout ships them, from a thread beside it: a segment's work at a time, "
              "at a point of its writer's busy spell that the estimate does not follow (buffer "
              "level measured such threads 6-22% off either way, mostly busier, in jobs drawn at "
              "random)",
              r);
-  add_caveat(grouped_writers_s_, "may be off by up to 50%",
+  add_caveat(kGroupedWriters, "may be off by up to 50%",
              "threads that one flush wakes together wait for a core and get most of their "
              "records from threads that are woken so themselves (two network edges in a row): a "
              "writer's busy spell over the records it took in one go ends segments to several "
@@ -495,7 +480,7 @@ RunResult FluidRun::summarize(double wall) {
              "and 5 less busy, by up to 40%; three stages on one TaskManager 17-50% busier)",
              r);
   add_caveat(
-      few_cores_s_, "may be off by up to 60%",
+      kFewCores, "may be off by up to 60%",
       "its threads wait for one of its few cores (fewer than 2 with a buffer timeout of "
       "1-2 ms, a single one at any timeout above 0): a flush's or a segment's work is a large part "
       "of their time there, and how their busy spells line up is followed only in part "
@@ -504,7 +489,7 @@ RunResult FluidRun::summarize(double wall) {
       "busy than the estimate)",
       r);
   add_caveat(
-      near_limit_s_, "may be off by up to 10%",
+      kNearLimit, "may be off by up to 10%",
       "its threads use 80% of its cores or more and wait for them; there buffer level "
       "measured the estimate up to 9% too low (buffer timeouts of 0-1 ms) and 4% too "
       "high (100 ms), at 60-75% of the cores within 3% but for a zero timeout (up to 5% off)",

@@ -39,11 +39,12 @@ constexpr double kTandemCores = 0.5;
 // ms); below, a batch is a record or two (sim/README.md, "Batches of a record or two").
 constexpr Nanos kShortTimeoutFrom = 2 * model::kMillisecond,
                 kShortTimeoutTo = 30 * model::kMillisecond;
-// Where threads wait for a core on a TaskManager of fewer cores than kFewCores with a buffer
-// timeout of up to kShortTimeoutFrom, or of fewer than kOneCore at any timeout above 0, jobs drawn
-// at random were mostly more than 5% off: 30 of the 51 such TaskManagers in the sweep's seeds 1-10,
-// against 18 of 125 jobs on 3-4 cores. A caveat says so (sim/README.md, "Jobs nobody thought of").
-constexpr double kFewCores = 2, kOneCore = 1.5;
+// Where threads wait for a core on a TaskManager of fewer cores than kFewCoresUnder with a buffer
+// timeout of up to kShortTimeoutFrom, or of fewer than kOneCoreUnder at any timeout above 0, jobs
+// drawn at random were mostly more than 5% off: 30 of the 51 such TaskManagers in the sweep's seeds
+// 1-10, against 18 of 125 jobs on 3-4 cores. A caveat says so (sim/README.md, "Jobs nobody thought
+// of").
+constexpr double kFewCoresUnder = 2, kOneCoreUnder = 1.5;
 
 // The records a channel brings over one buffer timeout.
 double records_a_tick(double inflow, Nanos timeout) { return inflow * static_cast<double>(timeout) * 1e-9; }
@@ -134,15 +135,7 @@ void Rates::size_for(const Network& net) {
   locked = false;
   inflow.assign(nf, 0.0);
   drain.assign(nf, 0.0);
-  busy_high.assign(net.cores.size(), 0);
-  routed_ends.assign(net.cores.size(), 0);
-  near_limit.assign(net.cores.size(), 0);
-  short_timeout.assign(net.cores.size(), 0);
-  full_segments.assign(net.cores.size(), 0);
-  grouped_writers.assign(net.cores.size(), 0);
-  few_cores.assign(net.cores.size(), 0);
-  zero_timeout.assign(net.cores.size(), 0);
-  broadcast_zero.assign(net.cores.size(), 0);
+  off.assign(net.cores.size(), {});
 }
 
 RateSolver::RateSolver(const Network& net) : net_(net) {
@@ -755,15 +748,9 @@ void RateSolver::classify(const Conditions& c) {
     if (tm_level_[tm] < kUnbounded)
       for (const int i : on) pacing_ |= always_runnable(i);
     if (pacing_) pace(c, tm);
-    r_.busy_high[tm] = blended_shares(c, tm, false);
-    r_.routed_ends[tm] = 0;
-    r_.near_limit[tm] = 0;
-    r_.short_timeout[tm] = 0;
-    r_.zero_timeout[tm] = 0;
-    r_.broadcast_zero[tm] = 0;
-    r_.full_segments[tm] = 0;
-    r_.grouped_writers[tm] = 0;
-    r_.few_cores[tm] = 0;
+    auto& off = r_.off[tm];
+    off = {};
+    off[kBusyHigh] = blended_shares(c, tm, false);
     // Near the limit but below it: a TaskManager whose cores cap a thread is back-pressured, a
     // regime that agrees (fluid_agreement_test, CPU contention, sources that take turns).
     double used = 0;
@@ -785,28 +772,27 @@ void RateSolver::classify(const Conditions& c) {
     double lock = 0, weight = 0;  // the lock time of its Together groups, weighted by their CPU
     for (int k = 0; k < n; ++k) {
       const bool waits = share_[k] - demand_[k] >= 0.01;
-      if (near_limit && waits) r_.near_limit[tm] = 1;
-      if (waits && tandem) r_.zero_timeout[tm] = 1;
+      if (near_limit && waits) off[kNearLimit] = 1;
+      if (waits && tandem) off[kZeroTimeout] = 1;
       if (waits && timeout == 0 && group_[k] >= 0 && members_[group_[k]] > 1 &&
           coupling_[group_[k]] == Coupling::Together)
-        r_.broadcast_zero[tm] = 1;
+        off[kBroadcastZero] = 1;
       if (waits && short_batches && follows_[k].group >= 0 && follows_[k].share > 0)
-        r_.short_timeout[tm] = 1;
-      if (waits && timeout > 0 && !near_limit && reads_full_segments(k, tm))
-        r_.full_segments[tm] = 1;
-      if (waits && timeout > 0 && !near_limit && !r_.grouped_writers[tm] &&
+        off[kShortTimeout] = 1;
+      if (waits && timeout > 0 && !near_limit && reads_full_segments(k, tm)) off[kFullSegments] = 1;
+      if (waits && timeout > 0 && !near_limit && !off[kGroupedWriters] &&
           reads_grouped_writers(k, tm))
-        r_.grouped_writers[tm] = 1;
+        off[kGroupedWriters] = 1;
       if (waits && timeout > 0 && !near_limit &&
-          ((timeout <= kShortTimeoutFrom && net_.cores[tm] < kFewCores) ||
-           net_.cores[tm] < kOneCore))
-        r_.few_cores[tm] = 1;
+          ((timeout <= kShortTimeoutFrom && net_.cores[tm] < kFewCoresUnder) ||
+           net_.cores[tm] < kOneCoreUnder))
+        off[kFewCores] = 1;
       r_.busy[on[k]] = share_[k];
       // The speed while runnable, as the latency estimate's service time needs it.
       r_.speed[on[k]] = share_[k] > 0 ? std::min(1.0, r_.cpu[on[k]] / share_[k]) : std::min(1.0, tm_level_[tm]);
       r_.busy_locked[on[k]] = share_[k];
       if (share_[k] - demand_[k] >= 0.01 && segments_[k].per_tick > 0 && reads_routed(on[k]))
-        r_.routed_ends[tm] = 1;
+        off[kRoutedEnds] = 1;
       if (!parting_ || group_[k] < 0 || members_[group_[k]] < 2 ||
           coupling_[group_[k]] != Coupling::Together)
         continue;

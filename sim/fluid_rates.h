@@ -60,6 +60,46 @@ struct Conditions {
   std::vector<char> flow_full;      // per flow
 };
 
+// Where a TaskManager's busy estimate is known to be off (sim/README.md has the figures), in the
+// order the run reports them (FluidRun::add_caveat, with the time each held).
+enum Off : int {
+  // Too high: a thread waits for a core (≥ 10 ms/s by the estimate) and either its hash or random
+  // channels of one record size end two segments a tick or more, or it gets its records in lumps
+  // from threads that read dealt channels in step (sim/README.md, what is left).
+  kBusyHigh,
+  // A thread waits for a core and gets segment ends of its own from hash or random channels, which
+  // every checkpoint barrier ends together for about a second (not modelled: sim/README.md,
+  // "Segment ends made to end together"); reported where checkpoints come often.
+  kRoutedEnds,
+  // Below kLoadedCores: a thread follows a group's batches of a short buffer timeout and waits for
+  // a core, measured too low (sim/README.md, "Short buffer timeouts").
+  kShortTimeout,
+  // Below kLoadedCores: a thread waits for a core with a zero timeout, from kTandemCores of the
+  // cores in use, measured off both ways (sim/README.md, "Short buffer timeouts").
+  kZeroTimeout,
+  // With a zero buffer timeout, consumers that each broadcast record wakes together wait for a
+  // core: measured too low, they and the thread they feed (sim/README.md, "Records dealt one at a
+  // time").
+  kBroadcastZero,
+  // Below kLoadedCores: a thread waits for a core and gets most of its records in segments that
+  // fill before the flusher ships them, from threads beside it that run on their own
+  // (reads_full_segments): measured off both ways (sim/README.md, "Jobs nobody thought of").
+  kFullSegments,
+  // Below kLoadedCores: a thread waits for a core in a group that one flush wakes, and most of its
+  // records come from threads that a flush wakes themselves (reads_grouped_writers): measured off,
+  // mostly too low (sim/README.md, "Two network edges in a row").
+  kGroupedWriters,
+  // Below kLoadedCores, fewer than kFewCoresUnder cores with a buffer timeout of up to
+  // kShortTimeoutFrom, or a single core (kOneCoreUnder) at any timeout above 0: a thread waits for
+  // a core, measured off both ways (sim/README.md, "Jobs nobody thought of").
+  kFewCores,
+  // Its threads use kLoadedCores of its cores or more and one waits for a core without being
+  // CPU-bound: where the busy estimate was measured furthest off, both ways (sim/README.md, "A
+  // TaskManager near its cores' limit").
+  kNearLimit,
+  kOffCases
+};
+
 struct Rates {
   std::vector<double> take;           // per thread: records/s taken (read or from the backlog)
   std::vector<double> offer;          // per thread: what its input allows
@@ -72,41 +112,8 @@ struct Rates {
   std::vector<double> backpressured;  // per thread: fraction of the second
   std::vector<double> inflow;         // per flow: records/s written
   std::vector<double> drain;          // per flow: records/s read
-  // Per TaskManager, where the busy estimate is known to be too high (sim/README.md, what is
-  // left): a thread waits for a core (≥ 10 ms/s by the estimate) and either its hash or random
-  // channels of one record size end two segments a tick or more, or it gets its records in lumps
-  // from threads that read dealt channels in step.
-  std::vector<char> busy_high;
-  // Per TaskManager: a thread waits for a core and gets segment ends of its own from hash or
-  // random channels, which every checkpoint barrier ends together for about a second (not
-  // modelled: sim/README.md, "Segment ends made to end together").
-  std::vector<char> routed_ends;
-  // Per TaskManager: its threads use kLoadedCores of its cores or more and one waits for a core
-  // without being CPU-bound: where the busy estimate was measured furthest off, both ways
-  // (sim/README.md, "A TaskManager near its cores' limit").
-  std::vector<char> near_limit;
-  // Per TaskManager, below kLoadedCores (near_limit says more from there): a thread follows a
-  // group's batches of a short buffer timeout and waits for a core, measured too low; or a thread
-  // waits for a core with a zero timeout, from kTandemCores of its cores in use, measured off both
-  // ways (zero_timeout) (sim/README.md, "Short buffer timeouts").
-  std::vector<char> short_timeout, zero_timeout;
-  // Per TaskManager: with a zero buffer timeout, consumers that each broadcast record wakes
-  // together wait for a core: measured too low, they and the thread they feed (sim/README.md,
-  // "Records dealt one at a time").
-  std::vector<char> broadcast_zero;
-  // Per TaskManager, below kLoadedCores: a thread waits for a core and gets most of its records in
-  // segments that fill before the flusher ships them, from threads beside it that run on their own
-  // (reads_full_segments): measured off both ways (sim/README.md, "Jobs nobody thought of").
-  std::vector<char> full_segments;
-  // Per TaskManager, below kLoadedCores: a thread waits for a core in a group that one flush wakes,
-  // and most of its records come from threads that a flush wakes themselves
-  // (reads_grouped_writers): measured off, mostly too low (sim/README.md, "Two network edges in a
-  // row").
-  std::vector<char> grouped_writers;
-  // Per TaskManager of fewer than kFewCores cores with a buffer timeout of up to
-  // kShortTimeoutFrom, or of a single core (kOneCore) at any timeout above 0, below kLoadedCores: a
-  // thread waits for a core: measured off both ways (sim/README.md, "Jobs nobody thought of").
-  std::vector<char> few_cores;
+  // Per TaskManager, which of the cases where the busy estimate is known to be off (Off) it is in.
+  std::vector<std::array<char, kOffCases>> off;
   // Segment ends that part only with time (sim/README.md, "Segment ends made to end together"):
   // Flink's barrier finishes every channel's BufferBuilder (BufferWritingResultPartition
   // .broadcastEvent), so at a start, restart or checkpoint the segments of a dealt partition whose
@@ -153,7 +160,7 @@ class RateSolver {
   // The TaskManager's threads' busy shares into share_, as they line up (groups, segment ends,
   // followers) in `mode` (kInStep: dealt segment ends in step, else parted; kTurnsApart: groups of
   // three or more that take turns counted as independent threads), reusing the last solve's shares
-  // in that mode when its inputs are unchanged. Returns Rates::busy_high's flag; `taking_turns`:
+  // in that mode when its inputs are unchanged. Returns kBusyHigh's flag; `taking_turns`:
   // such a group is there.
   bool share_cores(const Conditions& c, std::size_t tm, int mode, bool& taking_turns);
   // share_cores with groups of three or more that take turns read between the two (see the .cpp).

@@ -4,6 +4,7 @@
 // restarts and catch-up. Inside sim/ only.
 #pragma once
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -75,8 +76,7 @@ class FluidRun {
   void integrate_levels(double dt);
   void sample(Nanos period);
   RunResult summarize(double wall);
-  void add_caveat(const std::vector<double>& seconds, const std::string& how, const std::string& why,
-                  RunResult& r) const;
+  void add_caveat(Off which, const std::string& how, const std::string& why, RunResult& r) const;
   std::string check_conservation(RecordLedger& ledger) const;
   bool stopped() const { return job_down_ || job_lost_; }
 
@@ -126,9 +126,8 @@ class FluidRun {
   std::vector<Accumulator> sample_, total_;
   std::vector<double> measured_s_;          // per thread: measured seconds
   std::vector<double> tm_cpu_, tm_total_;   // core-seconds
-  // Per TaskManager: measured seconds where its busy estimate is known to be off (Rates).
-  std::vector<double> busy_high_s_, busy_low_s_, near_limit_s_, short_timeout_s_, zero_timeout_s_,
-      broadcast_zero_s_, full_segments_s_, grouped_writers_s_, few_cores_s_;
+  // Per TaskManager and case (Off): measured seconds where its busy estimate is known to be off.
+  std::vector<std::array<double, kOffCases>> off_s_;
   model::StateLayout state_layout_;         // stateful jobs: heapUsed / managedUsed over time
   double arrivals_now_ = 0, leave_now_ = 0, taken_now_ = 0, created_now_ = 0, dropped_now_ = 0;
   double latency_now_ = 0, latency_worst_now_ = 0, latency_spread_now_ = 0;  // seconds

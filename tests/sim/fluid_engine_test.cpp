@@ -22,6 +22,15 @@ StageSpec stage(int p, model::Nanos cost, model::Partition partition = model::Pa
   s.partition = partition;
   return s;
 }
+
+// The job at fluid level over `horizon`, measured after `warmup`.
+sim::RunResult fluid_over(const testing::TestJob& job, model::Nanos horizon = 20 * kSecond,
+                          model::Nanos warmup = 5 * kSecond) {
+  sim::RunOptions options;
+  options.horizon = horizon;
+  options.warmup = warmup;
+  return sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, options);
+}
 }  // namespace
 
 TEST_CASE("fluid: a lightly loaded line follows the traffic and uses cost × rate", "[fluid]") {
@@ -399,10 +408,7 @@ TEST_CASE("fluid: says where its busy time is known to be off", "[fluid]") {
       for (auto& op : job.scenario.operators) op.record_size_cv = size_cv;
     job.scenario.operators[1].key_count = 100'000;
     job.params.buffer_timeout = timeout;
-    sim::RunOptions options;
-    options.horizon = 20 * kSecond;
-    options.warmup = 5 * kSecond;
-    return sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, options);
+    return fluid_over(job);
   };
   const auto ms = model::kMillisecond;
   // Rebalance at 300 ms: the workers read the same records in step, so their segments to the sink
@@ -477,10 +483,7 @@ TEST_CASE("fluid: says where its busy time is known to be off", "[fluid]") {
   auto turns = testing::line_job({stage(3, 20 * kMicrosecond), stage(4, 100 * kMicrosecond, model::Partition::Rebalance),
                                   stage(1, 10 * kMicrosecond, model::Partition::Rebalance)},
                                  20'000, 1, 2.0);
-  sim::RunOptions options;
-  options.horizon = 20 * kSecond;
-  options.warmup = 5 * kSecond;
-  const auto three = sim::simulate_fluid(turns.scenario, turns.graph, turns.placement, turns.params, options);
+  const auto three = fluid_over(turns);
   CHECK(three.caveats.empty());
 }
 
@@ -502,10 +505,7 @@ sim::RunResult six_workers_100b(model::Partition partition, double size_cv, cons
   job.scenario.operators[1].key_count = 100'000;
   job.params.buffer_timeout = 300 * model::kMillisecond;
   if (interval) job.scenario.flink.set("execution.checkpointing.interval", interval);
-  sim::RunOptions options;
-  options.horizon = horizon;
-  options.warmup = warmup;
-  return sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, options);
+  return fluid_over(job, horizon, warmup);
 }
 
 }  // namespace
@@ -524,10 +524,7 @@ TEST_CASE("fluid: says where a thread gets full segments from a thread beside it
       op.record_size = 1000;
       op.record_size_cv = 0.3;
     }
-    sim::RunOptions options;
-    options.horizon = 20 * kSecond;
-    options.warmup = 5 * kSecond;
-    return sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, options);
+    return fluid_over(job);
   };
   const auto full = run_at(3'451, 1.0);
   REQUIRE(full.caveats.size() == 2);  // and the one of a single core (below)
@@ -556,10 +553,7 @@ TEST_CASE("fluid: says where readers of two network edges in a row wait for a co
       op.record_size_cv = 0.3;
     }
     job.params.buffer_timeout = 300 * model::kMillisecond;
-    sim::RunOptions options;
-    options.horizon = 20 * kSecond;
-    options.warmup = 5 * kSecond;
-    return sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, options);
+    return fluid_over(job);
   };
   const auto six = run_with(6, 2.0);
   REQUIRE(six.caveats.size() == 1);
@@ -582,10 +576,7 @@ TEST_CASE("fluid: says where threads wait for one of few cores", "[fluid]") {
          stage(1, 10 * kMicrosecond, model::Partition::Rebalance)},
         4'000 * cores, 1, cores);
     job.params.buffer_timeout = timeout;
-    sim::RunOptions options;
-    options.horizon = 20 * kSecond;
-    options.warmup = 5 * kSecond;
-    return sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, options);
+    return fluid_over(job);
   };
   const auto few = run_at(1.5, model::kMillisecond);
   REQUIRE(few.caveats.size() == 1);

@@ -96,6 +96,19 @@ double parting_time(double r, double cv, double inflow, Nanos timeout) {
          std::pow(static_cast<double>(timeout) * 1e-9, 0.25);
 }
 
+// Of thread t's records, the share that come over the flows `counts` holds true for.
+template <typename Counts>
+double input_share(const Network& net, const Rates& r, const Thread& t, const Counts& counts) {
+  double some = 0, all = 0;
+  for (int j = 0; j < t.ins; ++j) {
+    const int q = net.in_flows[t.first_in + j];
+    const double in = std::max(0.0, r.inflow[q]);
+    all += in;
+    if (in > 0 && counts(q)) some += in;
+  }
+  return all > 0 ? some / all : 0.0;
+}
+
 }  // namespace
 
 double water_fill(const double* demand, double* share, int n, double capacity, double cap, int* order) {
@@ -649,27 +662,21 @@ bool RateSolver::reads_full_segments(int k, std::size_t tm) const {
   const int followed = follows_[k].group;
   if (timeout <= 0 || demand_[k] >= 1 || (followed >= 0 && members_[followed] > 1)) return false;
   if (group_[k] >= 0 && members_[group_[k]] > 1) return false;
-  // Of a thread's records, the share that come in full segments from writers that `counts`.
-  const auto full_share = [&](const Thread& t, const auto& counts) {
-    double full = 0, all = 0;
-    for (int j = 0; j < t.ins; ++j) {
-      const int q = net_.in_flows[t.first_in + j];
-      all += r_.inflow[q];
-      if (records_a_tick(r_.inflow[q], timeout) >= net_.flows[q].records_per_buffer &&
-          counts(net_.flows[q]))
-        full += r_.inflow[q];
-    }
-    return all > 0 ? full / all : 0.0;
+  // Flows whose segments fill before a tick (full), and of those the ones from a writer beside it
+  // that runs on its own and gets its records so too.
+  const auto full = [&](int q) {
+    return records_a_tick(r_.inflow[q], timeout) >= net_.flows[q].records_per_buffer;
   };
-  const auto any = [](const Flow&) { return true; };
-  const auto beside = [&](const Flow& f) {
-    if (f.remote || net_.threads[f.from].taskmanager != static_cast<int>(tm)) return false;
+  const auto beside = [&](int q) {
+    const Flow& f = net_.flows[q];
+    if (!full(q) || f.remote || net_.threads[f.from].taskmanager != static_cast<int>(tm))
+      return false;
     const int w = local_[f.from];
     const Thread& writer = net_.threads[f.from];
     return demand_[w] < 1 && !(group_[w] >= 0 && members_[group_[w]] > 1) && !writer.source &&
-           full_share(writer, any) >= 0.5;
+           input_share(net_, r_, writer, full) >= 0.5;
   };
-  return full_share(net_.threads[net_.threads_on[tm][k]], beside) >= 0.5;
+  return input_share(net_, r_, net_.threads[net_.threads_on[tm][k]], beside) >= 0.5;
 }
 
 // A thread of a group that one flush wakes (Together), most of whose records come from threads
@@ -683,19 +690,13 @@ bool RateSolver::reads_full_segments(int k, std::size_t tm) const {
 bool RateSolver::reads_grouped_writers(int k, std::size_t tm) const {
   const int g = group_[k];
   if (g < 0 || members_[g] < 2 || coupling_[g] != Coupling::Together) return false;
-  const Thread& t = net_.threads[net_.threads_on[tm][k]];
-  double all = 0;
-  for (int j = 0; j < t.ins; ++j) all += std::max(0.0, r_.inflow[net_.in_flows[t.first_in + j]]);
-  double grouped = 0;
-  for (int j = 0; j < t.ins && all > 0 && grouped < 0.5 * all; ++j) {
-    const int q = net_.in_flows[t.first_in + j];
-    if (!(r_.inflow[q] > 0)) continue;
+  const auto woken = [&](int q) {  // its writer is a consumer that a flush wakes
     const int w = net_.flows[q].from;
     double spread = 0;
     SegmentEnds ends;
-    if (!capped(w) && flush_waker(w, false, spread, ends) >= 0) grouped += r_.inflow[q];
-  }
-  return all > 0 && grouped >= 0.5 * all;
+    return !capped(w) && flush_waker(w, false, spread, ends) >= 0;
+  };
+  return input_share(net_, r_, net_.threads[net_.threads_on[tm][k]], woken) >= 0.5;
 }
 
 // How long a lock of the thread's dealt channels whose record sizes vary lasts (parting_time,

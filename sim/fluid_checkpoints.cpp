@@ -100,7 +100,8 @@ void FluidRun::trigger_checkpoint() {
   snap.out = out_;
   snap.state_bytes.assign(net_.threads.size(), 0.0);
   snap.channel.assign(net_.flows.size(), 0.0);
-  for (const auto& part : state_parts_) snap.state_bytes[part.thread] += part.layout.bytes_at(now_);
+  for (const auto& part : state_parts_)
+    snap.state_bytes[part.thread] += part.layout.bytes_at(start_ + now_);
   plan_checkpoint(p);
   pending_.push_back(std::move(p));
 }
@@ -143,7 +144,7 @@ void FluidRun::plan_checkpoint(PendingCheckpoint& p) {
   std::vector<char> stateful(nt, 0);
   for (const auto& part : state_parts_) {
     stateful[part.thread] = 1;
-    const double held = part.layout.bytes_at(now_);
+    const double held = part.layout.bytes_at(start_ + now_);
     bytes[part.thread] += checkpoint_.incremental
         ? model::incremental_checkpoint_bytes(*part.spec, held, part.keys,
                                               (processed_[part.thread] - processed_at_completed_[part.thread]) * part.records_factor)

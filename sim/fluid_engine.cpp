@@ -27,7 +27,9 @@ constexpr Nanos kRoutedRelock = 10 * model::kSecond;
 FluidRun::FluidRun(const model::Scenario& sc, const model::JobGraph& g, const model::Placement& pl,
                    const EngineParams& params, const RunOptions& options)
     : sc_(sc), g_(g), net_(build_network(sc, g, pl, params)), solver_(net_), options_(options), restart_(sc) {
-  horizon_ = options.horizon > 0 ? options.horizon : sc.traffic.duration;
+  start_ = std::max<Nanos>(options.start, 0);
+  horizon_ =
+      options.horizon > 0 ? options.horizon : std::max<Nanos>(sc.traffic.duration - start_, 0);
   warmup_ = options.warmup >= 0 ? options.warmup : sc.simulation.warmup.value_or(0);
   interval_ = options.metrics_interval > 0 ? options.metrics_interval : sc.simulation.metrics_interval;
   if (interval_ <= 0) interval_ = model::kSecond;
@@ -52,7 +54,7 @@ FluidRun::FluidRun(const model::Scenario& sc, const model::JobGraph& g, const mo
   c_.flow_full.assign(nf, 0);
   failure_done_.assign(sc.failures.size(), 0);
   for (std::size_t i = 0; i < sc.failures.size(); ++i)  // outside the run: never happens
-    failure_done_[i] = sc.failures[i].at < 0 || sc.failures[i].at > horizon_;
+    failure_done_[i] = failure_at(i) < 0 || failure_at(i) > horizon_;
   stopped_rates_.size_for(net_);
   off_s_.assign(net_.cores.size(), {});
   position_.assign(nt, 0.0);
@@ -64,7 +66,7 @@ FluidRun::FluidRun(const model::Scenario& sc, const model::JobGraph& g, const mo
 
 // The state at now_ → what it allows → rates → latency estimate.
 void FluidRun::resolve() {
-  const double total_rate = model::fluid_rate(sc_.traffic, now_);
+  const double total_rate = model::fluid_rate(sc_.traffic, start_ + now_);
   const double* inflow = r_ ? r_->inflow.data() : nullptr;
   for (std::size_t i = 0; i < net_.threads.size(); ++i) {
     const auto& t = net_.threads[i];
@@ -147,7 +149,8 @@ Nanos FluidRun::next_event() const {
     const double d = c_.arrival[i] - r_->take[i];
     if (d < 0 && !c_.backlog_empty[i]) dt = std::min(dt, backlog_[i] / -d);
   }
-  Nanos next = std::min(model::next_rate_change(sc_.traffic, now_), next_milestone());
+  Nanos next =
+      std::min(model::next_rate_change(sc_.traffic, start_ + now_) - start_, next_milestone());
   if (dt < static_cast<double>(horizon_ - now_) * 1e-9)
     next = std::min(next, now_ + std::max<Nanos>(1, static_cast<Nanos>(std::ceil(dt * 1e9))));
   return std::min(next, horizon_);
@@ -255,7 +258,8 @@ void FluidRun::sample(Nanos period) {
     a = {};
   }
   std::vector<model::TaskManagerState> state_now;  // once per interval, only when a sink listens
-  if (options_.sink && state_layout_.taskmanagers > 0) state_now = model::state_per_taskmanager(state_layout_, now_);
+  if (options_.sink && state_layout_.taskmanagers > 0)
+    state_now = model::state_per_taskmanager(state_layout_, start_ + now_);
   for (std::size_t tm = 0; tm < tm_cpu_.size(); ++tm) {
     if (options_.sink) {
       TaskManagerSample s;
@@ -429,7 +433,7 @@ RunResult FluidRun::summarize(double wall) {
     summary.cpu_utilization = measured_ > 0 ? tm_total_[tm] / (net_.cores[tm] * measured_) : 0;
     r.taskmanagers.push_back(summary);
   }
-  set_state_peaks(state_layout_, 0, horizon_, r.taskmanagers);
+  set_state_peaks(state_layout_, start_, start_ + horizon_, r.taskmanagers);
   add_caveat(kBusyHigh, "may be too high",
              "a consumer's hash or random channels, carrying records of one size, end two "
              "segments or more per buffer timeout (buffer level measured up to 33 ms/s, 8%, less "

@@ -22,7 +22,7 @@ namespace flinksim::sim::fluid {
 Nanos FluidRun::next_milestone() const {
   Nanos next = horizon_ + 1;
   for (std::size_t i = 0; i < failure_done_.size(); ++i)
-    if (!failure_done_[i]) next = std::min(next, std::max(now_, sc_.failures[i].at));
+    if (!failure_done_[i]) next = std::min(next, std::max(now_, failure_at(i)));
   if (restart_at_ != kNever) next = std::min(next, restart_at_);
   if (scheduler_running_ && next_trigger_ != kNever) next = std::min(next, std::max(now_, next_trigger_));
   for (const auto& p : pending_) next = std::min(next, std::max(now_, p.ends));
@@ -38,7 +38,7 @@ void FluidRun::milestones() {
       any = true;
     }
     for (std::size_t i = 0; i < failure_done_.size(); ++i) {
-      if (failure_done_[i] || sc_.failures[i].at > now_) continue;
+      if (failure_done_[i] || failure_at(i) > now_) continue;
       failure(static_cast<int>(i));
       any = true;
     }

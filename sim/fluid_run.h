@@ -108,6 +108,8 @@ class FluidRun {
   Rates stopped_rates_;  // every rate 0: the job is down
   Conditions c_;
   Nanos horizon_ = 0, warmup_ = 0, interval_ = 0;
+  Nanos start_ = 0;  // RunOptions::start: the traffic profile and state are read at start_ + now_
+  Nanos failure_at(std::size_t i) const { return sc_.failures[i].at - start_; }  // in run time
   Nanos now_ = 0, level_time_ = 0, last_sample_ = 0;
   std::uint64_t events_ = 0, samples_ = 0, passes_ = 0;
 

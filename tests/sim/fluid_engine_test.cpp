@@ -212,6 +212,38 @@ TEST_CASE("fluid: the source rate follows a traffic step, per second", "[fluid][
   CHECK(r.events <= 3);
 }
 
+TEST_CASE("fluid: a run can start at an offset into the traffic profile, as at buffer level",
+          "[fluid][traffic]") {
+  // A step from 1000/s to 3000/s at 100 s. Started at the step, the run sees only the peak rate and
+  // its own clock (horizon, simulated) counts from the start. The fluid level read the profile from
+  // 0 whatever the start before (sim/fluid_check.h found it: a diurnal day's peak read the trough).
+  auto job = testing::line_job(
+      {stage(2, 10 * kMicrosecond), stage(2, 20 * kMicrosecond, model::Partition::Rebalance)}, 3000,
+      1, 2.0);
+  job.scenario.traffic.shape = model::TrafficShape::Step;
+  job.scenario.traffic.trough = 1000;
+  job.scenario.traffic.step_at = 100 * kSecond;
+  job.scenario.traffic.duration = 200 * kSecond;
+  sim::RunOptions options;
+  options.start = 98 * kSecond;
+  options.horizon = 4 * kSecond;
+  flinksim::testing::ThroughputSink sink;
+  options.sink = &sink;
+  const auto r = sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, options);
+  REQUIRE(r.conserved);
+  CHECK(r.simulated == 4 * kSecond);
+  REQUIRE(sink.per_second.size() == 4);
+  CHECK(sink.per_second[1] == Approx(1000));
+  CHECK(sink.per_second[2] == Approx(3000));
+  CHECK(r.records.in == 8'000);
+  // Without a horizon the run goes to the profile's end: 102 s after a start at 98 s.
+  options.horizon = 0;
+  options.sink = nullptr;
+  CHECK(
+      sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, options).simulated ==
+      102 * kSecond);
+}
+
 TEST_CASE("fluid: same inputs, identical results", "[fluid][determinism]") {
   auto job = testing::line_job({stage(2, 10 * kMicrosecond), stage(3, 400 * kMicrosecond, model::Partition::Hash)},
                                9000, 1, 2.0);
@@ -239,6 +271,21 @@ sim::RunResult run_fluid(const testing::TestJob& job) {
 }
 
 }  // namespace
+
+TEST_CASE(
+    "fluid: a failure at an offset run happens at its time in the profile, counted from the start",
+    "[fluid][recovery]") {
+  auto job = failing_job(5000);  // the TaskManager is lost at 20 s into the profile
+  sim::RunOptions options;
+  options.start = 15 * kSecond;
+  const auto r = sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, options);
+  REQUIRE(r.conserved);
+  REQUIRE(r.recovery.size() == 1);
+  CHECK(r.recovery[0].at == 5 * kSecond);
+  options.start = 21 * kSecond;  // after it: never happens
+  CHECK(sim::simulate_fluid(job.scenario, job.graph, job.placement, job.params, options)
+            .recovery.empty());
+}
 
 TEST_CASE("fluid: a TaskManager loss stops the job, rewinds to the last checkpoint and catches up",
           "[fluid][recovery]") {

@@ -26,6 +26,7 @@
 #include "sim/csv_sink.h"
 #include "sim/engine.h"
 #include "sim/fluid_auto.h"
+#include "sim/fluid_check.h"
 #include "sim/report_series.h"
 #include "sim/slo_evaluation.h"
 
@@ -41,6 +42,8 @@ constexpr const char* kRunHelp =
     "is then an estimate) or auto (buffer when it fits event_budget). At buffer level checkpoints\n"
     "(barriers, alignment, uploads) and [[failure]]s (downtime, rewind, catch-up) are simulated;\n"
     "at fluid level too, each checkpoint worked out at its trigger from the rates of that moment.\n"
+    "At fluid level the run is checked against buffer level over as much of the peak as\n"
+    "[simulation] check_budget events buy (0: no check): a Checked line says whether they agree.\n"
     "Exit 0: every SLO met. Exit 1: an SLO missed. Exit 2: bad input. Exit 70: the run lost or\n"
     "made up records (an engine bug).";
 
@@ -107,8 +110,60 @@ Json recovery_json(const sim::RunResult& r) {
 using Slo = sim::SloResult;
 using sim::evaluate_slos;
 
-Json to_json(const model::Scenario& scenario, const sim::AutoRun& run, const std::vector<Slo>& slos,
-             bool timing) {
+// The figures of a fluid check that are apart, one line each: "enrich busy 94 ms/s at buffer
+// level, 65 at fluid".
+std::vector<std::string> check_differences(const sim::FluidCheck& c) {
+  std::vector<std::string> lines;
+  const auto levels = [](const sim::CheckedFigure& f, int decimals, const char* unit) {
+    return format_fixed(f.buffer, decimals) + unit + " at buffer level, " +
+           format_fixed(f.fluid, decimals) + " at fluid";
+  };
+  if (c.throughput.apart)
+    lines.push_back("throughput " + format_count(c.throughput.buffer) + "/s at buffer level, " +
+                    format_count(c.throughput.fluid) + "/s at fluid");
+  for (const auto& v : c.vertices) {
+    if (v.busy.apart) lines.push_back(v.name + " busy " + levels(v.busy, 0, " ms/s"));
+    if (v.backpressured.apart)
+      lines.push_back(v.name + " back-pressured " + levels(v.backpressured, 0, " ms/s"));
+  }
+  for (std::size_t t = 0; t < c.taskmanagers.size(); ++t)
+    if (c.taskmanagers[t].apart)
+      lines.push_back("taskmanager " + std::to_string(t) + " cpu " +
+                      format_percent(c.taskmanagers[t].buffer) + " at buffer level, " +
+                      format_percent(c.taskmanagers[t].fluid) + " at fluid");
+  return lines;
+}
+
+Json check_json(const sim::FluidCheck& c, bool timing) {
+  if (!c.ran) return {{"ran", false}, {"skipped", c.skipped}};
+  const auto both = [](const sim::CheckedFigure& f) {
+    return Json{
+        {"buffer", json_number(f.buffer)}, {"fluid", json_number(f.fluid)}, {"apart", f.apart}};
+  };
+  Json vertices = Json::array();
+  for (const auto& v : c.vertices)
+    vertices.push_back({{"name", v.name},
+                        {"busyTimeMsPerSecond", both(v.busy)},
+                        {"backPressuredTimeMsPerSecond", both(v.backpressured)}});
+  Json tms = Json::array();
+  for (std::size_t t = 0; t < c.taskmanagers.size(); ++t)
+    tms.push_back({{"id", t}, {"cpuUtilization", both(c.taskmanagers[t])}});
+  Json j = {{"ran", true},
+            {"agrees", !c.apart()},
+            {"start", json_number(static_cast<double>(c.start) / 1e9)},
+            {"warmupSeconds", json_number(static_cast<double>(c.warmup) / 1e9)},
+            {"seconds", json_number(static_cast<double>(c.window) / 1e9)},
+            {"events", c.events},
+            {"throughput", both(c.throughput)},
+            {"vertices", std::move(vertices)},
+            {"taskmanagers", std::move(tms)},
+            {"apart", check_differences(c)}};
+  if (timing) j["wallSeconds"] = json_number(c.wall_seconds);
+  return j;
+}
+
+Json to_json(const model::Scenario& scenario, const sim::AutoRun& run, const sim::FluidCheck* check,
+             const std::vector<Slo>& slos, bool timing) {
   const sim::RunResult& r = run.result;
   Json doc;
   doc["scenario"] = scenario.name;
@@ -171,11 +226,40 @@ Json to_json(const model::Scenario& scenario, const sim::AutoRun& run, const std
                  {"simulatedSeconds", json_number(static_cast<double>(r.simulated) / 1e9)}};
   if (timing) engine["wallSeconds"] = json_number(r.wall_seconds);
   if (!r.caveats.empty()) engine["caveats"] = r.caveats;
+  if (check) engine["check"] = check_json(*check, timing);
   doc["engine"] = std::move(engine);
   return doc;
 }
 
-void print_summary(const model::Scenario& scenario, const sim::AutoRun& run, const std::vector<Slo>& slos,
+// "64s" rather than format_duration's "1.067min" for the check's whole seconds under 2 min.
+std::string check_length(model::Nanos ns) {
+  return ns < 2 * model::kMinute ? std::to_string(ns / model::kSecond) + "s"
+                                 : model::format_duration(ns);
+}
+
+void print_check(const sim::FluidCheck& c, double run_events, std::ostream& out) {
+  if (!c.ran) {
+    out << "Check      skipped: " << c.skipped << "\n";
+    return;
+  }
+  out << "Checked    against buffer level over " << check_length(c.warmup + c.window)
+      << " of the peak (at " << (c.start > 0 ? model::format_duration(c.start) : std::string("0s"))
+      << ", the first " << check_length(c.warmup) << " to warm up; "
+      << format_count(static_cast<double>(c.events)) << " events): ";
+  const auto lines = check_differences(c);
+  if (lines.empty()) {
+    out << "agrees (busy within 20 ms/s or 5%, throughput 2%, cpu 0.02)\n";
+    return;
+  }
+  out << "APART\n";
+  for (const auto& line : lines) out << "             " << line << "\n";
+  out << "           the fluid figures may be off as much; granularity = \"buffer\" gives exact "
+         "ones (about "
+      << format_count(run_events) << " events)\n";
+}
+
+void print_summary(const model::Scenario& scenario, const sim::AutoRun& run,
+                   const sim::FluidCheck* check, double run_events, const std::vector<Slo>& slos,
                    bool timing, std::ostream& out) {
   const sim::RunResult& r = run.result;
   out << "Scenario   " << scenario.name << "\n";
@@ -189,6 +273,7 @@ void print_summary(const model::Scenario& scenario, const sim::AutoRun& run, con
       << format_fixed(ms(r.latency.p50), 3) << " ms, p99 " << format_fixed(ms(r.latency.p99), 3)
       << " ms, max " << format_fixed(ms(r.latency.max), 3) << " ms\n";
   for (const auto& caveat : r.caveats) out << "Caveat     " << caveat << "\n";
+  if (check) print_check(*check, run_events, out);
   out << "Records    in " << r.records.in << ", out " << r.records.out << ", in flight "
       << r.records.in_flight << ", lost " << r.records.lost << ", duplicated " << r.records.duplicated;
   if (r.records.reread > 0 || r.records.discarded > 0)
@@ -285,6 +370,7 @@ void run(const RunCommandOptions& options) {
   std::unique_ptr<sim::MetricsTee> tee;
   const model::Nanos horizon = run_options.horizon > 0 ? run_options.horizon : scenario.traffic.duration;
   sim::AutoRun run;
+  std::optional<sim::FluidCheck> check;
   try {
     if (!options.out_dir.empty()) {
       plan = model::assess_layout(scenario);
@@ -298,11 +384,16 @@ void run(const RunCommandOptions& options) {
     }
     run = sim::simulate_auto(scenario, run_options);
     if (csv) csv->finish();
+    // At fluid level, the same job at buffer level over what check_budget buys of the peak
+    // (sim/fluid_check.h): the figures a caveat may not warn of.
+    if (run.granularity == model::Granularity::Fluid && run.result.conserved)
+      check = sim::check_fluid(scenario, run_options.horizon);
   } catch (const std::runtime_error& e) {
     if (dynamic_cast<const model::InputFailure*>(&e)) throw;
     std::cerr << "error: " << e.what() << "\n";
     throw Exit{kExitBadInput};
   }
+  const sim::FluidCheck* checked = check ? &*check : nullptr;
   const sim::RunResult& result = run.result;
   if (!result.conserved) {
     std::cerr << "internal error: records not conserved (a bug in the engine): "
@@ -311,15 +402,16 @@ void run(const RunCommandOptions& options) {
   }
   const auto slos = evaluate_slos(scenario, result);
   if (series) {
-    const Json summary = to_json(scenario, run, slos, /*timing=*/false);  // the page stays byte-stable
+    const Json summary =
+        to_json(scenario, run, checked, slos, /*timing=*/false);  // the page stays byte-stable
     const auto points = series->series();
     write_report_html((std::filesystem::path(options.out_dir) / "report.html").string(),
                       run_report_data({&summary, &points, &*plan, horizon, &result}));
   }
   if (options.json) {
-    print_json(to_json(scenario, run, slos, !options.no_timing), std::cout);
+    print_json(to_json(scenario, run, checked, slos, !options.no_timing), std::cout);
   } else {
-    print_summary(scenario, run, slos, !options.no_timing, std::cout);
+    print_summary(scenario, run, checked, estimate, slos, !options.no_timing, std::cout);
   }
   for (const auto& s : slos)
     if (s.met && !*s.met) throw Exit{kExitNegative};

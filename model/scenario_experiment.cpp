@@ -47,12 +47,13 @@ FailureSpec read_failure(Reader& r, const toml::table& t, int index) {
 
 void read_simulation(Reader& r, const toml::table& t, SimulationSpec& s) {
   const std::string p = "simulation";
-  r.check_keys(t, {"granularity", "event_budget", "metrics_interval", "warmup"}, p);
+  r.check_keys(t, {"granularity", "event_budget", "check_budget", "metrics_interval", "warmup"}, p);
   assign(s.granularity, r.word<Granularity>(t, "granularity", p,
                                             {{"buffer", Granularity::Buffer},
                                              {"fluid", Granularity::Fluid},
                                              {"auto", Granularity::Auto}}));
   assign(s.event_budget, r.integer(t, "event_budget", p, 1));
+  assign(s.check_budget, r.integer(t, "check_budget", p, 0));
   if (auto interval = r.duration(t, "metrics_interval", p)) {
     if (*interval <= 0) r.error(*t.get("metrics_interval"), p + ".metrics_interval", "must be longer than 0s");
     else s.metrics_interval = *interval;

@@ -229,6 +229,7 @@ std::string write_scenario(const Scenario& s) {
   out << "\n[simulation]\n";
   out << "granularity = \"" << granularity_word(s.simulation.granularity) << "\"\n";
   out << "event_budget = " << s.simulation.event_budget << "\n";
+  out << "check_budget = " << s.simulation.check_budget << "\n";
   out << "metrics_interval = \"" << duration_text(s.simulation.metrics_interval) << "\"\n";
   if (s.simulation.warmup) out << "warmup = \"" << duration_text(*s.simulation.warmup) << "\"\n";
 

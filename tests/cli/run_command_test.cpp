@@ -235,6 +235,44 @@ TEST_CASE("run --out lists every checkpoint the engine triggered in checkpoints.
   CHECK(failed == doc["checkpoints"]["failed"].get<int>());
 }
 
+TEST_CASE("run at fluid level checks itself against buffer level over the peak",
+          "[cli][run][fluid]") {
+  const std::string scenario = write_scenario("2s");
+  const Result fluid = run(scenario + " --set simulation.granularity=fluid --json --no-timing");
+  REQUIRE(fluid.exit_code == 0);
+  const auto doc = nlohmann::json::parse(fluid.out);
+  const auto& check = doc["engine"]["check"];
+  CHECK(check["ran"] == true);
+  CHECK(check["agrees"] == true);  // a light keyed job: the levels agree
+  CHECK(check["start"].get<double>() == 0);
+  CHECK(check["warmupSeconds"].get<double>() == 5);  // 20 s buy the whole run; a quarter warms up
+  CHECK(check["seconds"].get<double>() == 15);
+  CHECK(check["events"].get<long>() > 0);
+  CHECK(check["apart"].empty());
+  CHECK_FALSE(check.contains("wallSeconds"));  // --no-timing
+  REQUIRE(check["vertices"].size() == 2);
+  CHECK(check["vertices"][1]["name"] == "work -> sink");
+  CHECK(check["vertices"][1]["busyTimeMsPerSecond"]["buffer"].get<double>() ==
+        Approx(275).epsilon(0.1));
+  CHECK(check["throughput"]["fluid"].get<double>() == Approx(10'000).epsilon(0.03));
+  CHECK(check["taskmanagers"].size() == 2);
+  const Result text = run(scenario + " --set simulation.granularity=fluid --no-timing");
+  CHECK_THAT(text.out,
+             Catch::Contains(
+                 "Checked    against buffer level over 20s of the peak (at 0s, the first 5s to "
+                 "warm up;"));
+  CHECK_THAT(text.out, Catch::Contains("): agrees"));
+  // Off, and at buffer level (nothing to check) no check at all.
+  const auto off = nlohmann::json::parse(
+      run(scenario +
+          " --set simulation.granularity=fluid --set simulation.check_budget=0 --json --no-timing")
+          .out);
+  CHECK(off["engine"]["check"]["ran"] == false);
+  CHECK(off["engine"]["check"]["skipped"] == "check_budget = 0");
+  const auto buffer = nlohmann::json::parse(run(scenario + " --json --no-timing").out);
+  CHECK_FALSE(buffer["engine"].contains("check"));
+}
+
 TEST_CASE("run --out writes heapUsed and managedUsed per TaskManager over time, at both levels", "[cli][run][csv]") {
   // windowed-kpis-rocksdb: RocksDB state in managed memory on every TaskManager.
   const std::string scenario = flinksim::testing::source_dir() + "/scenarios/windowed-kpis-rocksdb.toml";

@@ -84,6 +84,7 @@ taskmanager = 3
 [simulation]
 granularity = "fluid"
 event_budget = 1_000
+check_budget = 0
 
 [slo]
 max_latency_p99 = "2s"
@@ -194,6 +195,7 @@ TEST_CASE("every field of the contract is read, with its unit") {
   CHECK(s.failures[0].taskmanager == 3);
   CHECK(s.simulation.granularity == Granularity::Fluid);
   CHECK(s.simulation.event_budget == 1000);
+  CHECK(s.simulation.check_budget == 0);
   CHECK(s.slo.max_latency_p99 == 2 * kSecond);
   CHECK(s.slo.max_recovery == 10 * kMinute);
   CHECK(s.slo.max_checkpoint_duration == 30 * kSecond);

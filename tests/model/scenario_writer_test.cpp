@@ -58,7 +58,7 @@ Scenario sample() {
   s.failures = {{30 * kMinute, FailureKind::TaskManager, 2, {}},
                 {kHour, FailureKind::JobManager, 0, {}},
                 {90 * kMinute, FailureKind::TaskManager, -1, {}}};  // none named: the worst
-  s.simulation = {Granularity::Buffer, 5'000'000, 500 * kMillisecond, 5 * kMinute};
+  s.simulation = {Granularity::Buffer, 5'000'000, 2'000'000, 500 * kMillisecond, 5 * kMinute};
   s.slo = {2 * kSecond, 10 * kMinute, std::nullopt, 0.7};
   s.search.taskmanagers = std::make_pair(2, 16);
   s.search.slots_per_taskmanager = {1, 4};
@@ -147,6 +147,7 @@ TEST_CASE("a written scenario reads back field for field") {
   CHECK(r.failures[1].kind == FailureKind::JobManager);
   CHECK(r.simulation.granularity == Granularity::Buffer);
   CHECK(r.simulation.event_budget == 5'000'000);
+  CHECK(r.simulation.check_budget == 2'000'000);
   CHECK(r.simulation.metrics_interval == 500 * kMillisecond);
   CHECK(r.simulation.warmup == 5 * kMinute);
   CHECK(r.slo.max_latency_p99 == s.slo.max_latency_p99);

@@ -7,3 +7,4 @@ flinksim_test(fluid_engine_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/fluid_engine_t
                                         ${CMAKE_CURRENT_LIST_DIR}/job_builder.cpp
               DEPS fluid scenario)
 flinksim_test(fluid_auto_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/fluid_auto_test.cpp DEPS fluid scenario)
+flinksim_test(fluid_check_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/fluid_check_test.cpp DEPS fluid scenario)

@@ -104,6 +104,7 @@ void write_csv(const std::vector<sim::Vary>& vary, const std::vector<std::string
   }
   header.push_back("feasible");
   header.push_back("why");
+  header.push_back("caveats");  // how many: the texts are in --json and `run`
   for (std::size_t i = 0; i < header.size(); ++i) out << (i ? "," : "") << csv_cell(header[i]);
   out << "\n";
   for (const auto& row : rows) {
@@ -127,6 +128,7 @@ void write_csv(const std::vector<sim::Vary>& vary, const std::vector<std::string
     }
     cells.push_back(row.feasible ? "true" : "false");
     cells.push_back(row.why);
+    cells.push_back(std::to_string(row.caveats.size()));
     for (std::size_t i = 0; i < cells.size(); ++i) out << (i ? "," : "") << csv_cell(cells[i]);
     out << "\n";
   }
@@ -141,15 +143,21 @@ Json rows_json(const std::vector<sim::Vary>& vary, const std::vector<sim::SweepR
     for (const auto& s : row.slos)
       slo[s.name] = {{"value", s.value ? json_number(*s.value) : Json(nullptr)}, {"limit", json_number(s.limit)},
                      {"met", s.met ? Json(*s.met) : Json(nullptr)}, {"source", s.source}};
-    list.push_back({{"scenario", row.scenario}, {"values", values}, {"taskmanagers", row.taskmanagers},
+    list.push_back({{"scenario", row.scenario},
+                    {"values", values},
+                    {"taskmanagers", row.taskmanagers},
                     {"slotsPerTaskmanager", row.slots_per_taskmanager},
                     {"cpuPerTaskmanager", json_number(row.cpu_per_taskmanager)},
                     {"memoryPerTaskmanager", row.memory_per_taskmanager},
-                    {"costPerHour", json_number(row.cost_per_hour)}, {"deploys", row.deploys},
+                    {"costPerHour", json_number(row.cost_per_hour)},
+                    {"deploys", row.deploys},
                     {"granularity", row.granularity},
                     {"throughput", row.simulated ? json_number(row.throughput) : Json(nullptr)},
                     {"latencyP99", row.simulated ? json_number(row.latency_p99_ms) : Json(nullptr)},
-                    {"slo", slo}, {"feasible", row.feasible}, {"why", row.why}});
+                    {"slo", slo},
+                    {"feasible", row.feasible},
+                    {"why", row.why},
+                    {"caveats", row.caveats}});
   }
   return list;
 }

@@ -103,7 +103,8 @@ Json row_json(const sim::SweepRow& row) {
           {"latencyP99", exact(row.latency_p99_ms)},
           {"slo", slos},
           {"feasible", row.feasible},
-          {"why", row.why}};
+          {"why", row.why},
+          {"caveats", row.caveats}};
 }
 
 // Throws (a Json exception or std::invalid_argument) when `json` is not a whole row.
@@ -132,6 +133,7 @@ sim::SweepRow row_from_json(const Json& json) {
   }
   row.feasible = json.at("feasible").get<bool>();
   row.why = json.at("why").get<std::string>();
+  row.caveats = json.at("caveats").get<std::vector<std::string>>();
   return row;
 }
 

@@ -212,6 +212,7 @@ SweepRow evaluate_layout(const std::string& scenario_path, const model::Scenario
   row.granularity = to_string(result.granularity);
   row.throughput = result.result.throughput_mean;
   row.latency_p99_ms = result.result.latency.p99 / 1e6;
+  row.caveats = result.result.caveats;
   if (result.granularity == model::Granularity::Fluid) {
     // recommend screens the checkpoint and recovery objectives with the analytic model, whose
     // rewind is a worst case (a whole interval); a fluid row is judged the same way so that

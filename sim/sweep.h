@@ -83,6 +83,9 @@ struct SweepRow {
   std::vector<SloResult> slos;
   bool feasible = false;              // deploys, simulated, conserved, and every evaluated SLO met
   std::string why;                    // the first reason it is not feasible ("" when feasible)
+  // At fluid level, where its busy time may be off (RunResult::caveats): a row to confirm with
+  // `run` before trusting its utilization.
+  std::vector<std::string> caveats;
 };
 
 struct SweepOptions {

@@ -49,6 +49,29 @@ TEST_CASE("sweep --json --out: rows and the cheapest feasible one, written aside
   fs::remove(out);
 }
 
+TEST_CASE("sweep: a fluid row carries the fluid level's caveats, a buffer row none",
+          "[sweep][fluid]") {
+  // recommend-recovery-bound runs at fluid level, where the busy time of its records of one size
+  // may be off (a caveat); staging over 20 s runs at buffer level.
+  const auto fluid = testing::run_flinksim({"sweep", "scenarios/recommend-recovery-bound.toml",
+                                            "--vary", "cluster.taskmanagers=2,3", "--json"});
+  INFO(fluid.err);
+  const auto doc = nlohmann::json::parse(fluid.out);
+  REQUIRE(doc["rows"].size() == 2);
+  CHECK(doc["rows"][0]["granularity"] == "fluid");
+  REQUIRE(doc["rows"][0]["caveats"].size() == 1);
+  CHECK(doc["rows"][0]["caveats"][0].get<std::string>().find("may be too high") !=
+        std::string::npos);
+  const auto csv = testing::run_flinksim(
+      {"sweep", "scenarios/recommend-recovery-bound.toml", "--vary", "cluster.taskmanagers=2,3"});
+  CHECK(csv.out.find(",why,caveats\n") != std::string::npos);  // the count, last
+  CHECK(csv.out.substr(csv.out.size() - 3) == ",1\n");
+  const auto buffer = testing::run_flinksim({"sweep", kStaging, "--horizon", "10s", "--json"});
+  const auto rows = nlohmann::json::parse(buffer.out)["rows"];
+  CHECK(rows[0]["granularity"] == "buffer");
+  CHECK(rows[0]["caveats"].empty());
+}
+
 TEST_CASE("sweep a.toml b.toml compares two configurations row against row", "[sweep]") {
   const auto r = testing::run_flinksim({"sweep", kStaging, "scenarios/streaming-etl.toml", "--horizon", "10s"});
   INFO(r.err);

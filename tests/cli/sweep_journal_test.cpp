@@ -59,6 +59,7 @@ sim::SweepRow tricky_row(const sim::SweepPoint& point, double figure) {
   row.slos.push_back({"utilization", 0.7000000000000001, 0.7, true, "analytic"});
   row.feasible = false;
   row.why = "latencyP99 \"quoted\", comma, new\nline, ≤ µs";
+  row.caveats = {"busy time on TaskManager 0 may be off by up to 50%", "a second, \"quoted\""};
   return row;
 }
 
@@ -73,6 +74,7 @@ void check_same(const sim::SweepRow& a, const sim::SweepRow& b) {
   CHECK(a.deploys == b.deploys);
   CHECK(a.simulated == b.simulated);
   CHECK(a.granularity == b.granularity);
+  CHECK(a.caveats == b.caveats);
   CHECK(bits(a.throughput) == bits(b.throughput));
   CHECK(bits(a.latency_p99_ms) == bits(b.latency_p99_ms));
   REQUIRE(a.slos.size() == b.slos.size());

@@ -133,9 +133,10 @@ enum class Granularity { Buffer, Fluid, Auto };
 struct SimulationSpec {
   Granularity granularity = Granularity::Auto;
   std::int64_t event_budget = 20'000'000;
-  // At fluid level, `run` checks itself against buffer level over as much of the peak as this
-  // many events buy (sim/fluid_check.h); 0 = no check.
-  std::int64_t check_budget = 5'000'000;
+  // At fluid level, `run` checks itself against buffer level over two minutes of the peak, or as
+  // much as this many events buy (sim/fluid_check.h); 0 = no check. 25M: about 2 s of wall time,
+  // 7 s of a job at a million records a second.
+  std::int64_t check_budget = 25'000'000;
   Nanos metrics_interval = kSecond;  // sampling period of time series
   std::optional<Nanos> warmup;       // excluded from summary statistics (default: none)
 };

@@ -44,23 +44,18 @@ FluidCheck check_fluid(const model::Scenario& scenario, model::Nanos horizon) {
   model::TrafficSpec span = scenario.traffic;  // the peak is looked for within the run
   if (horizon > 0 && horizon < span.duration) span.duration = horizon;
 
-  // Buffer level's cost per simulated second at the peak hour, then as much of the peak as the
-  // budget buys (a shorter window's peak may run hotter: estimated again, and shrunk once).
-  const model::Window hour = model::peak_window(span);
-  const double hour_events = estimated_events(scenario, hour.start, hour.end);
-  model::Nanos length = hour.end - hour.start;
-  if (hour_events > static_cast<double>(budget))
-    length = static_cast<model::Nanos>(static_cast<double>(length) * static_cast<double>(budget) /
-                                       hour_events);
-  model::Window peak = model::peak_window(span, length);
-  const double peak_events = estimated_events(scenario, peak.start, peak.end);
-  if (peak_events > static_cast<double>(budget)) {
+  // The busiest kCheckLength of the run, or as much of it as the budget buys at buffer level (a
+  // shorter window's peak may run hotter: estimated again, and shrunk again).
+  model::Window peak = model::peak_window(span, std::min(kCheckLength, span.duration));
+  model::Nanos length = peak.end - peak.start;
+  double peak_events = estimated_events(scenario, peak.start, peak.end);
+  for (int shrink = 0; shrink < 2 && peak_events > static_cast<double>(budget); ++shrink) {
     length = static_cast<model::Nanos>(static_cast<double>(length) * static_cast<double>(budget) /
                                        peak_events);
     peak = model::peak_window(span, length);
+    peak_events = estimated_events(scenario, peak.start, peak.end);
   }
-  // Whole seconds, or minutes beyond two: "over 48s of the peak", not 48.278s.
-  length -= length % (length >= 2 * model::kMinute ? model::kMinute : model::kSecond);
+  length -= length % model::kSecond;  // whole seconds: "over 48s of the peak", not 48.278s
   check.warmup = std::min(kCheckWarmupMax, length / 4 - length / 4 % model::kSecond);
   check.window = length - check.warmup;
   check.start = peak.start;

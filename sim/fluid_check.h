@@ -56,11 +56,13 @@ struct FluidCheck {
 };
 
 // Runs the check for a run at fluid level over [0, horizon) of the traffic (0 = its duration): the
-// window is the peak of that span. Failures are left out (the check is of the rates at the peak;
-// recovery is held to buffer level by the agreement suite); checkpoints stay. Skipped, with the
-// reason, when check_budget is 0 or buys under kCheckMinimum of the peak. Throws
-// model::InputFailure as simulate() does.
+// window is the busiest kCheckLength of that span, shorter where check_budget buys less (rates
+// settle within seconds; two minutes measure them as closely as the agreement sweep's 70 s).
+// Failures are left out (the check is of the rates at the peak; recovery is held to buffer level
+// by the agreement suite); checkpoints stay. Skipped, with the reason, when check_budget is 0 or
+// buys under kCheckMinimum of the peak. Throws model::InputFailure as simulate() does.
 inline constexpr model::Nanos kCheckMinimum = 5 * model::kSecond;
+inline constexpr model::Nanos kCheckLength = 2 * model::kMinute;
 FluidCheck check_fluid(const model::Scenario& scenario, model::Nanos horizon);
 
 }  // namespace flinksim::sim

@@ -237,7 +237,7 @@ std::string check_length(model::Nanos ns) {
                                  : model::format_duration(ns);
 }
 
-void print_check(const sim::FluidCheck& c, double run_events, std::ostream& out) {
+void print_check(const sim::FluidCheck& c, double run_events, bool timing, std::ostream& out) {
   if (!c.ran) {
     out << "Check      skipped: " << c.skipped << "\n";
     return;
@@ -245,7 +245,8 @@ void print_check(const sim::FluidCheck& c, double run_events, std::ostream& out)
   out << "Checked    against buffer level over " << check_length(c.warmup + c.window)
       << " of the peak (at " << (c.start > 0 ? model::format_duration(c.start) : std::string("0s"))
       << ", the first " << check_length(c.warmup) << " to warm up; "
-      << format_count(static_cast<double>(c.events)) << " events): ";
+      << format_count(static_cast<double>(c.events)) << " events"
+      << (timing ? ", " + format_fixed(c.wall_seconds, 2) + " s wall" : std::string()) << "): ";
   const auto lines = check_differences(c);
   if (lines.empty()) {
     out << "agrees (busy within 20 ms/s or 5%, throughput 2%, cpu 0.02)\n";
@@ -273,7 +274,7 @@ void print_summary(const model::Scenario& scenario, const sim::AutoRun& run,
       << format_fixed(ms(r.latency.p50), 3) << " ms, p99 " << format_fixed(ms(r.latency.p99), 3)
       << " ms, max " << format_fixed(ms(r.latency.max), 3) << " ms\n";
   for (const auto& caveat : r.caveats) out << "Caveat     " << caveat << "\n";
-  if (check) print_check(*check, run_events, out);
+  if (check) print_check(*check, run_events, timing, out);
   out << "Records    in " << r.records.in << ", out " << r.records.out << ", in flight "
       << r.records.in_flight << ", lost " << r.records.lost << ", duplicated " << r.records.duplicated;
   if (r.records.reread > 0 || r.records.discarded > 0)

@@ -199,7 +199,8 @@ Json layouts_report_data(const LayoutsReportInputs& in) {
                        {"values", std::move(values)},
                        {"simulated", row.simulated ? row.granularity : std::string("analytic")},
                        {"feasible", row.feasible},
-                       {"why", row.why}});
+                       {"why", row.why},
+                       {"caveats", row.caveats}});
   }
   out["layouts"] = std::move(layouts);
   out["chosen"] = in.chosen ? Json(*in.chosen) : Json(nullptr);

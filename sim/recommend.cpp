@@ -252,6 +252,7 @@ Recommendation recommend(const std::string& scenario_path, const RecommendOption
         row.throughput = screen.throughput;
         row.latency_p99_ms = screen.latency_p99_ms;
         row.slos = screen.slos;
+        row.caveats = screen.caveats;
         row.feasible = fails.empty();
         row.why = why;
         rec.examined.push_back(std::move(row));

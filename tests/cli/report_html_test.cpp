@@ -124,6 +124,9 @@ TEST_CASE("run --out writes report.html whose charts draw in headless Chromium")
     CHECK(drawn.charts >= 8);  // 4 time charts, 2 heatmaps, 2 checkpoint charts
     CHECK(drawn.drawn == drawn.charts);
     CHECK(drawn.dom.find("TaskManager 0") != std::string::npos);  // the slot plan
+    // At fluid level the page says how the run fared against buffer level over the peak.
+    if (data["summary"]["engine"]["granularity"] == "fluid")
+      CHECK(drawn.dom.find("Checked against buffer level over ") != std::string::npos);
     fs::remove_all(dir);
   }
 }
@@ -197,6 +200,9 @@ TEST_CASE("sweep --out DIR/ writes the rows and a report whose ringed layout is 
   const Drawn drawn = draw_in_chromium(dir / "report.html");
   CHECK(drawn.errors == 0);
   CHECK(drawn.charts == static_cast<int>(data["objectives"].size()));
+  // Its rows run at fluid level with records of one size, which the fluid level may read too busy.
+  CHECK(data["layouts"][chosen]["caveats"].size() == 1);
+  CHECK(drawn.dom.find("fluid (caveat)") != std::string::npos);
   CHECK(drawn.drawn == drawn.charts);
   fs::remove_all(dir);
 }

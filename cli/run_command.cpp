@@ -42,8 +42,9 @@ constexpr const char* kRunHelp =
     "is then an estimate) or auto (buffer when it fits event_budget). At buffer level checkpoints\n"
     "(barriers, alignment, uploads) and [[failure]]s (downtime, rewind, catch-up) are simulated;\n"
     "at fluid level too, each checkpoint worked out at its trigger from the rates of that moment.\n"
-    "At fluid level the run is checked against buffer level over as much of the peak as\n"
-    "[simulation] check_budget events buy (0: no check): a Checked line says whether they agree.\n"
+    "At fluid level the run is checked against buffer level over the busiest two minutes (less\n"
+    "where [simulation] check_budget events buy less; 0: no check): a Checked line says whether\n"
+    "they agree.\n"
     "Exit 0: every SLO met. Exit 1: an SLO missed. Exit 2: bad input. Exit 70: the run lost or\n"
     "made up records (an engine bug).";
 
@@ -385,7 +386,7 @@ void run(const RunCommandOptions& options) {
     }
     run = sim::simulate_auto(scenario, run_options);
     if (csv) csv->finish();
-    // At fluid level, the same job at buffer level over what check_budget buys of the peak
+    // At fluid level, the same job at buffer level over the busiest two minutes
     // (sim/fluid_check.h): the figures a caveat may not warn of.
     if (run.granularity == model::Granularity::Fluid && run.result.conserved)
       check = sim::check_fluid(scenario, run_options.horizon);

@@ -49,6 +49,8 @@ FluidCheck check_fluid(const model::Scenario& scenario, model::Nanos horizon) {
   model::Window peak = model::peak_window(span, std::min(kCheckLength, span.duration));
   model::Nanos length = peak.end - peak.start;
   double peak_events = estimated_events(scenario, peak.start, peak.end);
+  const bool bought =
+      peak_events > static_cast<double>(budget);  // the budget, not the run, is short
   for (int shrink = 0; shrink < 2 && peak_events > static_cast<double>(budget); ++shrink) {
     length = static_cast<model::Nanos>(static_cast<double>(length) * static_cast<double>(budget) /
                                        peak_events);
@@ -59,6 +61,12 @@ FluidCheck check_fluid(const model::Scenario& scenario, model::Nanos horizon) {
   check.warmup = std::min(kCheckWarmupMax, length / 4 - length / 4 % model::kSecond);
   check.window = length - check.warmup;
   check.start = peak.start;
+  if (check.window < kCheckMinimum && !bought) {
+    check.skipped = "the run is too short to check: " + model::format_duration(check.window) +
+                    " after " + model::format_duration(check.warmup) + " to warm up, under " +
+                    model::format_duration(kCheckMinimum);
+    return check;
+  }
   if (check.window < kCheckMinimum) {
     // What would buy the minimum: the peak's events per second × (minimum + its warm-up).
     const double per_second =

@@ -2,8 +2,9 @@
 // of buffer level on the cases the agreement suite holds it to, and it says where it knows it is
 // off (RunResult::caveats), but on jobs drawn at random about one in sixteen is further apart
 // with no caveat (sim/README.md, "Jobs nobody thought of"). So `run` at fluid level also runs the
-// job at buffer level over as much of its peak as `[simulation] check_budget` events buy, runs
-// the fluid level over the same window, and says whether the two agree, with the figures.
+// job at buffer level over the busiest two minutes of the run (less where `[simulation]
+// check_budget` events buy less), runs the fluid level over the same window, and says whether the
+// two agree, with the figures.
 #pragma once
 
 #include <cstdint>
@@ -59,8 +60,9 @@ struct FluidCheck {
 // window is the busiest kCheckLength of that span, shorter where check_budget buys less (rates
 // settle within seconds; two minutes measure them as closely as the agreement sweep's 70 s).
 // Failures are left out (the check is of the rates at the peak; recovery is held to buffer level
-// by the agreement suite); checkpoints stay. Skipped, with the reason, when check_budget is 0 or
-// buys under kCheckMinimum of the peak. Throws model::InputFailure as simulate() does.
+// by the agreement suite); checkpoints stay. Skipped, with the reason, when check_budget is 0, or
+// it or the run is too short for kCheckMinimum after the warm-up. Throws model::InputFailure as
+// simulate() does.
 inline constexpr model::Nanos kCheckMinimum = 5 * model::kSecond;
 inline constexpr model::Nanos kCheckLength = 2 * model::kMinute;
 FluidCheck check_fluid(const model::Scenario& scenario, model::Nanos horizon);

@@ -83,6 +83,10 @@ TEST_CASE("the check is skipped with a reason at check_budget 0 or where it buys
   CHECK(check.warmup + check.window < sim::kCheckLength);
   CHECK(check.window >= sim::kCheckMinimum);
   CHECK(check.events < 150'000);  // the estimate is rough (0.7-1.4x), not a bound
+  sc.simulation.check_budget = 25'000'000;  // a run too short to check, whatever the budget
+  check = sim::check_fluid(sc, 5 * kSecond);
+  CHECK_FALSE(check.ran);
+  CHECK_THAT(check.skipped, Catch::StartsWith("the run is too short to check"));
 }
 
 TEST_CASE("the check's figures are apart past the agreement sweep's bounds", "[fluid][check]") {

@@ -6,6 +6,8 @@
 // "peak_hour/baseline" is the buffer level; the reporter prints peak_hour/fluid as a ratio to
 // it. Time is thread CPU time per run (manual timing), so the ratio survives a shared machine.
 // Counters: events per run (model events; fluid metrics samples are not events).
+// "check/sizing_example": `run`'s check of a fluid run against buffer level (sim/fluid_check.h) on
+// the bundled job at a million records a second, the costliest to check (its budget binds).
 //
 //   build-fluid/bench/fluid_bench
 #include <cstdio>
@@ -15,6 +17,7 @@
 #include "model/scenario_reader.h"
 #include "model/traffic.h"
 #include "sim/engine.h"
+#include "sim/fluid_check.h"
 #include "sim/fluid_engine.h"
 
 namespace {
@@ -38,7 +41,7 @@ model::Scenario peak_hour() {
 struct Figures {
   double seconds = 0, events = 0;
 };
-Figures peak_buffer, peak_fluid;
+Figures peak_buffer, peak_fluid, check;
 
 template <bool Fluid>
 void run(benchmark::State& state, const model::Scenario& sc, Figures* figures) {
@@ -67,6 +70,27 @@ const model::Scenario& whole_day() {
   static const model::Scenario sc = day();
   return sc;
 }
+const model::Scenario& sizing_example() {
+  static const model::Scenario sc = model::read_scenario_file(std::string(FLINKSIM_SOURCE_DIR) +
+                                                              "/scenarios/sizing-example.toml");
+  return sc;
+}
+
+void run_check(benchmark::State& state) {
+  double events = 0, seconds = 0;
+  for (auto _ : state) {
+    const double cpu = bench::thread_cpu_seconds();
+    const auto c = sim::check_fluid(sizing_example(), 0);
+    const double spent = bench::thread_cpu_seconds() - cpu;
+    state.SetIterationTime(spent);
+    if (!c.ran) state.SkipWithError(c.skipped.c_str());
+    events += static_cast<double>(c.events);
+    seconds += spent;
+  }
+  const auto n = static_cast<double>(state.iterations());
+  state.counters["events_per_run"] = events / n;
+  check = {seconds / n, events / n};
+}
 
 const bool registered = [] {
   benchmark::RegisterBenchmark("peak_hour/baseline", [](benchmark::State& s) { run<false>(s, hour(), &peak_buffer); })
@@ -75,6 +99,10 @@ const bool registered = [] {
       ->UseManualTime()->Unit(benchmark::kMillisecond);
   benchmark::RegisterBenchmark("day_24h/fluid", [](benchmark::State& s) { run<true>(s, whole_day(), nullptr); })
       ->UseManualTime()->Unit(benchmark::kMillisecond);
+  benchmark::RegisterBenchmark("check/sizing_example", run_check)
+      ->UseManualTime()
+      ->Iterations(1)
+      ->Unit(benchmark::kMillisecond);
   return true;
 }();
 
@@ -85,5 +113,11 @@ int main(int argc, char** argv) {
   if (peak_fluid.seconds > 0 && peak_fluid.events > 0)
     std::printf("peak hour, buffer ÷ fluid: events %.0f×, thread CPU time %.0f× (goal: ≥ 100×, ≥ 50×)\n",
                 peak_buffer.events / peak_fluid.events, peak_buffer.seconds / peak_fluid.seconds);
+  if (check.seconds > 0)
+    std::printf(
+        "run's check of the sizing example (1M records/s): %.2f s thread CPU, %.1fM events (goal: "
+        "about 2 s "
+        "at most)\n",
+        check.seconds, check.events / 1e6);
   return status;
 }

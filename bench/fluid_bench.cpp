@@ -12,6 +12,7 @@
 //   build-fluid/bench/fluid_bench
 #include <cstdio>
 #include <ctime>
+#include <string>
 
 #include "bench/baseline_ratio.h"
 #include "model/scenario_reader.h"
@@ -43,21 +44,36 @@ struct Figures {
 };
 Figures peak_buffer, peak_fluid, check;
 
-template <bool Fluid>
-void run(benchmark::State& state, const model::Scenario& sc, Figures* figures) {
+// What one timed job reports: its events and why it failed ("" if it did not).
+struct Outcome {
+  double events = 0;
+  std::string error;
+};
+
+// Times `job` (thread CPU per run) and keeps the per-run means in `figures` (optional).
+template <class Job>
+void measure(benchmark::State& state, Figures* figures, Job job) {
   double events = 0, seconds = 0;
   for (auto _ : state) {
     const double cpu = bench::thread_cpu_seconds();
-    const auto r = Fluid ? sim::simulate_fluid(sc, {}) : sim::simulate(sc, {});
+    const Outcome outcome = job();
     const double spent = bench::thread_cpu_seconds() - cpu;
     state.SetIterationTime(spent);
-    if (!r.conserved) state.SkipWithError(r.conservation_error.c_str());
-    events += static_cast<double>(r.events);
+    if (!outcome.error.empty()) state.SkipWithError(outcome.error.c_str());
+    events += outcome.events;
     seconds += spent;
   }
   const auto n = static_cast<double>(state.iterations());
   state.counters["events_per_run"] = events / n;
   if (figures) *figures = {seconds / n, events / n};
+}
+
+template <bool Fluid>
+void run(benchmark::State& state, const model::Scenario& sc, Figures* figures) {
+  measure(state, figures, [&] {
+    const auto r = Fluid ? sim::simulate_fluid(sc, {}) : sim::simulate(sc, {});
+    return Outcome{static_cast<double>(r.events), r.conserved ? "" : r.conservation_error};
+  });
 }
 
 // Scenarios are read on first use, not during static initialisation (the reader's option
@@ -77,19 +93,10 @@ const model::Scenario& sizing_example() {
 }
 
 void run_check(benchmark::State& state) {
-  double events = 0, seconds = 0;
-  for (auto _ : state) {
-    const double cpu = bench::thread_cpu_seconds();
+  measure(state, &check, [] {
     const auto c = sim::check_fluid(sizing_example(), 0);
-    const double spent = bench::thread_cpu_seconds() - cpu;
-    state.SetIterationTime(spent);
-    if (!c.ran) state.SkipWithError(c.skipped.c_str());
-    events += static_cast<double>(c.events);
-    seconds += spent;
-  }
-  const auto n = static_cast<double>(state.iterations());
-  state.counters["events_per_run"] = events / n;
-  check = {seconds / n, events / n};
+    return Outcome{static_cast<double>(c.events), c.ran ? "" : c.skipped};
+  });
 }
 
 const bool registered = [] {

@@ -8,6 +8,7 @@
 //
 // `--no-timing` leaves `engine.wallSeconds` out of the JSON, so two runs of the same inputs print
 // byte-identical documents (tests and golden files use it).
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -250,7 +251,14 @@ void print_check(const sim::FluidCheck& c, double run_events, bool timing, std::
       << (timing ? ", " + format_fixed(c.wall_seconds, 2) + " s wall" : std::string()) << "): ";
   const auto lines = check_differences(c);
   if (lines.empty()) {
-    out << "agrees (busy within 20 ms/s or 5%, throughput 2%, cpu 0.02)\n";
+    // The bounds as sim/fluid_check.h sets them: "busy within 20 ms/s or 5%, throughput 2%, cpu
+    // 0.02".
+    const auto percent = [](double share) {
+      return std::to_string(std::lround(share * 100)) + "%";
+    };
+    out << "agrees (busy within " << format_fixed(sim::kCheckMsPerS, 0) << " ms/s or "
+        << percent(sim::kCheckShare) << ", throughput " << percent(sim::kCheckThroughput)
+        << ", cpu " << format_fixed(sim::kCheckCpu, 2) << ")\n";
     return;
   }
   out << "APART\n";
